@@ -1,0 +1,1 @@
+pytest_plugins = ["jiujiang_inspect.testing", "jiujiang_inspect.browser_testing"]

@@ -1,0 +1,7 @@
+from django.urls import path
+
+from .api_views import TokenCreateApi
+
+urlpatterns = [
+    path("auth/token/", TokenCreateApi.as_view(), name="api_token_create"),
+]

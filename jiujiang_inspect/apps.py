@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class JiujiangInspectConfig(AppConfig):
+    """Cross-app plumbing: audit trail, API tokens, alerts. Imports no project app."""
+
+    name = "jiujiang_inspect"
+    verbose_name = "系统基础"
+    default_auto_field = "django.db.models.BigAutoField"

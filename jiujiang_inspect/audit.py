@@ -1,0 +1,56 @@
+"""The audit trail: one function every service calls after changing a regulated record."""
+import json
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.serializers.json import DjangoJSONEncoder
+
+from .models import AuditEntry
+
+
+def _jsonable(value):
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder, default=str))
+
+
+def model_changes(instance, fields, before):
+    """Return {field: [old, new]} for fields whose value differs from the `before` snapshot."""
+    changes = {}
+    for name in fields:
+        new = getattr(instance, name)
+        old = before.get(name)
+        if old != new:
+            changes[name] = [old, new]
+    return _jsonable(changes)
+
+
+def snapshot(instance, fields):
+    return {name: getattr(instance, name) for name in fields}
+
+
+def audit_record(*, actor, action: str, target=None, changes=None, reason: str = "", agency_code: str = ""):
+    """Append one audit entry: who (`actor`, a user or None for the system), what (`action`, e.g.
+    "matter.filed"), on what (`target`), which fields changed (`changes`), and why (`reason`)."""
+    entry = AuditEntry(
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_label=(actor.get_username() if getattr(actor, "pk", None) else "系统"),
+        action=action,
+        changes=_jsonable(changes or {}),
+        reason=reason or "",
+        agency_code=agency_code or _agency_code_of(actor),
+    )
+    if target is not None:
+        entry.target_type = ContentType.objects.get_for_model(target, for_concrete_model=False)
+        entry.target_id = str(target.pk)
+        entry.target_repr = str(target)[:255]
+    entry.save()
+    return entry
+
+
+def _agency_code_of(actor):
+    agency = getattr(actor, "agency", None) if getattr(actor, "pk", None) else None
+    return getattr(agency, "code", "") or ""
+
+
+def audit_history(target):
+    """The audit entries of one object, newest first (for its detail page)."""
+    ct = ContentType.objects.get_for_model(target, for_concrete_model=False)
+    return AuditEntry.objects.filter(target_type=ct, target_id=str(target.pk)).select_related("actor")

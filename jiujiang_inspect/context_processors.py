@@ -1,0 +1,48 @@
+"""The role's main menu (UI.md): each role sees its own Chinese navigation."""
+from django.urls import NoReverseMatch, reverse
+
+from . import roles
+
+MENUS = {
+    roles.INSPECTOR: [
+        ("我的检查", "plans:inspection_list"), ("新建检查", "plans:inspection_create"),
+        ("检查码", "checkcode:code_list"), ("整改复查", "checkcode:rectification_list"),
+        ("学习培训", "home"),
+    ],
+    roles.AGENCY_ADMIN: [
+        ("检查审批", "plans:inspection_list"), ("检查事项", "matters:matter_list"),
+        ("年度计划", "plans:plan_list"), ("执法人员", "subjects:inspector_list"),
+        ("触发式备案", "plans:triggered_filing_list"), ("统计", "supervision:dashboard"),
+    ],
+    roles.REVIEWER: [
+        ("分析研判", "supervision:dashboard"), ("备案审核", "matters:review_queue"),
+        ("预警与阻断", "supervision:alert_list"), ("监督案件", "supervision:case_list"),
+        ("12345工单", "supervision:hotline_list"), ("对象库与频次", "plans:enterprise_list"),
+        ("系统管理", "subjects:agency_list"),
+    ],
+}
+PUBLIC_MENU = [
+    ("检查码查验", "checkcode:public_lookup"), ("检查计划公示", "plans:public_plans"),
+    ("检查事项与标准", "matters:public_catalogue"), ("负面清单", "matters:public_documents"),
+]
+
+
+def _resolve(items):
+    out = []
+    for label, name in items:
+        try:
+            out.append({"label": label, "url": reverse(name)})
+        except NoReverseMatch:
+            # A page another issue has not built yet is left out of the menu rather than breaking it.
+            continue
+    return out
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        role = roles.REVIEWER if user.is_superuser else getattr(user, "role", None)
+        menu = _resolve(MENUS.get(role, []))
+    else:
+        menu = _resolve(PUBLIC_MENU)
+    return {"main_menu": menu, "public_menu": _resolve(PUBLIC_MENU)}

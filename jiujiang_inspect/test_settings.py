@@ -1,0 +1,19 @@
+"""Test settings: the same settings, DEBUG on for a default secret, fast hashing, no lockouts."""
+import os
+
+os.environ.setdefault("DEBUG", "true")
+
+from .settings import *  # noqa: E402,F403
+from .settings import DATABASES, REST_FRAMEWORK  # noqa: E402
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+AXES_ENABLED = False
+DEBUG = False  # tests see production behaviour (error pages, no debug toolbar)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {
+    "anon": "10000/minute", "public_verify": "10000/minute", "token": "10000/minute"}}
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    DATABASES["default"]["TEST"] = {"NAME": ":memory:"}

@@ -1,0 +1,44 @@
+"""URL map. Each app owns its HTML urls (urls.py) and API urls (api_urls.py); this file gathers them."""
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from supervision import views as home_views
+
+from . import views
+
+api_v1 = [
+    path("", include("jiujiang_inspect.api_urls")),
+    path("", include("subjects.api_urls")),
+    path("", include("matters.api_urls")),
+    path("", include("plans.api_urls")),
+    path("", include("checkcode.api_urls")),
+    path("", include("supervision.api_urls")),
+]
+
+urlpatterns = [
+    path("", home_views.home, name="home"),
+    path("public/", home_views.public_home, name="public_home"),
+    path("supervision/", include("supervision.urls")),
+    path("accounts/login/", auth_views.LoginView.as_view(template_name="registration/login.html"), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/", auth_views.PasswordChangeView.as_view(
+        template_name="registration/password_change.html", success_url="/"), name="password_change"),
+    path("audit/", views.audit_list, name="audit_list"),
+    path("jobs/<int:pk>/", views.job_status, name="job_status"),
+    path("subjects/", include("subjects.urls")),
+    path("matters/", include("matters.urls")),
+    path("plans/", include("plans.urls")),
+    path("", include("checkcode.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api_docs"),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

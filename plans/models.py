@@ -1,0 +1,447 @@
+"""检查对象 (enterprises), 对象库 (pools), 频次上限 (cap policies), 阻断 (blocks), 年度检查计划, 检查任务 with
+their participations, 触发式检查备案 and 按月汇总 (举措 5, 6, 7, 10, 11)."""
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Town(models.TextChoices):
+    """The 9 units of 鸠江区: 5 streets and 4 towns."""
+
+    SIHESHAN = "sihe_shan", _("四褐山街道")
+    YUXIKOU = "yuxikou", _("裕溪口街道")
+    GUANDOU = "guandou", _("官陡街道")
+    WANLI = "wanli", _("湾里街道")
+    QINGSHUI = "qingshui", _("清水街道")
+    SHENXIANG = "shenxiang", _("沈巷镇")
+    ERBA = "erba", _("二坝镇")
+    TANGGOU = "tanggou", _("汤沟镇")
+    BAIMAO = "baimao", _("白茆镇")
+
+
+class Pool(models.TextChoices):
+    JOINT = "joint", _("联合检查对象库")
+    WHITELIST = "whitelist", _("白名单库")
+    KEY = "key", _("重点监管对象库")
+    NON_JOINT = "non_joint", _("非联合检查对象库")
+
+
+class Enterprise(models.Model):
+    """检查对象, addressed by 统一社会信用代码 (GB 32100-2015). The row is also the lock that serialises
+    competing 检查码 requests for the same enterprise (STYLE.md, "Where a rule lives")."""
+
+    class Size(models.TextChoices):
+        LARGE = "large", _("大型")
+        MEDIUM = "medium", _("中型")
+        SMALL = "small", _("小型")
+        MICRO = "micro", _("微型")
+        INDIVIDUAL = "individual", _("个体工商户")
+
+    class CreditClass(models.TextChoices):
+        A = "A", _("A类（低风险）")
+        B = "B", _("B类（一般风险）")
+        C = "C", _("C类（较高风险）")
+        D = "D", _("D类（高风险）")
+
+    uscc = models.CharField(_("统一社会信用代码"), max_length=18, unique=True)
+    name = models.CharField(_("名称"), max_length=200)
+    town = models.CharField(_("镇（街道）"), max_length=16, choices=Town.choices, db_index=True)
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+    industry = models.ForeignKey("matters.Industry", verbose_name=_("行业"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="enterprises")
+    size = models.CharField(_("规模"), max_length=16, choices=Size.choices, default=Size.SMALL)
+    credit_class = models.CharField(_("信用风险分类"), max_length=1, choices=CreditClass.choices, default="B",
+                                    db_index=True)
+    joins_joint = models.BooleanField(_("愿意参加联合检查"), default=True)
+    pool = models.CharField(_("对象库"), max_length=16, choices=Pool.choices, default=Pool.JOINT, db_index=True)
+    contact_name = models.CharField(_("联系人"), max_length=50, blank=True)
+    contact_phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    checksum_warning_accepted = models.BooleanField(_("已确认校验位异常"), default=False)
+    is_active = models.BooleanField(_("存续"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("检查对象")
+        verbose_name_plural = _("检查对象")
+        ordering = ["uscc"]
+
+    def __str__(self):
+        return self.name
+
+
+class PoolMembership(models.Model):
+    """对象库 history: who moved the enterprise, from when to when, and why (举措 5)."""
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="pool_history")
+    pool = models.CharField(_("对象库"), max_length=16, choices=Pool.choices)
+    valid_from = models.DateTimeField(_("起"), default=timezone.now)
+    valid_to = models.DateTimeField(_("止"), null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    reason = models.TextField(_("原因"), blank=True)
+
+    class Meta:
+        verbose_name = _("对象库记录")
+        verbose_name_plural = _("对象库记录")
+        ordering = ["enterprise_id", "-valid_from", "-id"]
+
+
+class CapPolicy(models.Model):
+    """Yearly on-site cap per enterprise, by pool. Data the 司法局 edits; every change audited."""
+
+    pool = models.CharField(_("对象库"), max_length=16, choices=Pool.choices, unique=True)
+    yearly_onsite_cap = models.PositiveIntegerField(_("年度现场检查上限（次）"))
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("频次上限")
+        verbose_name_plural = _("频次上限")
+        ordering = ["pool"]
+
+    def __str__(self):
+        return f"{self.get_pool_display()}：{self.yearly_onsite_cap}次/年"
+
+
+class FrequencyPolicy(models.Model):
+    """The district's frequency rules (DOMAIN.md "Frequency rules"); a single row, pk=1."""
+
+    per_agency_yearly_cap = models.PositiveIntegerField(_("同一单位对同一企业年度上限"), default=2)
+    triggered_counts_toward_cap = models.BooleanField(_("触发式检查计入年度上限"), default=False)
+    triggered_warn_per_day = models.PositiveIntegerField(_("触发式预警：每日超过"), default=1)
+    triggered_warn_per_week = models.PositiveIntegerField(_("触发式预警：每周超过"), default=2)
+    triggered_warn_per_month = models.PositiveIntegerField(_("触发式预警：每月超过"), default=3)
+    triggered_block_per_month = models.PositiveIntegerField(_("触发式阻断：每月超过（全部单位）"), default=4)
+    triggered_block_per_month_same_agency = models.PositiveIntegerField(_("触发式阻断：每月超过（同一单位）"), default=2)
+    low_efficiency_consecutive = models.PositiveIntegerField(_("低效检查：连续无问题次数"), default=3)
+    joint_team_warn_above = models.PositiveIntegerField(_("联合检查单位数提醒阈值"), default=3)
+    joint_match_window_days = models.PositiveIntegerField(_("联合匹配时间窗（天）"), default=30)
+    late_code_days = models.PositiveIntegerField(_("紧急检查补码期限（天）"), default=10)
+    matter_unused_years = models.PositiveIntegerField(_("事项长期未使用清理年限"), default=2)
+    require_training = models.BooleanField(_("未通过检查码测试不得参加现场检查"), default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("频次规则")
+        verbose_name_plural = _("频次规则")
+
+    def __str__(self):
+        return str(_("频次规则"))
+
+    @classmethod
+    def current(cls):
+        obj, _created = cls.objects.get_or_create(pk=1)
+        return obj
+
+
+class Block(models.Model):
+    """阻断: refuses new 检查码 for an enterprise (for all agencies, one agency, or one inspector) until
+    a reviewer overrides it with a reason or its period ends."""
+
+    class Rule(models.TextChoices):
+        TRIGGERED_FREQUENCY = "triggered_frequency", _("触发式检查过频")
+        LOW_EFFICIENCY = "low_efficiency", _("低效检查")
+        YEARLY_CAP = "yearly_cap", _("超过年度上限")
+        MANUAL = "manual", _("司法局决定")
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("生效")
+        OVERRIDDEN = "overridden", _("已解除")
+        EXPIRED = "expired", _("已到期")
+
+    enterprise = models.ForeignKey(Enterprise, verbose_name=_("企业"), on_delete=models.PROTECT, related_name="blocks")
+    agency = models.ForeignKey("subjects.Agency", verbose_name=_("限定单位"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="blocks")
+    inspector = models.ForeignKey("subjects.Inspector", verbose_name=_("限定人员"), null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="blocks")
+    rule = models.CharField(_("规则"), max_length=32, choices=Rule.choices)
+    reason = models.TextField(_("原因"))
+    starts_on = models.DateField(_("开始"))
+    ends_on = models.DateField(_("结束"), null=True, blank=True)
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.ACTIVE, db_index=True)
+    source = models.CharField(_("来源"), max_length=64, blank=True, db_index=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    overridden_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                      related_name="+")
+    overridden_at = models.DateTimeField(null=True, blank=True)
+    override_reason = models.TextField(_("解除原因"), blank=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("阻断")
+        verbose_name_plural = _("阻断")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["enterprise", "status"])]
+
+    def __str__(self):
+        return f"{self.enterprise} · {self.get_rule_display()}"
+
+
+class AnnualPlan(models.Model):
+    """年度检查计划 (举措 6): draft → filed with 司法局 (or returned) → published. A change after filing
+    needs re-filing (back to draft, version + 1)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("草稿")
+        SUBMITTED = "submitted", _("待备案")
+        FILED = "filed", _("已备案")
+        RETURNED = "returned", _("已退回")
+        PUBLISHED = "published", _("已公布")
+
+    year = models.PositiveIntegerField(_("年度"), db_index=True)
+    title = models.CharField(_("计划名称"), max_length=200)
+    lead_agency = models.ForeignKey("subjects.Agency", verbose_name=_("牵头单位"), on_delete=models.PROTECT,
+                                    related_name="led_plans")
+    member_agencies = models.ManyToManyField("subjects.Agency", verbose_name=_("参与单位"), blank=True,
+                                             related_name="member_plans")
+    industry = models.ForeignKey("matters.Industry", verbose_name=_("行业"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="plans")
+    joint_matter_list = models.ForeignKey("matters.JointMatterList", verbose_name=_("联查事项清单"), null=True,
+                                          blank=True, on_delete=models.PROTECT, related_name="plans")
+    enterprises = models.ManyToManyField(Enterprise, verbose_name=_("检查对象"), through="PlanTarget",
+                                         related_name="plans")
+    months = models.JSONField(_("计划月份"), default=list, blank=True)
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    status_reason = models.TextField(_("退回原因"), blank=True)
+    seed = models.CharField(_("随机种子"), max_length=64, blank=True)
+    draw_params = models.JSONField(_("抽取参数"), default=dict, blank=True)
+    version = models.PositiveIntegerField(_("版本"), default=1)
+    filed_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("年度检查计划")
+        verbose_name_plural = _("年度检查计划")
+        ordering = ["-year", "lead_agency__code", "id"]
+
+    def __str__(self):
+        return f"{self.year}年 {self.title}"
+
+
+class PlanTarget(models.Model):
+    plan = models.ForeignKey(AnnualPlan, on_delete=models.CASCADE, related_name="targets")
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="plan_targets")
+    month = models.CharField(_("计划月份"), max_length=7, blank=True)
+    drawn = models.BooleanField(_("随机抽取"), default=False)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["plan", "enterprise"], name="plan_target_unique")]
+        ordering = ["plan_id", "id"]
+
+
+class PlanInspectorDraw(models.Model):
+    """Inspectors drawn at random per agency for a plan (双随机: random inspectors)."""
+
+    plan = models.ForeignKey(AnnualPlan, on_delete=models.CASCADE, related_name="inspector_draws")
+    agency = models.ForeignKey("subjects.Agency", on_delete=models.PROTECT, related_name="+")
+    inspector = models.ForeignKey("subjects.Inspector", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["plan", "inspector"], name="plan_inspector_unique")]
+
+
+class Inspection(models.Model):
+    """检查任务: one event at one enterprise; joint when several agencies take part (Participation).
+
+    The yearly-cap slot is recorded here (`slot_year`), taken when a 检查码 is issued and released when
+    the code is revoked before its window, so quota reads need nothing from higher apps.
+    """
+
+    class Kind(models.TextChoices):
+        PLANNED = "planned", _("日常（计划）检查")
+        TRIGGERED = "triggered", _("触发式检查")
+        SPECIAL = "special", _("专项检查")
+        RECHECK = "recheck", _("整改复查")
+
+    class Mode(models.TextChoices):
+        ONSITE = "onsite", _("现场检查")
+        REMOTE = "remote", _("远程检查")
+        ONLINE_PATROL = "online_patrol", _("网络巡查")
+        DOCUMENT = "document", _("书面核查")
+
+    class TriggerSource(models.TextChoices):
+        COMPLAINT = "complaint", _("投诉举报")
+        REFERRAL = "referral", _("交办转办")
+        DATA_MONITORING = "data_monitoring", _("数据监测")
+        ENTERPRISE_REQUEST = "enterprise_request", _("企业申请")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("草稿")
+        APPROVED = "approved", _("已审批")
+        CODE_ISSUED = "code_issued", _("已赋码")
+        RESULT_RECORDED = "result_recorded", _("已录入结果")
+        CLOSED = "closed", _("已办结")
+        CANCELLED = "cancelled", _("已取消")
+        MERGED = "merged", _("已合并")
+
+    class Outcome(models.TextChoices):
+        NO_ISSUE = "no_issue", _("未发现问题")
+        RECTIFICATION = "rectification", _("责令整改")
+        CASE_TRANSFERRED = "case_transferred", _("移交立案")
+
+    enterprise = models.ForeignKey(Enterprise, verbose_name=_("检查对象"), on_delete=models.PROTECT,
+                                   related_name="inspections")
+    initiating_agency = models.ForeignKey("subjects.Agency", verbose_name=_("发起单位"), on_delete=models.PROTECT,
+                                          related_name="initiated_inspections")
+    kind = models.CharField(_("检查类型"), max_length=16, choices=Kind.choices)
+    mode = models.CharField(_("检查方式"), max_length=16, choices=Mode.choices, default=Mode.ONSITE)
+    date = models.DateField(_("计划检查日期"), db_index=True)
+    plan = models.ForeignKey(AnnualPlan, verbose_name=_("年度计划"), null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="inspections")
+    trigger_source = models.CharField(_("触发来源"), max_length=24, choices=TriggerSource.choices, blank=True)
+    trigger_reference = models.CharField(_("来源编号"), max_length=100, blank=True)
+    trigger_reason = models.TextField(_("触发原因"), blank=True)
+    special_approval_ref = models.CharField(_("专项检查审批文号"), max_length=100, blank=True)
+    rechecks = models.ForeignKey("self", verbose_name=_("复查的检查"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="rechecked_by")
+    notified_at = models.DateTimeField(_("告知时间"), null=True, blank=True)
+    notice_method = models.CharField(_("告知方式"), max_length=100, blank=True)
+    notice_content = models.TextField(_("告知内容"), blank=True)
+    notice_exempt_reason = models.TextField(_("免予告知理由"), blank=True)
+    onsite_justification = models.TextField(_("现场检查必要性说明"), blank=True)
+    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    outcome = models.CharField(_("检查结果"), max_length=20, choices=Outcome.choices, blank=True, db_index=True)
+    is_emergency = models.BooleanField(_("紧急检查（先查后补码）"), default=False)
+    emergency_reason = models.TextField(_("紧急原因"), blank=True)
+    # Cap bookkeeping (see class docstring).
+    slot_year = models.PositiveIntegerField(_("占用年度额度"), null=True, blank=True, db_index=True)
+    counts_toward_cap = models.BooleanField(_("计入年度上限"), default=True)
+    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_from")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    approved_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("检查任务")
+        verbose_name_plural = _("检查任务")
+        ordering = ["-date", "-id"]
+        indexes = [models.Index(fields=["enterprise", "slot_year"]), models.Index(fields=["enterprise", "date"])]
+
+    def __str__(self):
+        return f"{self.enterprise} {self.date:%Y-%m-%d} {self.get_kind_display()}"
+
+    @property
+    def is_joint(self):
+        return self.participations.count() > 1
+
+
+class Participation(models.Model):
+    """One agency's part in an inspection: its own inspectors (at least two certified ones, 行政处罚法
+    第42条) and its matters."""
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="participations")
+    agency = models.ForeignKey("subjects.Agency", verbose_name=_("参与单位"), on_delete=models.PROTECT,
+                               related_name="participations")
+    inspectors = models.ManyToManyField("subjects.Inspector", verbose_name=_("检查人员"), related_name="participations")
+    matters = models.ManyToManyField("matters.InspectionMatter", verbose_name=_("检查事项"),
+                                     related_name="participations")
+    is_lead = models.BooleanField(_("牵头"), default=False)
+
+    class Meta:
+        verbose_name = _("参与单位")
+        verbose_name_plural = _("参与单位")
+        constraints = [models.UniqueConstraint(fields=["inspection", "agency"], name="participation_unique")]
+        ordering = ["inspection_id", "-is_lead", "id"]
+
+
+class GateRefusal(models.Model):
+    """A refused approval or 检查码 request: who, when, which rule (visible to reviewers)."""
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="refusals")
+    agency = models.ForeignKey("subjects.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    stage = models.CharField(_("环节"), max_length=16)
+    code = models.CharField(_("规则"), max_length=64, db_index=True)
+    message = models.TextField(_("说明"))
+    all_codes = models.JSONField(default=list)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("拒绝记录")
+        verbose_name_plural = _("拒绝记录")
+        ordering = ["-at", "-id"]
+
+
+class TriggeredFiling(models.Model):
+    """触发式检查备案, filed automatically for every triggered inspection (举措 7)."""
+
+    inspection = models.OneToOneField(Inspection, on_delete=models.CASCADE, related_name="triggered_filing")
+    agency = models.ForeignKey("subjects.Agency", on_delete=models.PROTECT, related_name="triggered_filings")
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="triggered_filings")
+    source = models.CharField(_("触发来源"), max_length=24, choices=Inspection.TriggerSource.choices, db_index=True)
+    reference = models.CharField(_("来源编号"), max_length=100, blank=True)
+    reason = models.TextField(_("原因"), blank=True)
+    month = models.CharField(_("月份"), max_length=7, db_index=True)
+    filed_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("触发式检查备案")
+        verbose_name_plural = _("触发式检查备案")
+        ordering = ["-filed_at", "-id"]
+
+
+class MonthlyFilingSummary(models.Model):
+    """按月汇总 of triggered filings per agency per month; the agency admin confirms it."""
+
+    agency = models.ForeignKey("subjects.Agency", on_delete=models.PROTECT, related_name="filing_summaries")
+    month = models.CharField(_("月份"), max_length=7, db_index=True)
+    counts_by_source = models.JSONField(default=dict)
+    total = models.PositiveIntegerField(default=0)
+    warnings = models.PositiveIntegerField(default=0)
+    blocks = models.PositiveIntegerField(default=0)
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+")
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("触发式检查月度汇总")
+        verbose_name_plural = _("触发式检查月度汇总")
+        ordering = ["-month", "agency__code"]
+        constraints = [models.UniqueConstraint(fields=["agency", "month"], name="filing_summary_unique")]
+
+
+class Invitation(models.Model):
+    """邀约: a non-inspection visit (行政指导, 调研, 培训 …) the enterprise invited or accepted (举措 13)."""
+
+    class Activity(models.TextChoices):
+        GUIDANCE = "guidance", _("行政指导")
+        RESEARCH = "research", _("调研")
+        TRAINING = "training", _("培训")
+        SERVICE = "service", _("政策宣传与服务")
+        OTHER = "other", _("其他")
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("待企业确认")
+        ACCEPTED = "accepted", _("企业已同意")
+        DECLINED = "declined", _("企业已拒绝")
+        DONE = "done", _("已完成")
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="invitations")
+    agency = models.ForeignKey("subjects.Agency", on_delete=models.PROTECT, related_name="invitations")
+    activity = models.CharField(_("活动类型"), max_length=16, choices=Activity.choices)
+    date = models.DateField(_("日期"))
+    invited_by_enterprise = models.BooleanField(_("企业主动邀约"), default=False)
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.PROPOSED)
+    purpose = models.TextField(_("事由"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("邀约")
+        verbose_name_plural = _("邀约")
+        ordering = ["-date", "-id"]

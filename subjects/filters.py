@@ -1,0 +1,34 @@
+import django_filters
+from django.db.models import Q
+
+from .models import Agency, Certificate, Inspector
+
+
+class AgencyFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label="关键词")
+    kind = django_filters.ChoiceFilter(choices=Agency.Kind.choices, label="主体类型")
+    is_active = django_filters.BooleanFilter(label="有效")
+
+    class Meta:
+        model = Agency
+        fields = ["kind", "is_active", "is_town"]
+
+    def search(self, qs, name, value):
+        return qs.filter(Q(name__icontains=value) | Q(code__icontains=value) | Q(short_name__icontains=value))
+
+
+class InspectorFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label="姓名或证件号")
+    agency = django_filters.CharFilter(field_name="agency__code", label="单位代码")
+    certificate_status = django_filters.ChoiceFilter(field_name="certificate__status",
+                                                     choices=Certificate.Status.choices, label="证件状态")
+    is_helper = django_filters.BooleanFilter(label="辅助人员")
+    is_active = django_filters.BooleanFilter(label="在岗")
+    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte", label="更新时间起")
+
+    class Meta:
+        model = Inspector
+        fields = ["agency", "is_helper", "is_active"]
+
+    def search(self, qs, name, value):
+        return qs.filter(Q(name__icontains=value) | Q(certificate__number__icontains=value))

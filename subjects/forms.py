@@ -1,0 +1,111 @@
+"""HTML forms. They only shape input; the services decide what is allowed."""
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Agency, Certificate, User
+from .validators import id_number_error
+
+
+class BootstrapMixin:
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                widget.attrs.setdefault("class", "form-check-input")
+            elif isinstance(widget, forms.Select):
+                widget.attrs.setdefault("class", "form-select")
+            else:
+                widget.attrs.setdefault("class", "form-control")
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class AgencyForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = Agency
+        fields = ["code", "name", "short_name", "kind", "entrusting_agency", "uscc", "power_basis", "is_town",
+                  "is_active"]
+        widgets = {"power_basis": forms.Textarea(attrs={"rows": 3})}
+
+    def validate_unique(self):
+        # Uniqueness is the service's rule; it answers with a field error.
+        pass
+
+
+class InspectorForm(BootstrapMixin, forms.Form):
+    agency = forms.ModelChoiceField(label=_("所属单位"), queryset=Agency.objects.filter(is_active=True))
+    name = forms.CharField(label=_("姓名"), max_length=50)
+    id_number = forms.CharField(label=_("身份证号"), max_length=18, required=False,
+                                help_text=_("18位，仅用于身份核验，页面和接口只显示脱敏号码。"))
+    phone = forms.CharField(label=_("手机号"), max_length=20, required=False)
+    position = forms.CharField(label=_("职务"), max_length=50, required=False)
+    is_helper = forms.BooleanField(label=_("辅助人员（不计入两人执法）"), required=False)
+    certificate_number = forms.CharField(label=_("执法证件号"), max_length=40, required=False)
+    certificate_issuer = forms.CharField(label=_("发证机关"), max_length=100, required=False)
+    certificate_field = forms.CharField(label=_("执法领域"), max_length=100, required=False)
+    certificate_valid_from = forms.DateField(label=_("证件有效期起"), required=False, widget=DateInput)
+    certificate_valid_until = forms.DateField(label=_("证件有效期至"), required=False, widget=DateInput)
+
+    def __init__(self, *args, agencies=None, editing=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if agencies is not None:
+            self.fields["agency"].queryset = agencies
+        if editing:
+            self.fields["id_number"].help_text = _("留空表示不修改。")
+
+    def clean_id_number(self):
+        value = self.cleaned_data["id_number"].strip().upper()
+        if value:
+            err = id_number_error(value)
+            if err:
+                raise forms.ValidationError(err)
+        return value
+
+    def clean(self):
+        data = super().clean()
+        if data.get("certificate_number") and not (data.get("certificate_valid_from")
+                                                    and data.get("certificate_valid_until")):
+            raise forms.ValidationError(_("登记执法证件时请填写有效期起止日期。"))
+        return data
+
+    def certificate_data(self):
+        d = self.cleaned_data
+        if not d.get("certificate_number"):
+            return None
+        return {"number": d["certificate_number"], "issuer": d["certificate_issuer"], "field": d["certificate_field"],
+                "valid_from": d["certificate_valid_from"], "valid_until": d["certificate_valid_until"]}
+
+    def inspector_data(self):
+        d = self.cleaned_data
+        return {k: d[k] for k in ("agency", "name", "phone", "position", "is_helper")} | (
+            {"id_number": d["id_number"]} if d["id_number"] else {})
+
+
+class CertificateStatusForm(BootstrapMixin, forms.Form):
+    status = forms.ChoiceField(label=_("证件状态"), choices=Certificate.Status.choices)
+    reason = forms.CharField(label=_("原因"), widget=forms.Textarea(attrs={"rows": 2}), max_length=500)
+
+
+class UploadForm(BootstrapMixin, forms.Form):
+    file = forms.FileField(label=_("Excel 文件（.xlsx）"))
+
+
+class UserForm(BootstrapMixin, forms.ModelForm):
+    password = forms.CharField(label=_("密码"), widget=forms.PasswordInput, required=False,
+                               help_text=_("新建账号必填；编辑时留空表示不修改。至少8位，不能全是数字。"))
+
+    class Meta:
+        model = User
+        fields = ["username", "display_name", "role", "agency", "inspector", "is_active"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [c for c in User.Role.choices if c[0] != "platform"]
+        if self.instance.pk:
+            self.fields["username"].disabled = True
+
+    def validate_unique(self):
+        pass

@@ -1,0 +1,216 @@
+"""HTML pages for agencies, inspectors and accounts. Views shape input and show service errors."""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from jiujiang_inspect import roles
+from jiujiang_inspect.audit import audit_history
+from jiujiang_inspect.excel import workbook_response
+from jiujiang_inspect.exceptions import ApplicationError
+from jiujiang_inspect.jobs import job_create
+
+from . import imports, selectors, services
+from .filters import AgencyFilterSet, InspectorFilterSet
+from .forms import AgencyForm, CertificateStatusForm, InspectorForm, UploadForm, UserForm
+from .models import Agency, Inspector, User
+
+
+def staff_required(view):
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        if not roles.is_staff_member(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    return wrapped
+
+
+def reviewer_required(view):
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        if not roles.is_reviewer(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    return wrapped
+
+
+def manager_required(view):
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        if not (roles.is_reviewer(request.user) or roles.is_agency_admin(request.user)):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    return wrapped
+
+
+def apply_errors(form, exc: ApplicationError):
+    """Show a service's error next to its field, or at the top of the form."""
+    placed = False
+    for field, msgs in (exc.detail or {}).items():
+        target = field if field in form.fields else None
+        for m in (msgs if isinstance(msgs, list) else [msgs]):
+            form.add_error(target, str(m))
+            placed = True
+    if not placed:
+        form.add_error(None, exc.message)
+
+
+@staff_required
+def agency_list(request):
+    f = AgencyFilterSet(request.GET, queryset=selectors.agency_list().order_by("code"))
+    page = Paginator(f.qs, 50).get_page(request.GET.get("page"))
+    return render(request, "subjects/agency_list.html", {"filter": f, "page": page})
+
+
+@staff_required
+def agency_detail(request, code):
+    agency = get_object_or_404(selectors.agency_list(), code=code)
+    inspectors = None
+    if roles.is_reviewer(request.user) or request.user.agency_id == agency.pk:
+        inspectors = agency.inspectors.select_related("certificate").order_by("name")
+    return render(request, "subjects/agency_detail.html", {
+        "agency": agency, "inspectors": inspectors, "history": audit_history(agency)[:50],
+        "can_edit": roles.is_reviewer(request.user)})
+
+
+@reviewer_required
+def agency_edit(request, code=None):
+    agency = get_object_or_404(Agency, code=code) if code else None
+    form = AgencyForm(request.POST or None, instance=agency)
+    if request.method == "POST" and form.is_valid():
+        data = {k: form.cleaned_data[k] for k in form.Meta.fields}
+        try:
+            if agency:
+                agency = services.agency_update(agency=Agency.objects.get(pk=agency.pk), by=request.user, **data)
+            else:
+                data.pop("is_active", None)
+                agency = services.agency_create(by=request.user, **data)
+        except ApplicationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, "已保存执法主体信息。")
+            return redirect("subjects:agency_detail", code=agency.code)
+    return render(request, "subjects/form.html", {"form": form, "title": "编辑执法主体" if agency else "新增执法主体"})
+
+
+@manager_required
+def inspector_list(request):
+    base = selectors.inspector_list_for_user(user=request.user)
+    f = InspectorFilterSet(request.GET, queryset=base.order_by("agency__code", "name", "id"))
+    if request.GET.get("export") == "xlsx":
+        return workbook_response(f"执法人员_{timezone.localdate():%Y%m%d}.xlsx",
+                                 [("执法人员", imports.EXPORT_HEADERS, imports.inspector_export_rows(f.qs))])
+    page = Paginator(f.qs, 50).get_page(request.GET.get("page"))
+    return render(request, "subjects/inspector_list.html", {"filter": f, "page": page, "today": timezone.localdate()})
+
+
+def _inspector_for(request, pk) -> Inspector:
+    return get_object_or_404(selectors.inspector_list_for_user(user=request.user), pk=pk)
+
+
+@manager_required
+def inspector_detail(request, pk):
+    inspector = _inspector_for(request, pk)
+    status_form = CertificateStatusForm(request.POST or None)
+    if request.method == "POST" and hasattr(inspector, "certificate") and status_form.is_valid():
+        try:
+            services.certificate_set_status(certificate=inspector.certificate, by=request.user,
+                                            status=status_form.cleaned_data["status"],
+                                            reason=status_form.cleaned_data["reason"])
+        except ApplicationError as exc:
+            apply_errors(status_form, exc)
+        else:
+            messages.success(request, "证件状态已更新。")
+            return redirect("subjects:inspector_detail", pk=inspector.pk)
+    return render(request, "subjects/inspector_detail.html", {
+        "inspector": inspector, "status_form": status_form, "history": audit_history(inspector)[:50]})
+
+
+def _agencies_for(user):
+    qs = Agency.objects.filter(is_active=True)
+    return qs if roles.is_reviewer(user) else qs.filter(pk=user.agency_id)
+
+
+@manager_required
+def inspector_edit(request, pk=None):
+    inspector = _inspector_for(request, pk) if pk else None
+    initial = {}
+    if inspector:
+        cert = getattr(inspector, "certificate", None) if hasattr(inspector, "certificate") else None
+        initial = {"agency": inspector.agency, "name": inspector.name, "phone": inspector.phone,
+                   "position": inspector.position, "is_helper": inspector.is_helper}
+        if cert:
+            initial |= {"certificate_number": cert.number, "certificate_issuer": cert.issuer,
+                        "certificate_field": cert.field, "certificate_valid_from": cert.valid_from,
+                        "certificate_valid_until": cert.valid_until}
+    elif request.user.agency_id:
+        initial = {"agency": request.user.agency}
+    form = InspectorForm(request.POST or None, initial=initial, agencies=_agencies_for(request.user),
+                         editing=bool(inspector))
+    if request.method == "POST" and form.is_valid():
+        try:
+            if inspector:
+                inspector = services.inspector_update(inspector=inspector, by=request.user,
+                                                      certificate=form.certificate_data(), **form.inspector_data())
+            else:
+                inspector = services.inspector_create(by=request.user, certificate=form.certificate_data(),
+                                                      **form.inspector_data())
+        except ApplicationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, "已保存执法人员信息。")
+            return redirect("subjects:inspector_detail", pk=inspector.pk)
+    return render(request, "subjects/form.html", {"form": form, "title": "编辑执法人员" if inspector else "登记执法人员"})
+
+
+@manager_required
+def inspector_import(request):
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            from jiujiang_inspect.excel import check_xlsx_upload
+
+            check_xlsx_upload(form.cleaned_data["file"])
+        except ApplicationError as exc:
+            apply_errors(form, exc)
+        else:
+            job = job_create(kind="subjects.imports.inspectors_import", by=request.user,
+                             upload=form.cleaned_data["file"])
+            return redirect("job_status", pk=job.pk)
+    return render(request, "subjects/import.html", {"form": form, "headers": list(imports.HEADERS)})
+
+
+@reviewer_required
+def user_list(request):
+    users = selectors.user_list_for_user(user=request.user).exclude(role=User.Role.PLATFORM)
+    page = Paginator(users, 50).get_page(request.GET.get("page"))
+    return render(request, "subjects/user_list.html", {"page": page})
+
+
+@reviewer_required
+def user_edit(request, pk=None):
+    user = get_object_or_404(User, pk=pk) if pk else None
+    form = UserForm(request.POST or None, instance=user)
+    if request.method == "POST" and form.is_valid():
+        data = {k: form.cleaned_data[k] for k in ["display_name", "role", "agency", "inspector", "is_active"]}
+        try:
+            if user:
+                services.user_update(user=User.objects.get(pk=user.pk), by=request.user,
+                                     password=form.cleaned_data["password"] or None, **data)
+            else:
+                services.user_create(by=request.user, username=form.cleaned_data["username"],
+                                     password=form.cleaned_data["password"], **data)
+        except ApplicationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, "账号已保存。")
+            return redirect("subjects:user_list")
+    return render(request, "subjects/form.html", {"form": form, "title": "编辑账号" if user else "新建账号"})

@@ -1,0 +1,15 @@
+from django.core.management.base import BaseCommand
+
+from subjects.demo import ACCOUNTS, DEMO_PASSWORD
+
+
+class Command(BaseCommand):
+    help = "打印演示账号。"
+
+    def handle(self, *args, **options):
+        self.stdout.write("\n演示账号（密码均为 %s）：" % DEMO_PASSWORD)
+        labels = {"reviewer": "司法局审核员", "agency_admin": "单位管理员", "inspector": "执法人员"}
+        for username, role, code, _display, _idx in ACCOUNTS:
+            self.stdout.write(f"  {username:<14} {labels[role]}（{code}）")
+        self.stdout.write("  admin          超级管理员（/admin/）")
+        self.stdout.write("打开 http://127.0.0.1:8000/ 登录；企业和公众入口：http://127.0.0.1:8000/public/\n")

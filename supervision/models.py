@@ -1,0 +1,119 @@
+"""Supervision by the 区司法局: job runs (frequency audit, sweeps), supervision cases and their
+measures, 12345 hotline tickets, satisfaction surveys (举措 16–20)."""
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class JobRun(models.Model):
+    """One run of a periodic job for one period; unique per (kind, period) so a re-run replaces it."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("运行中")
+        SUCCEEDED = "succeeded", _("成功")
+        FAILED = "failed", _("失败")
+
+    kind = models.CharField(_("任务"), max_length=32)
+    period = models.CharField(_("期间"), max_length=10)
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.RUNNING)
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    counts = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    attempts = models.PositiveIntegerField(default=1)
+    triggered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+")
+
+    class Meta:
+        verbose_name = _("任务运行")
+        verbose_name_plural = _("任务运行")
+        ordering = ["-started_at"]
+        constraints = [models.UniqueConstraint(fields=["kind", "period"], name="job_run_kind_period")]
+
+
+class HotlineTicket(models.Model):
+    """12345 工单 from 智慧督 (idempotent on external_id) or an Excel upload; triaged by a reviewer."""
+
+    class Status(models.TextChoices):
+        NEW = "new", _("待分拣")
+        CASE_OPENED = "case_opened", _("已立案")
+        CLOSED = "closed", _("已办结")
+
+    external_id = models.CharField(_("工单编号"), max_length=64, unique=True)
+    title = models.CharField(_("标题"), max_length=200)
+    content = models.TextField(_("内容"))
+    received_at = models.DateTimeField(_("受理时间"))
+    enterprise_uscc = models.CharField(_("涉及企业"), max_length=18, blank=True)
+    agency = models.ForeignKey("subjects.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.NEW, db_index=True)
+    close_reason = models.TextField(_("办结说明"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("12345工单")
+        verbose_name_plural = _("12345工单")
+        ordering = ["-received_at", "-id"]
+
+
+class SupervisionCase(models.Model):
+    """监督案件 against an agency's inspection conduct; measures escalate 责令改正 → 公开约谈 →
+    督办通报 → 移送纪检监察."""
+
+    class Source(models.TextChoices):
+        HOTLINE = "hotline", _("12345热线")
+        SERVICE_PLATFORM = "service_platform", _("企业服务平台")
+        CONTACT_POINT = "contact_point", _("行政执法监督联系点")
+        EVALUATION = "evaluation", _("企业评议")
+        AUDIT = "audit", _("频次监测")
+        PLATFORM = "platform", _("智慧督")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("办理中")
+        CLOSED = "closed", _("已办结")
+
+    source = models.CharField(_("来源"), max_length=20, choices=Source.choices)
+    title = models.CharField(_("案件名称"), max_length=200)
+    problem = models.TextField(_("问题描述"))
+    agency = models.ForeignKey("subjects.Agency", verbose_name=_("被监督单位"), on_delete=models.PROTECT,
+                               related_name="supervision_cases")
+    inspections = models.ManyToManyField("plans.Inspection", verbose_name=_("涉及检查"), blank=True)
+    hotline_ticket = models.ForeignKey(HotlineTicket, null=True, blank=True, on_delete=models.PROTECT,
+                                       related_name="cases")
+    external_id = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    deadline = models.DateField(_("办理期限"), null=True, blank=True)
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.OPEN, db_index=True)
+    outcome = models.TextField(_("办理结果"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("监督案件")
+        verbose_name_plural = _("监督案件")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return self.title
+
+
+class CaseMeasure(models.Model):
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", _("责令改正")
+        INTERVIEW = "interview", _("公开约谈")
+        PUBLIC_NOTICE = "public_notice", _("督办通报")
+        REFERRAL = "referral", _("移送纪检监察")
+
+    case = models.ForeignKey(SupervisionCase, on_delete=models.CASCADE, related_name="measures")
+    kind = models.CharField(_("措施"), max_length=16, choices=Kind.choices)
+    date = models.DateField(_("日期"))
+    deadline = models.DateField(_("期限"), null=True, blank=True)
+    document = models.CharField(_("文书"), max_length=200, blank=True)
+    outcome = models.TextField(_("结果"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+
+    class Meta:
+        ordering = ["case_id", "date", "id"]
