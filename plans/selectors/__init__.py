@@ -1,0 +1,1 @@
+"""plans selectors, split by subject (quota, blocks, enterprises, plans, inspections)."""
