@@ -7,3 +7,6 @@ class JiujiangInspectConfig(AppConfig):
     name = "jiujiang_inspect"
     verbose_name = "系统基础"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import schema  # noqa: F401  registers the OpenAPI auth extension

@@ -10,6 +10,7 @@ from io import BytesIO
 
 from django.conf import settings
 from django.http import HttpResponse
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook, load_workbook
 
@@ -95,6 +96,8 @@ def _clean(value):
 
 
 def escape_cell(value):
+    if isinstance(value, Promise):  # lazy translations (choice labels) are not cell values
+        value = str(value)
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return "'" + value
     return value

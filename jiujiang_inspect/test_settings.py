@@ -17,3 +17,8 @@ REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {
     "anon": "10000/minute", "public_verify": "10000/minute", "token": "10000/minute"}}
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["TEST"] = {"NAME": ":memory:"}
+
+import tempfile  # noqa: E402
+
+# Uploads written by tests go to a throwaway folder, not var/media.
+MEDIA_ROOT = tempfile.mkdtemp(prefix="jj-test-media-")
