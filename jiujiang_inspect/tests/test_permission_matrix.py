@@ -70,7 +70,7 @@ def test_anonymous_sees_only_public_pages(client):
 
 def test_platform_token_reads_nothing_outside_its_scope(api, platform_secret):
     client = api(secret=platform_secret)
-    for path, name in collect_urls():
+    for path, _name in collect_urls():
         if not path.startswith("/api/v1/") or PUBLIC_PATH.match(path) or "auth/token" in path:
             continue
         r = client.post(path, {}, format="json")
