@@ -22,3 +22,8 @@ import tempfile  # noqa: E402
 
 # Uploads written by tests go to a throwaway folder, not var/media.
 MEDIA_ROOT = tempfile.mkdtemp(prefix="jj-test-media-")
+
+# Tests run Celery tasks in-process by default; the tests that prove the real worker path use the
+# `celery_worker_real` fixture (jiujiang_inspect.testing), which switches this off against Redis.
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_EAGER_PROPAGATES = True

@@ -113,3 +113,24 @@ def api_client_for(user=None, *, secret=None):
 def api():
     """api(user) or api(secret=...) → an authenticated DRF APIClient; api() is anonymous."""
     return api_client_for
+
+
+@pytest.fixture
+def celery_worker_real(transactional_db):
+    """A real Celery worker (solo pool, in a thread) consuming from Redis; tasks are NOT eager here.
+
+    Use in `@pytest.mark.django_db(transaction=True)` tests: the worker thread sees committed rows only.
+    """
+    require_redis()
+    import celery.contrib.testing.tasks  # noqa: F401  registers the ping task start_worker uses
+    from celery.contrib.testing.worker import start_worker
+
+    from jiujiang_inspect.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = False
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30) as worker:
+            yield worker
+    finally:
+        app.conf.task_always_eager = previous
