@@ -106,6 +106,9 @@ class Inspector(models.Model):
     position = models.CharField(_("职务"), max_length=50, blank=True)
     is_helper = models.BooleanField(_("辅助人员"), default=False)
     is_active = models.BooleanField(_("在岗"), default=True)
+    # Set by the training app when the inspector passes the 检查码 test (举措 9); the optional
+    # `inspector_not_trained` gate reads it here so plans need not import training.
+    checkcode_test_passed_at = models.DateTimeField(_("通过检查码测试时间"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 

@@ -267,3 +267,14 @@ def platform_client_create(*, name: str, scopes, by=None, days: int = 365):
             user.save()
         return api_token_create(user=user, name=name, scopes=list(scopes), lifetime=timedelta(days=days),
                                 created_by=by)
+
+
+@transaction.atomic
+def inspector_mark_checkcode_test_passed(*, inspector: Inspector, passed_at, source: str = "") -> Inspector:
+    """Record that the inspector passed the 检查码 test (举措 9). Called by the training app."""
+    if inspector.checkcode_test_passed_at is None or passed_at > inspector.checkcode_test_passed_at:
+        inspector.checkcode_test_passed_at = passed_at
+        inspector.save(update_fields=["checkcode_test_passed_at", "updated_at"])
+        audit_record(actor=None, action="inspector.checkcode_test_passed", target=inspector,
+                     changes={"checkcode_test_passed_at": passed_at}, reason=source)
+    return inspector
