@@ -64,6 +64,11 @@ class LegalBasis(models.Model):
     def __str__(self):
         return f"《{self.title}》{self.article}"
 
+    @property
+    def status_css(self):
+        return {self.Status.IN_FORCE: "status-done", self.Status.AMENDED: "status-waiting",
+                self.Status.REPEALED: "status-refused"}.get(self.status, "status-draft")
+
 
 class InspectionMatter(models.Model):
     """检查事项. Lifecycle draft → submitted → filed (备案, by 司法局) → published; or rejected with a
@@ -93,6 +98,11 @@ class InspectionMatter(models.Model):
     version = models.PositiveIntegerField(_("版本"), default=1)
     filed_snapshot = models.JSONField(_("上次备案内容"), default=dict, blank=True)
     last_used_on = models.DateField(_("最近使用"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("报送时间"), null=True, blank=True)
+    filed_at = models.DateTimeField(_("备案时间"), null=True, blank=True)
+    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("备案人"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="+")
+    published_at = models.DateTimeField(_("公布时间"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
@@ -103,6 +113,16 @@ class InspectionMatter(models.Model):
 
     def __str__(self):
         return f"{self.code} {self.name}"
+
+    @property
+    def status_css(self):
+        """One colour per status (UI.md): draft grey, waiting amber, active blue, done green, refused red."""
+        return {
+            self.Status.DRAFT: "status-draft", self.Status.SUBMITTED: "status-waiting",
+            self.Status.FILED: "status-active", self.Status.PUBLISHED: "status-done",
+            self.Status.REJECTED: "status-refused", self.Status.NEEDS_ADJUSTMENT: "status-refused",
+            self.Status.CANCELLED: "status-draft",
+        }.get(self.status, "status-draft")
 
 
 class CheckStandard(models.Model):
@@ -172,6 +192,11 @@ class JointMatterList(models.Model):
 
     def __str__(self):
         return f"{self.title}（第{self.version}版）"
+
+    @property
+    def status_css(self):
+        return {self.Status.DRAFT: "status-draft", self.Status.PUBLISHED: "status-done",
+                self.Status.SUPERSEDED: "status-draft"}.get(self.status, "status-draft")
 
 
 class NegativeListItem(models.Model):
