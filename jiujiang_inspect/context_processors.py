@@ -18,7 +18,7 @@ MENUS = {
         ("分析研判", "supervision:dashboard"), ("备案审核", "matters:review_queue"),
         ("预警与阻断", "supervision:alert_list"), ("监督案件", "supervision:case_list"),
         ("12345工单", "supervision:hotline_list"), ("对象库与频次", "plans:enterprise_list"),
-        ("系统管理", "subjects:agency_list"),
+        ("系统管理", "subjects:agency_list"), ("接口令牌", "subjects:token_list"),
     ],
 }
 PUBLIC_MENU = [
