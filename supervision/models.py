@@ -117,3 +117,56 @@ class CaseMeasure(models.Model):
 
     class Meta:
         ordering = ["case_id", "date", "id"]
+
+
+class Survey(models.Model):
+    """满意度测评 campaign (举措 19): a period, a few questions scored 1–5, answered by enterprises
+    through a public link with their 统一社会信用代码 as proof; results per agency, read together with
+    the 企业评议 of the same period."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("草稿")
+        OPEN = "open", _("进行中")
+        CLOSED = "closed", _("已结束")
+
+    title = models.CharField(_("测评名称"), max_length=200)
+    period_start = models.DateField(_("测评期间起"))
+    period_end = models.DateField(_("测评期间止"))
+    questions = models.JSONField(_("测评题目"), default=list,
+                                 help_text=_("每题一行：[{\"key\": \"q1\", \"text\": \"……\"}]，每题按 1–5 分作答。"))
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("满意度测评")
+        verbose_name_plural = _("满意度测评")
+        ordering = ["-period_start", "-id"]
+        constraints = [models.CheckConstraint(name="survey_period_ordered",
+                                              condition=models.Q(period_end__gte=models.F("period_start")))]
+
+    def __str__(self):
+        return self.title
+
+
+class SurveyResponse(models.Model):
+    """One enterprise's answer about one agency that inspected it during the survey period.
+    Unique per (survey, enterprise, agency): a second answer replaces nothing and is refused."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="responses")
+    enterprise = models.ForeignKey("plans.Enterprise", on_delete=models.PROTECT, related_name="+")
+    agency = models.ForeignKey("subjects.Agency", verbose_name=_("被测评单位"), on_delete=models.PROTECT,
+                               related_name="+")
+    answers = models.JSONField(_("各题得分"), default=dict)
+    score = models.DecimalField(_("平均分"), max_digits=3, decimal_places=2)
+    comment = models.TextField(_("意见建议"), blank=True, max_length=2000)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("测评答卷")
+        verbose_name_plural = _("测评答卷")
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["survey", "enterprise", "agency"],
+                                               name="survey_response_unique")]

@@ -1,0 +1,1 @@
+"""supervision services, split by subject; callers import from the submodules."""

@@ -1,0 +1,172 @@
+"""The monthly frequency audit (频次监测, 举措 7 and 11; DOMAIN.md "Supervision").
+
+`frequency_audit_run(month=…)` counts the month and the year to date in the database, then writes
+what it found: Alerts (warnings) through `alert_raise` with a dedupe key, Blocks through
+`plans.services.blocks.block_create`, and the 按月汇总 of triggered filings per agency.
+
+Idempotent and safe to deliver twice (STYLE.md "Celery"):
+- one JobRun row per (kind, period), claimed by an INSERT or an atomic UPDATE, so a second delivery
+  while the first is running does nothing, and a run that died ("running" for longer than
+  STALE_AFTER) or failed is taken over by the next delivery;
+- every finding has a stable key, so writing it twice writes it once; at the end the run withdraws
+  what an earlier run of the same month found and this one no longer finds (data corrected since).
+  A run killed halfway leaves some findings written; the rerun writes the rest and ends in exactly
+  the state of an uninterrupted run.
+- a block a reviewer has overridden stays overridden: the audit never re-opens it.
+"""
+import logging
+from datetime import timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from jiujiang_inspect.alerts import alert_raise
+from jiujiang_inspect.audit import audit_record
+from jiujiang_inspect.models import Alert
+from plans.models import Block, Enterprise
+from plans.services.blocks import block_create
+from subjects.models import Agency
+
+from ..models import JobRun
+from ..periods import iso_weeks_of_month, parse_month
+from . import audit_rules
+from .summaries import filing_summaries_write
+
+log = logging.getLogger(__name__)
+
+AUDIT_KIND = "frequency_audit"
+STALE_AFTER = timedelta(minutes=30)
+
+
+def audit_source(month: str) -> str:
+    return f"audit:{month}"
+
+
+def jobrun_claim(*, kind: str, period: str, by=None) -> JobRun | None:
+    """Claim the run row for (kind, period), or None if another worker holds a live claim."""
+    now = timezone.now()
+    by = by if getattr(by, "pk", None) else None
+    try:
+        with transaction.atomic():
+            return JobRun.objects.create(kind=kind, period=period, status=JobRun.Status.RUNNING, started_at=now,
+                                         triggered_by=by)
+    except IntegrityError:
+        pass
+    claimed = (JobRun.objects.filter(kind=kind, period=period)
+               .filter(~Q(status=JobRun.Status.RUNNING) | Q(started_at__lt=now - STALE_AFTER))
+               .update(status=JobRun.Status.RUNNING, started_at=now, finished_at=None, error="",
+                       attempts=F("attempts") + 1, triggered_by=by, counts={}))
+    return JobRun.objects.get(kind=kind, period=period) if claimed else None
+
+
+def jobrun_progress(run: JobRun, *, stage: str, percent: int):
+    run.counts = {**(run.counts or {}), "stage": stage, "progress": percent}
+    JobRun.objects.filter(pk=run.pk).update(counts=run.counts)
+
+
+def jobrun_fail(run: JobRun, exc: Exception):
+    """Mark the run failed and report it to 司法局 (one Alert per failed attempt)."""
+    message = f"{exc.__class__.__name__}: {exc}"[:2000]
+    JobRun.objects.filter(pk=run.pk).update(status=JobRun.Status.FAILED, finished_at=timezone.now(), error=message)
+    alert_raise(kind="job.failed", title=f"定时任务失败：{run.kind} {run.period}（第{run.attempts}次）",
+                message=message, target=run, source=f"job:{run.kind}",
+                dedupe_key=f"jobrun:{run.pk}:{run.attempts}")
+
+
+def frequency_audit_run(*, month: str, by=None) -> JobRun:
+    """Run (or re-run) the frequency audit of `month` ("YYYY-MM", Asia/Shanghai calendar).
+
+    Returns the JobRun. A second delivery while a live run holds the claim returns that run unchanged.
+    Exceptions mark the run failed (with an Alert) and propagate so Celery retries it.
+    """
+    start, end = parse_month(month)
+    run = jobrun_claim(kind=AUDIT_KIND, period=month, by=by)
+    if run is None:
+        log.info("frequency audit %s already running elsewhere; skipped", month)
+        return JobRun.objects.get(kind=AUDIT_KIND, period=month)
+    try:
+        findings = audit_rules.Findings()
+        jobrun_progress(run, stage="caps", percent=10)
+        audit_rules.cap_findings(start=start, end=end, findings=findings)
+        jobrun_progress(run, stage="triggered", percent=35)
+        audit_rules.triggered_findings(start=start, end=end, weeks=iso_weeks_of_month(start, end), findings=findings)
+        jobrun_progress(run, stage="write", percent=55)
+        written = findings_write(findings=findings, month=month, starts_on=start, by=by)
+        jobrun_progress(run, stage="summaries", percent=85)
+        summaries = filing_summaries_write(month=month, source=audit_source(month), by=by)
+        counts = {**findings.counts, **written, "summaries": summaries,
+                  "agencies": audit_rules.agency_totals(start=start, end=end), "stage": "done", "progress": 100}
+    except Exception as exc:
+        log.exception("frequency audit %s failed", month)
+        jobrun_fail(run, exc)
+        raise
+    JobRun.objects.filter(pk=run.pk).update(status=JobRun.Status.SUCCEEDED, finished_at=timezone.now(),
+                                            counts=counts, error="")
+    audit_record(actor=by, action="frequency_audit.run", target=run, changes={
+        k: v for k, v in counts.items() if isinstance(v, int)})
+    run.refresh_from_db()
+    return run
+
+
+def findings_write(*, findings, month: str, starts_on, by=None) -> dict:
+    """Write the findings, then withdraw what earlier runs of this month found and this one did not."""
+    source = audit_source(month)
+    ent_ids = {f["enterprise_id"] for f in findings.alerts + findings.blocks}
+    enterprises = Enterprise.objects.in_bulk(ent_ids)
+    agencies = Agency.objects.in_bulk({f["agency_id"] for f in findings.alerts + findings.blocks if f["agency_id"]})
+    keys, block_ids = [], []
+    for f in findings.alerts:
+        ent = enterprises[f["enterprise_id"]]
+        key = f"{source}:{f['key']}"
+        keys.append(key)
+        title = f"{ent.name}：{f['title']}"[:200]
+        alert = alert_raise(kind=f["kind"], title=title, message=f["message"], agency=agencies.get(f["agency_id"]),
+                            enterprise_uscc=ent.uscc, source=source, dedupe_key=key)
+        if alert.status == Alert.Status.OPEN and (alert.title, alert.message) != (title, f["message"]):
+            # Same finding, new figures (data corrected since the last run): the open alert tells the truth.
+            Alert.objects.filter(pk=alert.pk).update(title=title, message=f["message"], updated_at=timezone.now())
+    for f in findings.blocks:
+        block = _block_ensure(enterprise=enterprises[f["enterprise_id"]], agency=agencies.get(f["agency_id"]),
+                              rule=f["rule"], reason=f["reason"], starts_on=starts_on, ends_on=f["ends_on"],
+                              source=source, year_scope=f["year_scope"], by=by)
+        block_ids.append(block.pk)
+    # Withdraw stale findings of an earlier run of this month. Alerts a reviewer already handled stay.
+    stale_alerts = Alert.objects.filter(source=source, kind__startswith="audit.", status=Alert.Status.OPEN) \
+        .exclude(dedupe_key__in=keys)
+    withdrawn_alerts = stale_alerts.delete()[0]
+    withdrawn_blocks = 0
+    for block in Block.objects.filter(source=source, status=Block.Status.ACTIVE).exclude(pk__in=block_ids):
+        _block_withdraw(block=block, by=by)
+        withdrawn_blocks += 1
+    return {"alerts": len(keys), "blocks": len(block_ids), "withdrawn_alerts": withdrawn_alerts,
+            "withdrawn_blocks": withdrawn_blocks}
+
+
+def _block_ensure(*, enterprise, agency, rule, reason, starts_on, ends_on, source, year_scope, by):
+    """The block this finding calls for: an existing one (active or overridden) if any, else a new one.
+
+    A yearly-cap block is one per (enterprise, agency, year) whichever month's audit found it first,
+    and an override by 司法局 stands for the rest of its period: the audit never re-opens it."""
+    existing = Block.objects.filter(enterprise=enterprise, agency=agency, inspector__isnull=True, rule=rule,
+                                    status__in=[Block.Status.ACTIVE, Block.Status.OVERRIDDEN])
+    if year_scope:
+        existing = existing.filter(source__startswith=f"audit:{starts_on.year}-", ends_on=ends_on)
+    else:
+        existing = existing.filter(source=source)
+    block = existing.order_by("id").first()
+    if block is not None:
+        return block
+    return block_create(enterprise=enterprise, agency=agency, rule=rule, reason=reason, starts_on=starts_on,
+                        ends_on=ends_on, source=source, by=by)
+
+
+@transaction.atomic
+def _block_withdraw(*, block: Block, by=None):
+    """A re-run no longer finds what an earlier run blocked (the data was corrected): the block ends.
+    Marked expired, never deleted, and audited, so the trail shows it existed and why it ended."""
+    Block.objects.filter(pk=block.pk).update(status=Block.Status.EXPIRED, updated_at=timezone.now())
+    audit_record(actor=by, action="block.withdrawn", target=block, changes={"status": ["active", "expired"]},
+                 reason="频次监测复核：该情形已不存在")
+    Alert.objects.filter(dedupe_key=f"block:{block.pk}", status=Alert.Status.OPEN).update(
+        status=Alert.Status.RESOLVED, handled_at=timezone.now(), handling_note="频次监测复核后撤回阻断。")
