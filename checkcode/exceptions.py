@@ -1,0 +1,25 @@
+"""Domain errors of the 检查码, results, evaluations and rectification (codes from API.md)."""
+from django.utils.translation import gettext_lazy as _
+
+from jiujiang_inspect.exceptions import ApplicationError, InvalidState, PermissionDeniedError  # noqa: F401
+
+
+class CodeNotIssued(ApplicationError):
+    code = "code_not_issued"
+    default_message = _("该现场检查尚未取得有效的检查码（无码不检查）。")
+
+
+class CodeExpired(ApplicationError):
+    code = "code_expired"
+    default_message = _("检查码已过有效期。")
+
+
+class EvaluationAlreadySubmitted(ApplicationError):
+    code = "evaluation_already_submitted"
+    default_message = _("该检查码已提交过评议，每个检查码只能评议一次。")
+
+
+class UsccMismatch(ApplicationError):
+    code = "uscc_mismatch"
+    status_code = 403
+    default_message = _("统一社会信用代码与被检查企业不一致。")

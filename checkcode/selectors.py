@@ -1,0 +1,125 @@
+"""Reads of codes, results, evaluations and rectifications, and the public view of a code (the
+only data a code page or `/check-codes/{code}/` ever shows: no ID numbers, no phones)."""
+from django.db.models import Avg, Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from jiujiang_inspect import roles
+from plans.models import Participation
+from plans.selectors.quota import enterprise_quota
+
+from . import codes
+from .models import CheckCode, Evaluation, Rectification
+
+VERDICTS = {"valid": "真实有效", "expired": "已过期", "revoked": "已撤销", "unknown": "无此检查码"}
+#: Below this many evaluations an agency sees nothing: anonymity to the inspecting agency (举措 13).
+AGGREGATE_MIN = 5
+
+
+def _code_qs():
+    parts = (Participation.objects.select_related("agency", "agency__entrusting_agency")
+             .prefetch_related("inspectors__certificate", "matters__legal_bases"))
+    return CheckCode.objects.select_related(
+        "inspection__enterprise", "inspection__initiating_agency", "inspection__result",
+        "inspection__result__rectification", "evaluation",
+    ).prefetch_related(Prefetch("inspection__participations", queryset=parts))
+
+
+def checkcode_get_by_string(raw: str) -> CheckCode | None:
+    """The code for a typed or scanned string (normalised; None if malformed or unknown)."""
+    normal = codes.normalize(raw)
+    if normal is None:
+        return None
+    return _code_qs().filter(code=normal).first()
+
+
+def checkcode_verdict(code: CheckCode | None, *, now=None) -> str:
+    if code is None:
+        return "unknown"
+    now = now or timezone.now()
+    if code.status == CheckCode.Status.REVOKED:
+        return "revoked"
+    if code.status == CheckCode.Status.EXPIRED:
+        return "expired"
+    if code.status == CheckCode.Status.ISSUED and not code.is_late and now > code.valid_until:
+        return "expired"
+    return "valid"
+
+
+def checkcode_public_view(code: CheckCode, *, now=None) -> dict:
+    """Everything the public may see about a code (API.md `/check-codes/{code}/`)."""
+    insp = code.inspection
+    verdict = checkcode_verdict(code, now=now)
+    quota = enterprise_quota(enterprise=insp.enterprise, year=insp.date.year)
+    result = getattr(insp, "result", None) if hasattr(insp, "result") else None
+    rect = getattr(result, "rectification", None) if result is not None and hasattr(result, "rectification") else None
+    participations = []
+    for p in insp.participations.all():
+        participations.append({
+            "agency": {"code": p.agency.code, "name": p.agency.display_name},
+            "inspectors": [{"name": i.name, "certificate_number": getattr(getattr(i, "certificate", None), "number", "")}
+                           for i in p.inspectors.all() if not i.is_helper],
+            "matters": [{"code": m.code, "name": m.name,
+                         "legal_bases": [{"title": b.title, "article": b.article} for b in m.legal_bases.all()]}
+                        for m in p.matters.all()],
+        })
+    return {
+        "code": code.code, "verdict": verdict, "verdict_label": VERDICTS[verdict],
+        "status": code.status, "status_label": code.get_status_display(),
+        "is_late": code.is_late, "late_reason": code.late_reason if code.is_late else "",
+        "valid_from": code.valid_from, "valid_until": code.valid_until,
+        "enterprise": {"name": insp.enterprise.name},
+        "inspection": {"kind": insp.kind, "kind_label": insp.get_kind_display(), "mode": insp.mode,
+                       "mode_label": insp.get_mode_display(), "date": insp.date, "is_joint": len(participations) > 1},
+        "participations": participations,
+        "quota": {"year": quota["year"], "yearly_cap": quota["yearly_cap"], "used": quota["used"],
+                  "remaining": quota["remaining"]},
+        "result": None if result is None else {
+            "outcome": result.outcome, "outcome_label": result.get_outcome_display(), "findings": result.findings,
+            "recorded_at": result.recorded_at,
+            "rectification": None if rect is None else {
+                "id": rect.pk, "items": rect.items, "deadline": rect.deadline, "status": rect.status,
+                "status_label": rect.get_status_display(), "enterprise_response": rect.enterprise_response,
+                "verification_note": rect.verification_note}},
+        "evaluation_submitted": hasattr(code, "evaluation"),
+    }
+
+
+def checkcode_list_for_user(*, user) -> QuerySet[CheckCode]:
+    qs = CheckCode.objects.select_related("inspection__enterprise", "inspection__initiating_agency", "issued_by")
+    if roles.is_reviewer(user) or roles.is_platform(user):
+        return qs
+    if roles.is_staff_member(user) and user.agency_id:
+        return qs.filter(inspection__participations__agency_id=user.agency_id).distinct()
+    return qs.none()
+
+
+def rectification_list_for_user(*, user) -> QuerySet[Rectification]:
+    qs = Rectification.objects.select_related("result__inspection__enterprise", "result__inspection__initiating_agency")
+    if roles.is_reviewer(user):
+        return qs
+    if roles.is_staff_member(user) and user.agency_id:
+        return qs.filter(result__inspection__participations__agency_id=user.agency_id).distinct()
+    return qs.none()
+
+
+def evaluation_aggregate_for_agency(*, agency, year: int | None = None) -> dict:
+    """What an inspecting agency may see of its evaluations: aggregates only, and only over ≥5."""
+    qs = Evaluation.objects.filter(check_code__inspection__participations__agency=agency)
+    if year:
+        qs = qs.filter(created_at__year=year)
+    agg = qs.aggregate(n=Count("id", distinct=True), avg=Avg("rating"),
+                       shown=Count("id", filter=Q(code_shown=True), distinct=True),
+                       notified=Count("id", filter=Q(notified_in_advance=True), distinct=True),
+                       negative=Count("id", filter=Q(negative_items__isnull=False), distinct=True))
+    if agg["n"] < AGGREGATE_MIN:
+        return {"count": agg["n"], "visible": False}
+    return {"count": agg["n"], "visible": True, "average_rating": round(agg["avg"], 2),
+            "code_shown_rate": round(agg["shown"] / agg["n"], 3), "notified_rate": round(agg["notified"] / agg["n"], 3),
+            "negative_reports": agg["negative"]}
+
+
+def evaluation_list_for_user(*, user) -> QuerySet[Evaluation]:
+    """Individual evaluations: 司法局 reviewers only (anonymous to the inspecting agency)."""
+    if roles.is_reviewer(user):
+        return Evaluation.objects.select_related("check_code__inspection__enterprise").prefetch_related("negative_items")
+    return Evaluation.objects.none()

@@ -1,0 +1,17 @@
+"""checkcode services, split by subject; import from here."""
+from .issue import (
+    checkcode_can_issue,
+    checkcode_issue,
+    checkcode_issue_late,
+    checkcode_revoke,
+    validity_window,
+)
+from .public import checkcode_scan_record
+from .results import evaluation_submit, rectification_respond, rectification_verify, result_record
+from .sweeps import checkcode_sweep_unshown, rectification_sweep
+
+__all__ = [
+    "checkcode_can_issue", "checkcode_issue", "checkcode_issue_late", "checkcode_revoke", "validity_window",
+    "checkcode_scan_record", "evaluation_submit", "rectification_respond", "rectification_verify", "result_record",
+    "checkcode_sweep_unshown", "rectification_sweep",
+]

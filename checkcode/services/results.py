@@ -1,0 +1,179 @@
+"""Results (现场检查结果), 企业评议 and 整改 → 复查 → 办结 (DOMAIN.md "检查码 workflow" 5–7; 举措 13, 14)."""
+from datetime import date
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jiujiang_inspect import roles
+from jiujiang_inspect.alerts import alert_raise
+from jiujiang_inspect.audit import audit_record
+from jiujiang_inspect.exceptions import InvalidState, PermissionDeniedError, ValidationFailed
+from plans.models import Inspection
+from plans.services.inspections import user_may_act_for
+
+from ..exceptions import CodeExpired, CodeNotIssued, EvaluationAlreadySubmitted, UsccMismatch
+from ..models import CheckCode, Evaluation, InspectionResult, Rectification
+
+OUTCOMES = [c[0] for c in Inspection.Outcome.choices]
+
+
+def _live_code(insp):
+    return insp.check_codes.filter(status__in=CheckCode.LIVE).order_by("-issued_at").first()
+
+
+def _require_field_staff(user, insp):
+    if not (roles.is_inspector(user) or roles.is_agency_admin(user)) or not user_may_act_for(user, insp):
+        raise PermissionDeniedError(_("只有参与单位的执法人员可以录入检查结果。"))
+
+
+def _clean_items(items):
+    out = []
+    for item in items or []:
+        text = (item.get("item") if isinstance(item, dict) else str(item or "")).strip()
+        if text:
+            out.append({"item": text[:500]})
+    return out
+
+
+@transaction.atomic
+def result_record(*, inspection: Inspection, by, outcome: str, findings: str = "",
+                  rectification: dict | None = None) -> InspectionResult:
+    """Record the result. On-site inspections need their live 检查码 (无码不检查, `code_not_issued`).
+    no_issue / case_transferred close the inspection; rectification opens a 整改 with items and a
+    deadline and leaves it open until the 复查."""
+    insp = Inspection.objects.select_for_update().get(pk=inspection.pk)
+    _require_field_staff(by, insp)
+    if outcome not in OUTCOMES:
+        raise ValidationFailed(detail={"outcome": [_("检查结果无效。")]})
+    if len(findings or "") > 5000:
+        raise ValidationFailed(detail={"findings": [_("检查情况不能超过5000字。")]})
+    if hasattr(insp, "result"):
+        raise InvalidState(_("该检查已录入结果。"))
+    code = None
+    if insp.mode == Inspection.Mode.ONSITE:
+        code = _live_code(insp)
+        if code is None:
+            if insp.check_codes.filter(status=CheckCode.Status.EXPIRED).exists():
+                raise CodeExpired()
+            raise CodeNotIssued()
+        if insp.status != Inspection.Status.CODE_ISSUED:
+            raise InvalidState()
+    elif insp.status != Inspection.Status.APPROVED:
+        raise InvalidState(_("检查须经审批后才能录入结果。"))
+    items, deadline = [], None
+    if outcome == Inspection.Outcome.RECTIFICATION:
+        rect = rectification or {}
+        items, deadline = _clean_items(rect.get("items")), rect.get("deadline")
+        errors = {}
+        if not items:
+            errors["rectification.items"] = [_("责令整改须列明整改事项。")]
+        if not isinstance(deadline, date) or deadline < insp.date:
+            errors["rectification.deadline"] = [_("请填写不早于检查日期的整改期限。")]
+        if errors:
+            raise ValidationFailed(next(iter(errors.values()))[0], detail=errors)
+    result = InspectionResult.objects.create(inspection=insp, outcome=outcome, findings=findings or "", recorded_by=by)
+    old_status = insp.status
+    closes = outcome != Inspection.Outcome.RECTIFICATION
+    insp.outcome = outcome
+    insp.status = Inspection.Status.CLOSED if closes else Inspection.Status.RESULT_RECORDED
+    insp.save(update_fields=["outcome", "status", "updated_at"])
+    if outcome == Inspection.Outcome.RECTIFICATION:
+        Rectification.objects.create(result=result, items=items, deadline=deadline)
+    if code is not None:
+        code.status = CheckCode.Status.CLOSED if closes else CheckCode.Status.COMPLETED
+        code.save(update_fields=["status", "updated_at"])
+    audit_record(actor=by, action="inspection.result_recorded", target=insp,
+                 changes={"status": [old_status, insp.status], "outcome": outcome, "items": items, "deadline": deadline})
+    return result
+
+
+def _proof(code: CheckCode, uscc: str):
+    if (uscc or "").strip().upper() != code.inspection.enterprise.uscc:
+        raise UsccMismatch()
+
+
+def evaluation_submit(*, code: CheckCode, uscc: str, rating: int, code_shown: bool, notified_in_advance: bool,
+                      negative_items=(), comment: str = "") -> Evaluation:
+    """企业评议 through the code page, once per code, the enterprise's uscc as proof. Anonymous to the
+    inspecting agency; a rating ≤ 2 or any negative-list report opens an Alert for 司法局."""
+    code = CheckCode.objects.select_related("inspection__enterprise", "inspection__initiating_agency").get(pk=code.pk)
+    _proof(code, uscc)
+    if not hasattr(code.inspection, "result"):
+        raise InvalidState(_("检查结果录入后才能评议。"))
+    try:
+        rating = int(rating)
+    except (TypeError, ValueError):
+        rating = 0
+    if not 1 <= rating <= 5:
+        raise ValidationFailed(detail={"rating": [_("评分应为1至5。")]})
+    if len(comment or "") > 2000:
+        raise ValidationFailed(detail={"comment": [_("意见建议不能超过2000字。")]})
+    try:
+        with transaction.atomic():
+            evaluation = Evaluation.objects.create(check_code=code, rating=rating, code_shown=bool(code_shown),
+                                                   notified_in_advance=bool(notified_in_advance), comment=comment or "")
+    except IntegrityError:
+        raise EvaluationAlreadySubmitted() from None
+    negative = list(negative_items or [])
+    if negative:
+        evaluation.negative_items.set(negative)
+    # The actor is the anonymous enterprise: the audit names no person.
+    audit_record(actor=None, action="evaluation.submitted", target=evaluation,
+                 changes={"rating": rating, "negative_items": [n.code for n in negative]})
+    if rating <= 2 or negative or not code_shown:
+        ent = code.inspection.enterprise
+        alert_raise(kind="evaluation_negative", severity="warning",
+                    title=_("企业评议预警：%(name)s 评分%(r)s") % {"name": ent.name, "r": rating},
+                    message=_("负面清单行为：%(items)s；出示检查码：%(shown)s；意见：%(c)s") % {
+                        "items": "、".join(n.title for n in negative) or _("无"),
+                        "shown": _("是") if code_shown else _("否"), "c": comment or _("无")},
+                    enterprise_uscc=ent.uscc, target=evaluation, source="evaluation",
+                    dedupe_key=f"evaluation:{evaluation.pk}")
+    return evaluation
+
+
+@transaction.atomic
+def rectification_respond(*, rectification: Rectification, uscc: str, response: str) -> Rectification:
+    """The enterprise reports its 整改 through the code page (uscc as proof)."""
+    rect = Rectification.objects.select_for_update().select_related("result__inspection__enterprise").get(
+        pk=rectification.pk)
+    if (uscc or "").strip().upper() != rect.result.inspection.enterprise.uscc:
+        raise UsccMismatch()
+    if rect.status not in (Rectification.Status.OPEN, Rectification.Status.REJECTED):
+        raise InvalidState(_("当前整改状态不需要反馈。"))
+    if not (response or "").strip() or len(response) > 5000:
+        raise ValidationFailed(detail={"response": [_("请填写整改情况（不超过5000字）。")]})
+    old = rect.status
+    rect.status, rect.enterprise_response, rect.responded_at = Rectification.Status.RESPONDED, response, timezone.now()
+    rect.save(update_fields=["status", "enterprise_response", "responded_at", "updated_at"])
+    audit_record(actor=None, action="rectification.responded", target=rect, changes={"status": [old, "responded"]})
+    return rect
+
+
+@transaction.atomic
+def rectification_verify(*, rectification: Rectification, by, passed: bool, note: str = "",
+                         new_deadline: date | None = None) -> Rectification:
+    """复查 by the inspector (does not count toward caps: no new slot is taken). Passed → closed, and the
+    inspection and its code are closed; failed → back to the enterprise with a new deadline."""
+    rect = Rectification.objects.select_for_update().select_related("result__inspection").get(pk=rectification.pk)
+    insp = rect.result.inspection
+    _require_field_staff(by, insp)
+    if rect.status not in (Rectification.Status.OPEN, Rectification.Status.RESPONDED):
+        raise InvalidState(_("当前整改状态不能复查。"))
+    old = rect.status
+    rect.verified_by, rect.verified_at, rect.verification_note = by, timezone.now(), note or ""
+    if passed:
+        rect.status = Rectification.Status.CLOSED
+        insp.status = Inspection.Status.CLOSED
+        insp.save(update_fields=["status", "updated_at"])
+        insp.check_codes.filter(status=CheckCode.Status.COMPLETED).update(status=CheckCode.Status.CLOSED,
+                                                                           updated_at=timezone.now())
+    else:
+        if not isinstance(new_deadline, date) or new_deadline < timezone.localdate():
+            raise ValidationFailed(detail={"new_deadline": [_("复查未通过须给出新的整改期限。")]})
+        rect.status, rect.deadline, rect.reminded_at = Rectification.Status.REJECTED, new_deadline, None
+    rect.save()
+    audit_record(actor=by, action="rectification.verified" if passed else "rectification.rejected", target=rect,
+                 changes={"status": [old, rect.status], "deadline": rect.deadline}, reason=note)
+    return rect

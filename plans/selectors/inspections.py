@@ -1,0 +1,61 @@
+"""Reads of inspections, joint-match candidates, triggered filings and gate refusals, scoped by role:
+agency staff see what their agency takes part in; reviewers (and the platform, read-only) see all."""
+from datetime import timedelta
+
+from django.db.models import Prefetch, QuerySet
+
+from jiujiang_inspect import roles
+
+from ..models import FrequencyPolicy, GateRefusal, Inspection, Participation, TriggeredFiling
+
+
+def _sees_all(user) -> bool:
+    return roles.is_reviewer(user) or roles.is_platform(user)
+
+
+def inspection_list_for_user(*, user) -> QuerySet[Inspection]:
+    """Inspections with everything a list shows, in a fixed number of queries."""
+    parts = Participation.objects.select_related("agency").prefetch_related("inspectors", "matters")
+    qs = (Inspection.objects.select_related("enterprise", "initiating_agency", "plan")
+          .prefetch_related(Prefetch("participations", queryset=parts)))
+    if _sees_all(user):
+        return qs
+    if roles.is_staff_member(user) and getattr(user, "agency_id", None):
+        return qs.filter(participations__agency_id=user.agency_id).distinct()
+    return qs.none()
+
+
+def inspection_get_for_user(*, user, pk) -> Inspection:
+    return inspection_list_for_user(user=user).get(pk=pk)
+
+
+def joint_match_candidates(*, inspection: Inspection) -> QuerySet[Inspection]:
+    """Other agencies' pending (draft/approved) inspections of the same enterprise within the policy's
+    window (default 30 days) around this one's date: offered for a one-click merge (综合查一次)."""
+    days = FrequencyPolicy.current().joint_match_window_days
+    own_agencies = list(inspection.participations.values_list("agency_id", flat=True))
+    return (Inspection.objects.filter(enterprise_id=inspection.enterprise_id,
+                                      status__in=(Inspection.Status.DRAFT, Inspection.Status.APPROVED),
+                                      date__gte=inspection.date - timedelta(days=days),
+                                      date__lte=inspection.date + timedelta(days=days))
+            .exclude(pk=inspection.pk).exclude(participations__agency_id__in=own_agencies)
+            .select_related("initiating_agency", "enterprise").order_by("date", "id"))
+
+
+def triggered_filing_list_for_user(*, user) -> QuerySet[TriggeredFiling]:
+    qs = TriggeredFiling.objects.select_related("agency", "enterprise", "inspection")
+    if _sees_all(user):
+        return qs
+    if roles.is_staff_member(user) and getattr(user, "agency_id", None):
+        return qs.filter(agency_id=user.agency_id)
+    return qs.none()
+
+
+def gate_refusal_list_for_user(*, user) -> QuerySet[GateRefusal]:
+    """Reviewers see every refusal; an agency sees refusals of its own attempts."""
+    qs = GateRefusal.objects.select_related("inspection__enterprise", "agency", "user")
+    if roles.is_reviewer(user):
+        return qs
+    if roles.is_staff_member(user) and getattr(user, "agency_id", None):
+        return qs.filter(agency_id=user.agency_id)
+    return qs.none()

@@ -1,0 +1,244 @@
+"""检查任务: drafting, approval (审批, runs every gate), joint merge (综合查一次) and cancellation
+(DOMAIN.md "检查码 workflow" 1–3; 举措 7, 8, 9, 10).
+
+Creating a draft refuses only malformed input (400, `ValidationFailed`); the rules run at approval and
+again when the 检查码 is issued (checkcode.services).
+"""
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jiujiang_inspect import roles
+from jiujiang_inspect.audit import audit_record, model_changes, snapshot
+from jiujiang_inspect.exceptions import InvalidState, PermissionDeniedError, RuleViolations, ValidationFailed
+
+from ..models import Enterprise, Inspection, Participation
+from .gates import gate_effects_apply, gate_refusal_record, inspection_gates_enforce
+from .triggered_filings import triggered_filing_file
+
+PENDING = (Inspection.Status.DRAFT, Inspection.Status.APPROVED)
+FIELDS = ["kind", "mode", "date", "plan_id", "trigger_source", "trigger_reference", "trigger_reason",
+          "special_approval_ref", "rechecks_id", "notified_at", "notice_method", "notice_content",
+          "notice_exempt_reason", "onsite_justification", "is_emergency", "emergency_reason", "status"]
+TEXT_LIMITS = {"trigger_reference": 100, "notice_method": 100, "special_approval_ref": 100}
+
+
+def _fail(detail):
+    first = next(iter(detail.values()))[0]
+    raise ValidationFailed(str(first), detail={k: [str(m) for m in v] for k, v in detail.items()})
+
+
+def user_may_act_for(user, inspection: Inspection) -> bool:
+    """Staff of a participating agency (or a reviewer) may act on an inspection."""
+    if roles.is_reviewer(user):
+        return True
+    if not roles.is_staff_member(user) or not user.agency_id:
+        return False
+    return inspection.participations.filter(agency_id=user.agency_id).exists()
+
+
+def _require_actor(user, inspection):
+    if not user_may_act_for(user, inspection):
+        raise PermissionDeniedError(_("只有参与单位的工作人员可以操作该检查。"))
+
+
+def _validate(inspection: Inspection, participations):
+    errors = {}
+    if inspection.kind not in Inspection.Kind.values:
+        errors["kind"] = [_("检查类型无效。")]
+    if inspection.mode not in Inspection.Mode.values:
+        errors["mode"] = [_("检查方式无效。")]
+    if not isinstance(inspection.date, date):
+        errors["date"] = [_("请填写计划检查日期。")]
+    if inspection.kind == Inspection.Kind.TRIGGERED:
+        if inspection.trigger_source not in Inspection.TriggerSource.values:
+            errors["trigger"] = [_("触发式检查须注明触发来源（投诉举报、交办转办、数据监测或企业申请）。")]
+        elif not (inspection.trigger_reason or "").strip():
+            errors["trigger"] = [_("触发式检查须说明触发原因。")]
+    if inspection.kind == Inspection.Kind.SPECIAL and not (inspection.special_approval_ref or "").strip():
+        errors["special_approval_ref"] = [_("专项检查须填写审批文号。")]
+    if inspection.kind == Inspection.Kind.RECHECK and not inspection.rechecks_id:
+        errors["rechecks"] = [_("整改复查须指明所复查的检查。")]
+    if inspection.is_emergency and not (inspection.emergency_reason or "").strip():
+        errors["emergency_reason"] = [_("紧急检查须说明原因。")]
+    for name, limit in TEXT_LIMITS.items():
+        if len(getattr(inspection, name) or "") > limit:
+            errors[name] = [_("不能超过%(n)s个字符。") % {"n": limit}]
+    if participations is not None:
+        if not participations:
+            errors["participations"] = [_("至少需要一个参与单位。")]
+        agencies = [p["agency"].pk for p in participations]
+        if len(set(agencies)) != len(agencies):
+            errors["participations"] = [_("同一单位不能重复参与。")]
+        if any(not p["agency"].is_active for p in participations):
+            errors["participations"] = [_("参与单位已停用。")]
+    if errors:
+        _fail(errors)
+
+
+def _set_participations(inspection, participations):
+    inspection.participations.all().delete()
+    for n, p in enumerate(participations):
+        part = Participation.objects.create(inspection=inspection, agency=p["agency"], is_lead=(n == 0))
+        part.inspectors.set(p.get("inspectors") or [])
+        part.matters.set(p.get("matters") or [])
+
+
+def _participation_summary(participations):
+    return [{"agency": p["agency"].code, "inspectors": sorted(i.pk for i in p.get("inspectors") or []),
+             "matters": sorted(m.code for m in p.get("matters") or [])} for p in participations]
+
+
+def _apply_notice(inspection, advance_notice):
+    if advance_notice is None:
+        return
+    inspection.notified_at = advance_notice.get("notified_at")
+    inspection.notice_method = advance_notice.get("method", "") or ""
+    inspection.notice_content = advance_notice.get("content", "") or ""
+
+
+def _apply_trigger(inspection, trigger):
+    if trigger is None:
+        return
+    inspection.trigger_source = trigger.get("source", "") or ""
+    inspection.trigger_reference = trigger.get("reference", "") or ""
+    inspection.trigger_reason = trigger.get("reason", "") or ""
+
+
+@transaction.atomic
+def inspection_create(*, by, enterprise: Enterprise, kind: str, mode: str, date: date, participations: list[dict],
+                      plan=None, trigger: dict | None = None, advance_notice: dict | None = None,
+                      notice_exempt_reason: str = "", onsite_justification: str = "", special_approval_ref: str = "",
+                      rechecks=None, is_emergency: bool = False, emergency_reason: str = "") -> Inspection:
+    """Draft an inspection. `participations` = [{"agency", "inspectors", "matters"}] (resolved objects),
+    the first is the lead. Triggered inspections are filed as 触发式检查备案 at once (举措 7)."""
+    if not roles.is_staff_member(by):
+        raise PermissionDeniedError()
+    if not roles.is_reviewer(by) and by.agency_id not in [p["agency"].pk for p in participations]:
+        raise PermissionDeniedError(_("只能为本单位参与的检查建立任务。"))
+    initiating = next((p["agency"] for p in participations if p["agency"].pk == by.agency_id),
+                      participations[0]["agency"] if participations else None)
+    inspection = Inspection(enterprise=enterprise, initiating_agency=initiating, kind=kind, mode=mode, date=date,
+                            plan=plan, notice_exempt_reason=notice_exempt_reason or "",
+                            onsite_justification=onsite_justification or "",
+                            special_approval_ref=special_approval_ref or "", rechecks=rechecks,
+                            is_emergency=is_emergency, emergency_reason=emergency_reason or "", created_by=by)
+    _apply_trigger(inspection, trigger)
+    _apply_notice(inspection, advance_notice)
+    _validate(inspection, participations)
+    if kind != Inspection.Kind.PLANNED:
+        inspection.plan = None
+    inspection.save()
+    _set_participations(inspection, participations)
+    changes = snapshot(inspection, FIELDS) | {"enterprise": enterprise.uscc,
+                                              "participations": _participation_summary(participations)}
+    audit_record(actor=by, action="inspection.created", target=inspection, changes=changes)
+    triggered_filing_file(inspection=inspection, by=by)
+    return inspection
+
+
+@transaction.atomic
+def inspection_update(*, inspection: Inspection, by, participations: list[dict] | None = None,
+                      trigger: dict | None = None, advance_notice: dict | None = None, reason: str = "",
+                      **fields) -> Inspection:
+    """Edit a draft (an approved inspection goes back to draft: the approval covered the old content)."""
+    inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
+    _require_actor(by, inspection)
+    if inspection.status not in PENDING:
+        raise InvalidState(_("只有草稿或已审批未赋码的检查可以修改。"))
+    before = snapshot(inspection, FIELDS)
+    for key, value in fields.items():
+        if key in ("enterprise",) and value.pk != inspection.enterprise_id:
+            raise ValidationFailed(detail={"enterprise": [_("检查对象不能修改，请新建检查。")]})
+        setattr(inspection, key, value)
+    _apply_trigger(inspection, trigger)
+    _apply_notice(inspection, advance_notice)
+    _validate(inspection, participations)
+    if inspection.status == Inspection.Status.APPROVED:
+        inspection.status = Inspection.Status.DRAFT
+        inspection.approved_by, inspection.approved_at = None, None
+    inspection.save()
+    changes = model_changes(inspection, FIELDS, before)
+    if participations is not None:
+        _set_participations(inspection, participations)
+        changes["participations"] = _participation_summary(participations)
+    if changes:
+        audit_record(actor=by, action="inspection.updated", target=inspection, changes=changes, reason=reason)
+    triggered_filing_file(inspection=inspection, by=by)
+    return inspection
+
+
+def inspection_approve(*, inspection: Inspection, by) -> Inspection:
+    """审批 by the agency admin of the initiating agency: runs every gate (409 with the first failing
+    rule's code; all of them in `detail`). A refusal is recorded after the attempt rolls back."""
+    if not (roles.is_agency_admin(by) and by.agency_id == inspection.initiating_agency_id):
+        raise PermissionDeniedError(_("只有发起单位的单位管理员可以审批检查。"))
+    try:
+        with transaction.atomic():
+            enterprise = Enterprise.objects.select_for_update().get(pk=inspection.enterprise_id)
+            locked = Inspection.objects.select_for_update().get(pk=inspection.pk)
+            if locked.status != Inspection.Status.DRAFT:
+                raise InvalidState(_("只有草稿状态的检查可以审批。"))
+            report = inspection_gates_enforce(inspection=locked, enterprise=enterprise)
+            locked.status, locked.approved_by, locked.approved_at = Inspection.Status.APPROVED, by, timezone.now()
+            locked.save(update_fields=["status", "approved_by", "approved_at", "updated_at"])
+            audit_record(actor=by, action="inspection.approved", target=locked, changes={"status": ["draft", "approved"]})
+            gate_effects_apply(report)
+            return locked
+    except RuleViolations as violations:
+        gate_refusal_record(inspection=inspection, by=by, stage="approve", violations=violations)
+        raise
+
+
+@transaction.atomic
+def inspection_cancel(*, inspection: Inspection, by, reason: str) -> Inspection:
+    inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
+    _require_actor(by, inspection)
+    if inspection.status not in PENDING:
+        raise InvalidState(_("已赋码的检查请先撤销检查码。"))
+    if not (reason or "").strip():
+        raise ValidationFailed(detail={"reason": [_("请说明取消原因。")]})
+    old = inspection.status
+    inspection.status = Inspection.Status.CANCELLED
+    inspection.save(update_fields=["status", "updated_at"])
+    audit_record(actor=by, action="inspection.cancelled", target=inspection, changes={"status": [old, "cancelled"]},
+                 reason=reason)
+    return inspection
+
+
+@transaction.atomic
+def inspection_merge(*, target: Inspection, source: Inspection, by) -> Inspection:
+    """综合查一次: move the source's participation(s) into the target, making one joint inspection
+    that counts once for the enterprise. The source becomes `merged` (audited on both)."""
+    ids = sorted([target.pk, source.pk])
+    locked = {i.pk: i for i in Inspection.objects.select_for_update().filter(pk__in=ids).order_by("pk")}
+    target, source = locked[target.pk], locked[source.pk]
+    if target.pk == source.pk:
+        raise ValidationFailed(detail={"source": [_("不能与自身合并。")]})
+    if not (user_may_act_for(by, target) or user_may_act_for(by, source)):
+        raise PermissionDeniedError(_("只有相关单位的工作人员可以合并检查。"))
+    if target.enterprise_id != source.enterprise_id:
+        raise ValidationFailed(detail={"source": [_("只能合并同一企业的检查。")]})
+    if target.status not in PENDING or source.status not in PENDING:
+        raise InvalidState(_("只有草稿或已审批未赋码的检查可以合并。"))
+    target_agencies = set(target.participations.values_list("agency_id", flat=True))
+    moved = []
+    for part in source.participations.select_related("agency"):
+        if part.agency_id in target_agencies:
+            raise ValidationFailed(detail={"source": [_("%(a)s已参与目标检查。") % {"a": part.agency.name}]})
+        part.inspection, part.is_lead = target, False
+        part.save(update_fields=["inspection", "is_lead"])
+        moved.append(part.agency.code)
+    source.status, source.merged_into = Inspection.Status.MERGED, target
+    source.save(update_fields=["status", "merged_into", "updated_at"])
+    if target.status == Inspection.Status.APPROVED:
+        # The approval covered fewer agencies; the joint inspection is approved again with all gates.
+        target.status, target.approved_by, target.approved_at = Inspection.Status.DRAFT, None, None
+    target.save(update_fields=["status", "approved_by", "approved_at", "updated_at"])
+    audit_record(actor=by, action="inspection.merged_into", target=target,
+                 changes={"merged_from": source.pk, "agencies": moved})
+    audit_record(actor=by, action="inspection.merged", target=source,
+                 changes={"status": ["pending", "merged"], "merged_into": target.pk})
+    return target
