@@ -2,7 +2,14 @@
 import factory
 from django.utils import timezone
 
-from matters.models import CheckStandard, CommonProblem, Industry, InspectionMatter, JointMatterList, LegalBasis
+from matters.models import (
+    CheckStandard,
+    CommonProblem,
+    Industry,
+    InspectionMatter,
+    JointMatterList,
+    LegalBasis,
+)
 from subjects.tests.factories import AgencyFactory
 
 
