@@ -1,0 +1,218 @@
+"""supervision API (API.md): alerts, block override, 12345 tickets, supervision cases, monthly filing
+summaries, job runs and the dashboard figures. Every write calls a service."""
+from django.db import transaction
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import BasePermission
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from jiujiang_inspect import roles
+from jiujiang_inspect.api import UpdatedSinceMixin
+from jiujiang_inspect.exceptions import ValidationFailed
+from jiujiang_inspect.permissions import (
+    IsReviewer,
+    ReviewerOrPlatformRead,
+    StaffOrPlatformRead,
+    platform_scope,
+)
+from plans.services.blocks import block_override
+
+from .filters import AlertFilterSet, HotlineTicketFilterSet, SupervisionCaseFilterSet
+from .selectors import lists
+from .selectors.stats import overview
+from .serializers import (
+    AlertPatchSerializer,
+    AlertSerializer,
+    BlockSerializer,
+    CaseMeasureSerializer,
+    CasePatchSerializer,
+    FilingSummarySerializer,
+    HotlineTicketSerializer,
+    JobRunSerializer,
+    MonthSerializer,
+    ReasonSerializer,
+    SupervisionCaseSerializer,
+)
+from .services import cases as case_services
+from .services.alerts import alert_set_status
+from .services.hotline import hotline_ticket_receive
+from .services.summaries import filing_summary_confirm
+from .stats_params import stats_filter_from, stats_json
+from .tasks import frequency_audit_run_task
+
+
+class AlertViewSet(UpdatedSinceMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin,
+                   viewsets.GenericViewSet):
+    """提醒预警. Reviewers read and handle them; 智慧督 reads them (scope `read`)."""
+
+    serializer_class = AlertSerializer
+    permission_classes = [ReviewerOrPlatformRead]
+    filterset_class = AlertFilterSet
+    http_method_names = ["get", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return self.filter_updated_since(lists.alert_list_for_user(user=self.request.user))
+
+    @extend_schema(request=AlertPatchSerializer, responses=AlertSerializer)
+    def partial_update(self, request, *args, **kwargs):
+        data = AlertPatchSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        alert = alert_set_status(alert=self.get_object(), by=request.user, status=data.validated_data["status"],
+                                 note=data.validated_data.get("note", ""))
+        return Response(AlertSerializer(alert).data)
+
+
+class BlockOverrideApi(APIView):
+    """POST /blocks/{id}/override/ {"reason"}: 司法局 lifts a block (audited)."""
+
+    permission_classes = [IsReviewer]
+
+    @extend_schema(request=ReasonSerializer, responses=BlockSerializer)
+    def post(self, request, pk):
+        data = ReasonSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        block = get_object_or_404(lists.block_list(), pk=pk)
+        block = block_override(block=block, by=request.user, reason=data.validated_data["reason"])
+        return Response(BlockSerializer(lists.block_list().get(pk=block.pk)).data)
+
+
+class HotlineTicketViewSet(UpdatedSinceMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                           mixins.CreateModelMixin, viewsets.GenericViewSet):
+    """12345 工单 from 智慧督 (scope `hotline:write`): idempotent on external_id — a repeat answers
+    200 with the stored ticket."""
+
+    serializer_class = HotlineTicketSerializer
+    permission_classes = [platform_scope("hotline:write")]
+    filterset_class = HotlineTicketFilterSet
+
+    def get_queryset(self):
+        return self.filter_updated_since(lists.hotline_ticket_list())
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        d = serializer.validated_data
+        ticket, created = hotline_ticket_receive(
+            by=request.user, external_id=d["external_id"], title=d["title"], content=d["content"],
+            received_at=d["received_at"], enterprise_uscc=d.get("enterprise_uscc", ""), agency=d.get("agency"))
+        return Response(self.get_serializer(ticket).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+
+class SupervisionCaseViewSet(UpdatedSinceMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                             mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet):
+    """监督案件: reviewers; 智慧督 with scope `cases:write` (idempotent on external_id)."""
+
+    serializer_class = SupervisionCaseSerializer
+    permission_classes = [platform_scope("cases:write")]
+    filterset_class = SupervisionCaseFilterSet
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return self.filter_updated_since(lists.case_list().prefetch_related("measures", "inspections"))
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        d = serializer.validated_data
+        source = d.get("source") or ("platform" if roles.is_platform(request.user) else "audit")
+        existed = bool(d.get("external_id")) and lists.case_list().filter(external_id=d["external_id"]).exists()
+        case = case_services.case_create(by=request.user, source=source, agency=d["agency"], title=d["title"],
+                                         problem=d["problem"], deadline=d.get("deadline"),
+                                         inspections=d.get("inspections", ()), external_id=d.get("external_id"))
+        return Response(self.get_serializer(self.get_queryset().get(pk=case.pk)).data,
+                        status=status.HTTP_200_OK if existed else status.HTTP_201_CREATED)
+
+    @extend_schema(request=CasePatchSerializer, responses=SupervisionCaseSerializer)
+    def partial_update(self, request, *args, **kwargs):
+        data = CasePatchSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = dict(data.validated_data)
+        close, reason = d.pop("status", None), d.pop("reason", "")
+        case = self.get_object()
+        with transaction.atomic():
+            if d:
+                case = case_services.case_update(case=case, by=request.user, reason=reason, **d)
+            if close:
+                case = case_services.case_close(case=case, by=request.user, outcome=d.get("outcome") or case.outcome)
+        return Response(self.get_serializer(self.get_queryset().get(pk=case.pk)).data)
+
+    def update(self, request, *args, **kwargs):
+        return self.partial_update(request, *args, **kwargs)
+
+    @extend_schema(request=CaseMeasureSerializer, responses={201: CaseMeasureSerializer})
+    @action(detail=True, methods=["post"])
+    def measures(self, request, pk=None):
+        """Add a measure: correction → interview → public_notice → referral (never back down)."""
+        data = CaseMeasureSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        measure = case_services.case_measure_add(case=self.get_object(), by=request.user, **data.validated_data)
+        return Response(CaseMeasureSerializer(measure).data, status=status.HTTP_201_CREATED)
+
+
+class _SummaryConfirm(BasePermission):
+    def has_permission(self, request, view):
+        return roles.is_agency_admin(request.user)
+
+
+class FilingSummaryViewSet(UpdatedSinceMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                           viewsets.GenericViewSet):
+    """按月汇总 written by the monthly audit; an agency admin confirms its own (POST {id}/confirm/)."""
+
+    serializer_class = FilingSummarySerializer
+    permission_classes = [StaffOrPlatformRead]
+
+    def get_queryset(self):
+        qs = self.filter_updated_since(lists.filing_summary_list_for_user(user=self.request.user))
+        month = self.request.query_params.get("month")
+        return qs.filter(month=month) if month else qs
+
+    @extend_schema(request=None, parameters=[OpenApiParameter("month", str, description="YYYY-MM")])
+    @action(detail=True, methods=["post"], permission_classes=[_SummaryConfirm])
+    def confirm(self, request, pk=None):
+        summary = filing_summary_confirm(summary=self.get_object(), by=request.user)
+        return Response(self.get_serializer(summary).data)
+
+
+class JobRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Job runs (status, start, end, counts, errors); POST frequency-audit/ {"month"} queues an audit."""
+
+    serializer_class = JobRunSerializer
+    permission_classes = [IsReviewer]
+
+    def get_queryset(self):
+        return lists.jobrun_list()
+
+    @extend_schema(request=MonthSerializer, responses={202: inline_serializer(
+        "AuditQueued", {"month": serializers.CharField(), "queued": serializers.BooleanField()})})
+    @action(detail=False, methods=["post"], url_path="frequency-audit")
+    def frequency_audit(self, request):
+        data = MonthSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        month = data.validated_data["month"]
+        transaction.on_commit(lambda: frequency_audit_run_task.delay(month, request.user.pk))
+        return Response({"month": month, "queued": True}, status=status.HTTP_202_ACCEPTED)
+
+
+class _StatsPermission(BasePermission):
+    def has_permission(self, request, view):
+        return (roles.is_agency_admin(request.user)
+                or ReviewerOrPlatformRead().has_permission(request, view))
+
+
+class StatsOverviewApi(APIView):
+    """GET /stats/overview/?year=&month=&agency=&town=&industry= : the dashboard's figures.
+    Agency admins get their own agency's figures whatever they ask."""
+
+    permission_classes = [_StatsPermission]
+
+    @extend_schema(parameters=[OpenApiParameter(n, str) for n in ("year", "month", "agency", "town", "industry")],
+                   responses=inline_serializer("StatsOverview", {"inspections": serializers.DictField()}))
+    def get(self, request):
+        try:
+            f = stats_filter_from(request.query_params, user=request.user)
+        except ValueError as exc:
+            raise ValidationFailed(detail={"year": [str(exc)]})
+        return Response(stats_json(overview(f=f)))

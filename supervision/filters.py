@@ -1,0 +1,56 @@
+"""FilterSets shared by the HTML lists and the API."""
+import django_filters
+from django.db.models import Q
+
+from jiujiang_inspect.models import Alert
+from plans.models import Block
+
+from .models import HotlineTicket, SupervisionCase
+
+
+class AlertFilterSet(django_filters.FilterSet):
+    kind = django_filters.CharFilter(lookup_expr="startswith", label="类型")
+    severity = django_filters.ChoiceFilter(choices=Alert.Severity.choices, label="级别")
+    status = django_filters.ChoiceFilter(choices=Alert.Status.choices, label="状态")
+    agency = django_filters.CharFilter(field_name="agency__code", label="单位代码")
+    enterprise = django_filters.CharFilter(field_name="enterprise_uscc", label="企业信用代码")
+    source = django_filters.CharFilter(label="来源")
+
+    class Meta:
+        model = Alert
+        fields = ["kind", "severity", "status"]
+
+
+class BlockFilterSet(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=Block.Status.choices, label="状态")
+    rule = django_filters.ChoiceFilter(choices=Block.Rule.choices, label="规则")
+    agency = django_filters.CharFilter(field_name="agency__code", label="单位代码")
+    enterprise = django_filters.CharFilter(field_name="enterprise__uscc", label="企业信用代码")
+    year = django_filters.NumberFilter(field_name="starts_on__year", label="年度")
+
+    class Meta:
+        model = Block
+        fields = ["status", "rule"]
+
+
+class HotlineTicketFilterSet(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=HotlineTicket.Status.choices, label="状态")
+    q = django_filters.CharFilter(method="search", label="关键词")
+
+    class Meta:
+        model = HotlineTicket
+        fields = ["status"]
+
+    def search(self, qs, name, value):
+        return qs.filter(Q(title__icontains=value) | Q(external_id__icontains=value) | Q(content__icontains=value))
+
+
+class SupervisionCaseFilterSet(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=SupervisionCase.Status.choices, label="状态")
+    source = django_filters.ChoiceFilter(choices=SupervisionCase.Source.choices, label="来源")
+    agency = django_filters.CharFilter(field_name="agency__code", label="单位代码")
+    deadline_before = django_filters.DateFilter(field_name="deadline", lookup_expr="lte", label="期限不晚于")
+
+    class Meta:
+        model = SupervisionCase
+        fields = ["status", "source"]

@@ -1,0 +1,226 @@
+"""分析研判: every figure of the dashboard and of /api/v1/stats/overview/ (举措 20; DOMAIN.md
+"Supervision"). One function, a fixed number of aggregate queries (GROUP BY / conditional COUNT),
+whatever the number of rows: the page stays fast at city scale (bench/dashboard.py).
+
+Definitions:
+- counted inspections: not draft, cancelled or merged; the year is the inspection date's year;
+- joint: more than one participating agency; inspections avoided by joining = Σ (agencies − 1)
+  over joint inspections (each agency would otherwise have visited on its own);
+- problem-finding rate = inspections with an outcome other than 未发现问题 / inspections with an outcome;
+- caps hit = yearly-cap blocks starting in the year; blocks open = active blocks covering today;
+- satisfaction = average 企业评议 rating (1–5) and average 满意度测评 score (1–5).
+"""
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Avg, Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
+from django.utils import timezone
+
+from checkcode.models import CheckCode, Evaluation
+from jiujiang_inspect.models import Alert
+from plans.models import AnnualPlan, Block, Enterprise, Inspection, Participation, TriggeredFiling
+
+from ..models import SupervisionCase, SurveyResponse
+
+VOID = ("draft", "cancelled", "merged")
+PROBLEM = ("rectification", "case_transferred")
+
+
+@dataclass(frozen=True)
+class StatsFilter:
+    year: int
+    month: int | None = None
+    agency_id: int | None = None
+    town: str = ""
+    industry_id: int | None = None
+
+
+def _enterprise_q(f: StatsFilter, prefix: str) -> Q:
+    q = Q()
+    if f.town:
+        q &= Q(**{f"{prefix}town": f.town})
+    if f.industry_id:
+        # An industry filter takes in its sub-industries (GB/T 4754 levels).
+        q &= (Q(**{f"{prefix}industry_id": f.industry_id}) | Q(**{f"{prefix}industry__parent_id": f.industry_id})
+              | Q(**{f"{prefix}industry__parent__parent_id": f.industry_id})
+              | Q(**{f"{prefix}industry__parent__parent__parent_id": f.industry_id}))
+    return q
+
+
+def _inspections(f: StatsFilter):
+    qs = Inspection.objects.filter(date__year__in=[f.year - 1, f.year]).exclude(status__in=VOID)
+    if f.month:
+        qs = qs.filter(date__month=f.month)
+    if f.agency_id:
+        qs = qs.filter(Exists(Participation.objects.filter(inspection=OuterRef("pk"), agency_id=f.agency_id)))
+    return qs.filter(_enterprise_q(f, "enterprise__"))
+
+
+def _n_agencies(outer="pk"):
+    sub = (Participation.objects.filter(inspection=OuterRef(outer)).order_by().values("inspection")
+           .annotate(c=Count("id")).values("c"))
+    return Coalesce(Subquery(sub, output_field=IntegerField()), Value(0))
+
+
+def _yoy(cur, prev):
+    if cur is None or prev in (None, 0):
+        return None
+    return round((cur - prev) * 100.0 / prev, 1)
+
+
+def _rate(num, den):
+    return round(num * 100.0 / den, 1) if den else None
+
+
+def overview(*, f: StatsFilter, today: date | None = None) -> dict:
+    today = today or timezone.localdate()
+    y, py = f.year, f.year - 1
+    ins = _inspections(f).annotate(np=_n_agencies())
+
+    def by_year(yr):
+        return {
+            f"total_{yr}": Count("id", filter=Q(date__year=yr)),
+            f"onsite_{yr}": Count("id", filter=Q(date__year=yr, mode="onsite")),
+            f"joint_{yr}": Count("id", filter=Q(date__year=yr, np__gt=1)),
+            f"avoided_{yr}": Coalesce(Sum(F("np") - 1, filter=Q(date__year=yr, np__gt=1)), Value(0)),
+            f"with_outcome_{yr}": Count("id", filter=Q(date__year=yr) & ~Q(outcome="")),
+            f"problems_{yr}": Count("id", filter=Q(date__year=yr, outcome__in=PROBLEM)),
+            f"triggered_{yr}": Count("id", filter=Q(date__year=yr, kind="triggered")),
+        }
+
+    agg = ins.aggregate(**by_year(y), **by_year(py))
+
+    def inspections_block(yr):
+        total, onsite, joint = agg[f"total_{yr}"], agg[f"onsite_{yr}"], agg[f"joint_{yr}"]
+        return {"total": total, "onsite": onsite, "offsite": total - onsite, "joint": joint, "single": total - joint,
+                "avoided": agg[f"avoided_{yr}"], "triggered": agg[f"triggered_{yr}"],
+                "with_outcome": agg[f"with_outcome_{yr}"], "problems": agg[f"problems_{yr}"],
+                "problem_rate": _rate(agg[f"problems_{yr}"], agg[f"with_outcome_{yr}"])}
+
+    cur, prev = inspections_block(y), inspections_block(py)
+
+    # Plans (lead or member agency when filtered by agency).
+    plans = AnnualPlan.objects.filter(year__in=[y, py])
+    if f.agency_id:
+        plans = plans.filter(Q(lead_agency_id=f.agency_id) | Q(member_agencies__id=f.agency_id))
+    filed = ["filed", "published"]
+    p = plans.aggregate(**{f"filed_{yr}": Count("id", distinct=True, filter=Q(year=yr, status__in=filed))
+                           for yr in (y, py)},
+                        **{f"published_{yr}": Count("id", distinct=True, filter=Q(year=yr, status="published"))
+                           for yr in (y, py)},
+                        **{f"all_{yr}": Count("id", distinct=True, filter=Q(year=yr)) for yr in (y, py)})
+
+    # 检查码 of the counted inspections.
+    codes = CheckCode.objects.filter(inspection__in=_inspections(f))
+    c = codes.aggregate(**{k: v for yr in (y, py) for k, v in {
+        f"issued_{yr}": Count("id", filter=Q(inspection__date__year=yr)),
+        f"shown_{yr}": Count("id", filter=Q(inspection__date__year=yr, first_shown_at__isnull=False)),
+        f"late_{yr}": Count("id", filter=Q(inspection__date__year=yr, is_late=True)),
+    }.items()})
+
+    # Triggered filings by source.
+    tf = TriggeredFiling.objects.filter(month__startswith=f"{y}-") if not f.month else \
+        TriggeredFiling.objects.filter(month=f"{y}-{f.month:02d}")
+    if f.agency_id:
+        tf = tf.filter(agency_id=f.agency_id)
+    tf = tf.filter(_enterprise_q(f, "enterprise__"))
+    labels = dict(Inspection.TriggerSource.choices)
+    by_source = {r["source"]: r["n"] for r in tf.values("source").annotate(n=Count("id")).order_by()}
+    triggered_by_source = [{"source": k, "label": str(v), "count": by_source.get(k, 0)} for k, v in labels.items()]
+
+    # Caps hit and blocks open.
+    blocks = Block.objects.filter(_enterprise_q(f, "enterprise__"))
+    if f.agency_id:
+        blocks = blocks.filter(Q(agency_id=f.agency_id) | Q(agency__isnull=True))
+    live = Q(status="active", starts_on__lte=today) & (Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+    b = blocks.aggregate(caps_hit=Count("id", filter=Q(rule="yearly_cap", starts_on__year=y)),
+                         caps_hit_prev=Count("id", filter=Q(rule="yearly_cap", starts_on__year=py)),
+                         blocks_open=Count("id", filter=live),
+                         blocks_year=Count("id", filter=Q(starts_on__year=y)))
+
+    # Satisfaction: evaluations of the counted inspections, survey answers of the year.
+    ev = Evaluation.objects.filter(check_code__inspection__in=_inspections(f)).aggregate(
+        avg=Avg("rating", filter=Q(check_code__inspection__date__year=y)),
+        n=Count("id", filter=Q(check_code__inspection__date__year=y)),
+        low=Count("id", filter=Q(check_code__inspection__date__year=y, rating__lte=2)),
+        avg_prev=Avg("rating", filter=Q(check_code__inspection__date__year=py)))
+    sr = SurveyResponse.objects.filter(survey__period_start__year=y)
+    if f.agency_id:
+        sr = sr.filter(agency_id=f.agency_id)
+    s = sr.filter(_enterprise_q(f, "enterprise__")).aggregate(avg=Avg("score"), n=Count("id"))
+
+    # Per month (this year and last, for the year-on-year chart) and per agency (this year).
+    months = {(r["yr"], r["m"]): r for r in
+              ins.annotate(yr=ExtractYear("date"), m=ExtractMonth("date")).values("yr", "m").annotate(
+                  total=Count("id"), onsite=Count("id", filter=Q(mode="onsite")), joint=Count("id", filter=Q(np__gt=1)),
+                  with_outcome=Count("id", filter=~Q(outcome="")),
+                  problems=Count("id", filter=Q(outcome__in=PROBLEM))).order_by()}
+    per_month = []
+    for m in range(1, 13):
+        r, pr = months.get((y, m), {}), months.get((py, m), {})
+        per_month.append({"month": m, "total": r.get("total", 0), "onsite": r.get("onsite", 0),
+                          "joint": r.get("joint", 0), "problems": r.get("problems", 0),
+                          "problem_rate": _rate(r.get("problems", 0), r.get("with_outcome", 0)),
+                          "total_prev": pr.get("total", 0), "yoy": _yoy(r.get("total", 0), pr.get("total", 0))})
+
+    parts = (Participation.objects.filter(inspection__in=_inspections(f).filter(date__year=y))
+             .annotate(np=_n_agencies("inspection_id")))
+    if f.agency_id:
+        parts = parts.filter(agency_id=f.agency_id)
+    rating_sub = (Evaluation.objects.filter(check_code__inspection__participations__agency=OuterRef("agency_id"),
+                                            check_code__inspection__date__year=y)
+                  .order_by().values("check_code__inspection__participations__agency")
+                  .annotate(a=Avg("rating")).values("a"))
+    per_agency = [
+        {**r, "problem_rate": _rate(r["problems"], r["with_outcome"]),
+         "rating": round(r["rating"], 2) if r["rating"] is not None else None}
+        for r in parts.values("agency_id", "agency__code", "agency__short_name", "agency__name").annotate(
+            total=Count("inspection_id", distinct=True),
+            onsite=Count("inspection_id", distinct=True, filter=Q(inspection__mode="onsite")),
+            joint=Count("inspection_id", distinct=True, filter=Q(np__gt=1)),
+            triggered=Count("inspection_id", distinct=True, filter=Q(inspection__kind="triggered")),
+            with_outcome=Count("inspection_id", distinct=True, filter=~Q(inspection__outcome="")),
+            problems=Count("inspection_id", distinct=True, filter=Q(inspection__outcome__in=PROBLEM)),
+            rating=Subquery(rating_sub),
+        ).order_by("-total", "agency__code")]
+
+    # Pools (current sizes) and what needs attention today.
+    pools = dict(Enterprise.objects.filter(is_active=True).filter(_enterprise_q(f, ""))
+                 .values("pool").annotate(n=Count("id")).order_by().values_list("pool", "n"))
+    alerts = Alert.objects.exclude(status=Alert.Status.RESOLVED)
+    cases = SupervisionCase.objects.filter(status=SupervisionCase.Status.OPEN)
+    if f.agency_id:
+        alerts, cases = alerts.filter(agency_id=f.agency_id), cases.filter(agency_id=f.agency_id)
+    alert_counts = alerts.aggregate(open=Count("id"), block=Count("id", filter=Q(severity="block")),
+                                    warning=Count("id", filter=Q(severity="warning")))
+    open_alerts = list(alerts.select_related("agency").order_by("-created_at", "-id")[:10])
+    case_counts = cases.aggregate(open=Count("id"), overdue=Count("id", filter=Q(deadline__lt=today)))
+    open_cases = list(cases.select_related("agency").order_by(F("deadline").asc(nulls_last=True), "id")[:10])
+
+    return {
+        "filter": {"year": y, "month": f.month, "agency_id": f.agency_id, "town": f.town,
+                   "industry_id": f.industry_id},
+        "plans": {"filed": p[f"filed_{y}"], "published": p[f"published_{y}"], "total": p[f"all_{y}"],
+                  "filed_prev": p[f"filed_{py}"], "published_prev": p[f"published_{py}"],
+                  "published_yoy": _yoy(p[f"published_{y}"], p[f"published_{py}"])},
+        "inspections": {**cur, "prev": prev, "total_yoy": _yoy(cur["total"], prev["total"]),
+                        "joint_share": _rate(cur["joint"], cur["total"])},
+        "codes": {"issued": c[f"issued_{y}"], "shown": c[f"shown_{y}"], "late": c[f"late_{y}"],
+                  "shown_rate": _rate(c[f"shown_{y}"], c[f"issued_{y}"]),
+                  "issued_prev": c[f"issued_{py}"], "issued_yoy": _yoy(c[f"issued_{y}"], c[f"issued_{py}"])},
+        "triggered_by_source": triggered_by_source,
+        "triggered_filings": sum(by_source.values()),
+        "caps": {"hit": b["caps_hit"], "hit_prev": b["caps_hit_prev"], "blocks_open": b["blocks_open"],
+                 "blocks_year": b["blocks_year"]},
+        "satisfaction": {"evaluation_avg": round(ev["avg"], 2) if ev["avg"] is not None else None,
+                         "evaluations": ev["n"], "low_ratings": ev["low"],
+                         "evaluation_avg_prev": round(ev["avg_prev"], 2) if ev["avg_prev"] is not None else None,
+                         "survey_avg": round(float(s["avg"]), 2) if s["avg"] is not None else None,
+                         "survey_responses": s["n"]},
+        "pools": pools,
+        "per_month": per_month,
+        "per_agency": per_agency,
+        "alerts": {**alert_counts, "latest": open_alerts},
+        "cases": {**case_counts, "latest": open_cases},
+    }

@@ -1,0 +1,119 @@
+"""API shapes of supervision records. Shape only: writes go through the services."""
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from jiujiang_inspect.models import Alert
+from plans.models import Inspection, MonthlyFilingSummary
+from subjects.models import Agency
+
+from .models import CaseMeasure, HotlineTicket, JobRun, SupervisionCase
+
+
+class AgencyCodeField(serializers.SlugRelatedField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("slug_field", "code")
+        kwargs.setdefault("queryset", Agency.objects.all())
+        super().__init__(**kwargs)
+
+
+class AlertSerializer(serializers.ModelSerializer):
+    agency = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    handled_by = serializers.StringRelatedField(read_only=True)
+
+    class Meta:
+        model = Alert
+        fields = ["id", "kind", "severity", "status", "title", "message", "agency", "enterprise_uscc", "source",
+                  "created_at", "updated_at", "handled_by", "handled_at", "handling_note"]
+        read_only_fields = fields
+
+
+class AlertPatchSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=[Alert.Status.ACKNOWLEDGED, Alert.Status.RESOLVED])
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class BlockSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    enterprise = serializers.CharField(source="enterprise.uscc")
+    agency = serializers.CharField(source="agency.code", allow_null=True, default=None)
+    rule = serializers.CharField()
+    status = serializers.CharField()
+    reason = serializers.CharField()
+    starts_on = serializers.DateField()
+    ends_on = serializers.DateField(allow_null=True)
+    source = serializers.CharField()
+    overridden_at = serializers.DateTimeField(allow_null=True)
+    override_reason = serializers.CharField()
+
+
+class HotlineTicketSerializer(serializers.ModelSerializer):
+    enterprise = serializers.CharField(source="enterprise_uscc", required=False, allow_blank=True, max_length=18)
+    agency = AgencyCodeField(required=False, allow_null=True)
+
+    class Meta:
+        model = HotlineTicket
+        fields = ["id", "external_id", "title", "content", "received_at", "enterprise", "agency", "status",
+                  "close_reason", "created_at", "updated_at"]
+        read_only_fields = ["id", "status", "close_reason", "created_at", "updated_at"]
+        # Idempotency on external_id is the service's: a repeat is a 200, not a uniqueness error.
+        extra_kwargs = {"external_id": {"validators": []}}
+
+
+class CaseMeasureSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CaseMeasure
+        fields = ["id", "kind", "date", "deadline", "document", "outcome"]
+        read_only_fields = ["id"]
+
+
+class SupervisionCaseSerializer(serializers.ModelSerializer):
+    agency = AgencyCodeField()
+    inspections = serializers.PrimaryKeyRelatedField(many=True, required=False, queryset=Inspection.objects.all())
+    hotline_ticket = serializers.SlugRelatedField(slug_field="external_id", read_only=True)
+    measures = CaseMeasureSerializer(many=True, read_only=True)
+    external_id = serializers.CharField(required=False, allow_null=True, max_length=64, validators=[])
+
+    class Meta:
+        model = SupervisionCase
+        fields = ["id", "source", "title", "problem", "agency", "inspections", "hotline_ticket", "external_id",
+                  "deadline", "status", "outcome", "measures", "created_at", "updated_at"]
+        read_only_fields = ["id", "status", "hotline_ticket", "measures", "created_at", "updated_at"]
+        extra_kwargs = {"source": {"required": False}}
+
+
+class CasePatchSerializer(serializers.Serializer):
+    title = serializers.CharField(required=False, max_length=200)
+    problem = serializers.CharField(required=False)
+    agency = AgencyCodeField(required=False)
+    deadline = serializers.DateField(required=False, allow_null=True)
+    outcome = serializers.CharField(required=False, allow_blank=True)
+    inspections = serializers.PrimaryKeyRelatedField(many=True, required=False, queryset=Inspection.objects.all())
+    status = serializers.ChoiceField(required=False, choices=[SupervisionCase.Status.CLOSED],
+                                     help_text=_("传 closed 并附 outcome 即办结"))
+    reason = serializers.CharField(required=False, allow_blank=True)
+
+
+class FilingSummarySerializer(serializers.ModelSerializer):
+    agency = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    confirmed_by = serializers.StringRelatedField(read_only=True)
+
+    class Meta:
+        model = MonthlyFilingSummary
+        fields = ["id", "agency", "month", "counts_by_source", "total", "warnings", "blocks", "confirmed_by",
+                  "confirmed_at", "updated_at"]
+        read_only_fields = fields
+
+
+class JobRunSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = JobRun
+        fields = ["id", "kind", "period", "status", "started_at", "finished_at", "attempts", "counts", "error"]
+        read_only_fields = fields
+
+
+class MonthSerializer(serializers.Serializer):
+    month = serializers.RegexField(r"^\d{4}-(0[1-9]|1[0-2])$", error_messages={"invalid": _("月份格式应为 YYYY-MM。")})

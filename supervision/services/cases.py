@@ -1,0 +1,105 @@
+"""监督案件 and their measures (举措 17, 18): 责令改正 → 公开约谈 → 督办通报 → 移送纪检监察, each with a
+date, deadline, document and outcome. Every change is audited."""
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from jiujiang_inspect import roles
+from jiujiang_inspect.audit import audit_record, model_changes, snapshot
+from jiujiang_inspect.exceptions import InvalidState, PermissionDeniedError, ValidationFailed
+
+from ..exceptions import MeasureOutOfOrder
+from ..models import CaseMeasure, SupervisionCase
+
+MEASURE_ORDER = [CaseMeasure.Kind.CORRECTION, CaseMeasure.Kind.INTERVIEW, CaseMeasure.Kind.PUBLIC_NOTICE,
+                 CaseMeasure.Kind.REFERRAL]
+EDITABLE = ["title", "problem", "agency", "deadline", "outcome"]
+
+
+def _may_write(by):
+    if not (roles.is_reviewer(by) or roles.is_platform(by)):
+        raise PermissionDeniedError(_("仅区司法局或智慧督平台可以办理监督案件。"))
+
+
+@transaction.atomic
+def case_create(*, by, source: str, agency, title: str, problem: str, deadline=None, inspections=(),
+                hotline_ticket=None, external_id: str | None = None) -> SupervisionCase:
+    """Open a case. With `external_id` (智慧督) a repeat returns the first case instead of a duplicate."""
+    _may_write(by)
+    if not (title or "").strip() or not (problem or "").strip():
+        raise ValidationFailed(detail={k: [_("必填。")] for k, v in (("title", title), ("problem", problem))
+                                       if not (v or "").strip()})
+    if external_id:
+        existing = SupervisionCase.objects.filter(external_id=external_id).first()
+        if existing:
+            return existing
+    try:
+        with transaction.atomic():
+            case = SupervisionCase.objects.create(
+                source=source, agency=agency, title=title.strip(), problem=problem.strip(), deadline=deadline,
+                hotline_ticket=hotline_ticket, external_id=external_id or None,
+                created_by=by if getattr(by, "pk", None) else None)
+    except IntegrityError:  # the same external_id arrived twice at once
+        return SupervisionCase.objects.get(external_id=external_id)
+    if inspections:
+        case.inspections.set(inspections)
+    audit_record(actor=by, action="case.created", target=case, changes={
+        "source": source, "agency": agency.code, "deadline": deadline, "external_id": external_id,
+        "inspections": [i.pk for i in inspections]})
+    return case
+
+
+@transaction.atomic
+def case_update(*, case: SupervisionCase, by, reason: str = "", **fields) -> SupervisionCase:
+    _may_write(by)
+    case = SupervisionCase.objects.select_for_update().get(pk=case.pk)
+    if case.status == SupervisionCase.Status.CLOSED:
+        raise InvalidState(_("案件已办结，不能修改。"))
+    inspections = fields.pop("inspections", None)
+    before = snapshot(case, EDITABLE)
+    for name, value in fields.items():
+        if name in EDITABLE:
+            setattr(case, name, value)
+    case.save()
+    changes = model_changes(case, EDITABLE, before)
+    if inspections is not None:
+        case.inspections.set(inspections)
+        changes["inspections"] = [i.pk for i in inspections]
+    if changes:
+        audit_record(actor=by, action="case.updated", target=case, changes=changes, reason=reason)
+    return case
+
+
+@transaction.atomic
+def case_measure_add(*, case: SupervisionCase, by, kind: str, date, deadline=None, document: str = "",
+                     outcome: str = "") -> CaseMeasure:
+    """Add a measure. Measures escalate: one may repeat the current level or go up, never back down."""
+    _may_write(by)
+    case = SupervisionCase.objects.select_for_update().get(pk=case.pk)
+    if case.status == SupervisionCase.Status.CLOSED:
+        raise InvalidState(_("案件已办结，不能再采取措施。"))
+    if kind not in MEASURE_ORDER:
+        raise ValidationFailed(detail={"kind": [_("无效的措施类型。")]})
+    if deadline and deadline < date:
+        raise ValidationFailed(detail={"deadline": [_("期限不能早于措施日期。")]})
+    last = case.measures.order_by("-date", "-id").first()
+    if last and MEASURE_ORDER.index(kind) < MEASURE_ORDER.index(last.kind):
+        raise MeasureOutOfOrder(detail={"last": last.kind, "requested": kind})
+    measure = CaseMeasure.objects.create(case=case, kind=kind, date=date, deadline=deadline, document=document,
+                                         outcome=outcome, created_by=by if getattr(by, "pk", None) else None)
+    audit_record(actor=by, action="case.measure_added", target=case, changes={
+        "kind": kind, "date": date, "deadline": deadline, "document": document, "outcome": outcome})
+    return measure
+
+
+@transaction.atomic
+def case_close(*, case: SupervisionCase, by, outcome: str) -> SupervisionCase:
+    _may_write(by)
+    case = SupervisionCase.objects.select_for_update().get(pk=case.pk)
+    if case.status == SupervisionCase.Status.CLOSED:
+        raise InvalidState(_("案件已办结。"))
+    if not (outcome or "").strip():
+        raise ValidationFailed(detail={"outcome": [_("办结须填写办理结果。")]})
+    case.status, case.outcome = SupervisionCase.Status.CLOSED, outcome.strip()
+    case.save(update_fields=["status", "outcome", "updated_at"])
+    audit_record(actor=by, action="case.closed", target=case, changes={"status": ["open", "closed"]}, reason=outcome)
+    return case
