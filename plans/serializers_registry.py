@@ -99,7 +99,7 @@ class AnnualPlanSerializer(serializers.ModelSerializer):
     industry = IndustryCodeField(required=False, allow_null=True)
     joint_matter_list = serializers.PrimaryKeyRelatedField(queryset=JointMatterList.objects.all(), required=False,
                                                            allow_null=True)
-    enterprises = serializers.ListField(child=serializers.CharField(max_length=18), required=False,
+    enterprises = serializers.ListField(child=serializers.CharField(max_length=18), required=False, write_only=True,
                                         help_text=_("检查对象的统一社会信用代码列表"))
     months = serializers.ListField(child=serializers.RegexField(r"^\d{4}-(0[1-9]|1[0-2])$"), required=False)
     targets = PlanTargetSerializer(many=True, read_only=True)
