@@ -269,3 +269,38 @@ def joint_list_warnings(joint_list: JointMatterList, *, max_agencies: int = 3) -
     if stale:
         warnings.append(f"以下事项已不处于公布状态，公布前需移除或待其重新公布：{'、'.join(stale)}。")
     return warnings
+
+
+# --- what the UI offers (reads only; the services enforce) --------------------------------------------------
+
+
+def matter_allowed_actions(*, user, matter: InspectionMatter) -> set[str]:
+    """The buttons to show on a matter page. Only a hint: each service checks again."""
+    S = InspectionMatter.Status
+    actions = set()
+    manager = roles.is_reviewer(user) or (roles.is_agency_admin(user) and user.agency_id == matter.agency_id)
+    if manager:
+        if matter.status not in (S.SUBMITTED, S.CANCELLED):
+            actions.add("edit")
+        if matter.status in (S.DRAFT, S.REJECTED):
+            actions.add("submit")
+        if matter.status == S.FILED:
+            actions.add("publish")
+        if matter.status != S.CANCELLED:
+            actions.add("cancel")
+    if roles.is_reviewer(user) and matter.status == S.SUBMITTED:
+        actions.update({"file", "reject"})
+    return actions
+
+
+def joint_list_allowed_actions(*, user, joint_list: JointMatterList) -> set[str]:
+    composer = roles.is_reviewer(user) or (roles.is_agency_admin(user)
+                                           and user.agency_id == joint_list.lead_agency_id)
+    if not composer:
+        return set()
+    if joint_list.status == JointMatterList.Status.DRAFT:
+        return {"edit", "publish"}
+    if joint_list.status == JointMatterList.Status.PUBLISHED and not JointMatterList.objects.filter(
+            industry_id=joint_list.industry_id, status=JointMatterList.Status.DRAFT).exists():
+        return {"new_version"}
+    return set()
