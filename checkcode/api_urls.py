@@ -1,5 +1,15 @@
-from rest_framework.routers import SimpleRouter
+from django.urls import path
 
-router = SimpleRouter(trailing_slash=True)
+from . import api
 
-urlpatterns = router.urls
+urlpatterns = [
+    path("inspections/<int:pk>/check-code/", api.CheckCodeIssueApi.as_view(), name="api_checkcode_issue"),
+    path("inspections/<int:pk>/late-code/", api.CheckCodeLateApi.as_view(), name="api_checkcode_late"),
+    path("inspections/<int:pk>/result/", api.InspectionResultApi.as_view(), name="api_inspection_result"),
+    path("check-codes/<str:code>/", api.CheckCodePublicApi.as_view(), name="api_checkcode_public"),
+    path("check-codes/<str:code>/evaluation/", api.EvaluationApi.as_view(), name="api_checkcode_evaluation"),
+    path("check-codes/<str:code>/rectification/", api.RectificationResponseApi.as_view(),
+         name="api_checkcode_rectification"),
+    path("check-codes/<str:code>/revoke/", api.CheckCodeRevokeApi.as_view(), name="api_checkcode_revoke"),
+    path("rectifications/<int:pk>/verify/", api.RectificationVerifyApi.as_view(), name="api_rectification_verify"),
+]

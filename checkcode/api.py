@@ -1,0 +1,163 @@
+"""检查码 over the API (API.md): issue (and late-register) a code, record a result, the public
+verification and evaluation endpoints, rectification response and 复查. Views call services only."""
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from jiujiang_inspect.exceptions import NotFoundError
+from jiujiang_inspect.permissions import IsStaffUser
+from plans.selectors.inspections import inspection_list_for_user
+
+from . import selectors, services
+from .models import Rectification
+from .serializers import (
+    CheckCodeIssuedSerializer,
+    EvaluationInSerializer,
+    LateCodeSerializer,
+    PublicCheckCodeSerializer,
+    ReasonSerializer,
+    RectificationResponseSerializer,
+    ResultInSerializer,
+    ResultOutSerializer,
+    VerifySerializer,
+)
+from .views_public import client_ip
+
+
+def _inspection(request, pk):
+    return get_object_or_404(inspection_list_for_user(user=request.user), pk=pk)
+
+
+def _code(raw):
+    code = selectors.checkcode_get_by_string(raw)
+    if code is None:
+        raise NotFoundError("无此检查码。", code="not_found")
+    return code
+
+
+class CheckCodeIssueApi(APIView):
+    """POST /inspections/{id}/check-code/: runs every gate again under the enterprise lock; 201 with
+    the code or 409 with the failing rule's code."""
+
+    permission_classes = [IsStaffUser]
+
+    @extend_schema(request=None, responses={201: CheckCodeIssuedSerializer})
+    def post(self, request, pk):
+        code = services.checkcode_issue(inspection=_inspection(request, pk), issued_by=request.user)
+        return Response(CheckCodeIssuedSerializer(code).data, status=status.HTTP_201_CREATED)
+
+
+class CheckCodeLateApi(APIView):
+    """POST /inspections/{id}/late-code/ {"reason"}: 事后补码 within the policy's days (flagged late)."""
+
+    permission_classes = [IsStaffUser]
+
+    @extend_schema(request=LateCodeSerializer, responses={201: CheckCodeIssuedSerializer})
+    def post(self, request, pk):
+        data = LateCodeSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        code = services.checkcode_issue_late(inspection=_inspection(request, pk), issued_by=request.user,
+                                             reason=data.validated_data["reason"])
+        return Response(CheckCodeIssuedSerializer(code).data, status=status.HTTP_201_CREATED)
+
+
+class InspectionResultApi(APIView):
+    """POST /inspections/{id}/result/: no_issue / rectification (items, deadline) / case_transferred."""
+
+    permission_classes = [IsStaffUser]
+
+    @extend_schema(request=ResultInSerializer, responses={201: ResultOutSerializer})
+    def post(self, request, pk):
+        data = ResultInSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = data.validated_data
+        rect = dict(d["rectification"]) if d.get("rectification") else None
+        result = services.result_record(inspection=_inspection(request, pk), by=request.user, outcome=d["outcome"],
+                                        findings=d.get("findings", ""), rectification=rect)
+        return Response(ResultOutSerializer(result).data, status=status.HTTP_201_CREATED)
+
+
+class CheckCodePublicApi(APIView):
+    """GET /check-codes/{code}/: anyone. Public fields only (names and certificate numbers, matters with
+    legal basis, window, status, remaining quota); the view is logged like a scan."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "public_verify"
+
+    @extend_schema(responses=PublicCheckCodeSerializer, auth=[])
+    def get(self, request, code):
+        obj = _code(code)
+        services.checkcode_scan_record(code=obj, user_agent=request.META.get("HTTP_USER_AGENT", ""),
+                                       ip=client_ip(request))
+        return Response(selectors.checkcode_public_view(obj))
+
+
+class EvaluationApi(APIView):
+    """POST /check-codes/{code}/evaluation/: anyone holding the enterprise's uscc; once per code."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "public_verify"
+
+    @extend_schema(request=EvaluationInSerializer, responses={201: None}, auth=[])
+    def post(self, request, code):
+        obj = _code(code)
+        data = EvaluationInSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        ev = services.evaluation_submit(code=obj, **data.validated_data)
+        return Response({"id": ev.pk, "created_at": ev.created_at}, status=status.HTTP_201_CREATED)
+
+
+class RectificationResponseApi(APIView):
+    """POST /check-codes/{code}/rectification/ {"uscc", "response"}: the enterprise reports its 整改."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "public_verify"
+
+    @extend_schema(request=RectificationResponseSerializer, responses={200: None}, auth=[])
+    def post(self, request, code):
+        obj = _code(code)
+        rect = Rectification.objects.filter(result__inspection=obj.inspection).first()
+        if rect is None:
+            raise NotFoundError("该检查没有整改要求。")
+        data = RectificationResponseSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        rect = services.rectification_respond(rectification=rect, **data.validated_data)
+        return Response({"id": rect.pk, "status": rect.status})
+
+
+class CheckCodeRevokeApi(APIView):
+    """POST /check-codes/{code}/revoke/ {"reason"}: before the window the slot is freed."""
+
+    permission_classes = [IsStaffUser]
+
+    @extend_schema(request=ReasonSerializer, responses=CheckCodeIssuedSerializer)
+    def post(self, request, code):
+        obj = get_object_or_404(selectors.checkcode_list_for_user(user=request.user), code=code)
+        data = ReasonSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        obj = services.checkcode_revoke(code=obj, by=request.user, reason=data.validated_data["reason"])
+        return Response(CheckCodeIssuedSerializer(obj).data)
+
+
+class RectificationVerifyApi(APIView):
+    """POST /rectifications/{id}/verify/ {"passed", "note", "new_deadline"}: 复查 by the inspector."""
+
+    permission_classes = [IsStaffUser]
+
+    @extend_schema(request=VerifySerializer, responses={200: None})
+    def post(self, request, pk):
+        rect = get_object_or_404(selectors.rectification_list_for_user(user=request.user), pk=pk)
+        data = VerifySerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        rect = services.rectification_verify(rectification=rect, by=request.user, **data.validated_data)
+        return Response({"id": rect.pk, "status": rect.status, "deadline": rect.deadline})

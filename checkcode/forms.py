@@ -1,0 +1,66 @@
+"""HTML forms of the 检查码 pages. They shape input; the services decide."""
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from matters.models import NegativeListItem
+from plans.models import Inspection
+from subjects.forms import BootstrapMixin, DateInput
+
+
+class LookupForm(BootstrapMixin, forms.Form):
+    code = forms.CharField(label=_("检查码"), max_length=40,
+                           help_text=_("输入检查人员出示的检查码，如 JJ-XXXX-XXXX-XXXX-XXXX-X，大小写和短横线均可省略。"))
+
+
+class EvaluationForm(BootstrapMixin, forms.Form):
+    uscc = forms.CharField(label=_("本企业统一社会信用代码"), max_length=18,
+                           help_text=_("用于确认您是被检查企业，评议内容不会向检查单位显示企业身份。"))
+    rating = forms.TypedChoiceField(label=_("总体评价"), coerce=int, widget=forms.RadioSelect,
+                                    choices=[(5, "5 非常满意"), (4, "4 满意"), (3, "3 一般"), (2, "2 不满意"),
+                                             (1, "1 非常不满意")])
+    code_shown = forms.TypedChoiceField(label=_("检查人员是否出示了检查码？"), coerce=lambda v: v == "yes",
+                                        choices=[("yes", "是"), ("no", "否")], widget=forms.RadioSelect)
+    notified_in_advance = forms.TypedChoiceField(label=_("检查前是否收到告知？"), coerce=lambda v: v == "yes",
+                                                 choices=[("yes", "是"), ("no", "否")], widget=forms.RadioSelect)
+    negative_items = forms.ModelMultipleChoiceField(label=_("是否遇到以下行为（可多选）"), required=False,
+                                                    queryset=NegativeListItem.objects.filter(is_active=True),
+                                                    widget=forms.CheckboxSelectMultiple)
+    comment = forms.CharField(label=_("意见建议"), required=False, max_length=2000,
+                              widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("rating", "code_shown", "notified_in_advance", "negative_items"):
+            self.fields[name].widget.attrs["class"] = "form-check-input"
+
+
+class RectificationResponseForm(BootstrapMixin, forms.Form):
+    uscc = forms.CharField(label=_("本企业统一社会信用代码"), max_length=18)
+    response = forms.CharField(label=_("整改情况"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class ResultForm(BootstrapMixin, forms.Form):
+    outcome = forms.ChoiceField(label=_("检查结果"), choices=Inspection.Outcome.choices)
+    findings = forms.CharField(label=_("检查情况"), required=False, max_length=5000,
+                               widget=forms.Textarea(attrs={"rows": 3}))
+    items = forms.CharField(label=_("整改事项（每行一项）"), required=False, max_length=5000,
+                            widget=forms.Textarea(attrs={"rows": 3}))
+    deadline = forms.DateField(label=_("整改期限"), required=False, widget=DateInput)
+
+    def rectification(self):
+        d = self.cleaned_data
+        if d["outcome"] != Inspection.Outcome.RECTIFICATION:
+            return None
+        return {"items": [line.strip() for line in (d.get("items") or "").splitlines() if line.strip()],
+                "deadline": d.get("deadline")}
+
+
+class VerifyForm(BootstrapMixin, forms.Form):
+    passed = forms.TypedChoiceField(label=_("复查结论"), coerce=lambda v: v == "yes",
+                                    choices=[("yes", "整改到位，办结"), ("no", "未整改到位，重新限期")])
+    note = forms.CharField(label=_("复查意见"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    new_deadline = forms.DateField(label=_("新的整改期限（未通过时）"), required=False, widget=DateInput)
+
+
+class ReasonForm(BootstrapMixin, forms.Form):
+    reason = forms.CharField(label=_("原因"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))

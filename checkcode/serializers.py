@@ -1,0 +1,109 @@
+"""Shape of 检查码 data over the API. The public shape is the selector's `checkcode_public_view`."""
+from django.urls import reverse
+from rest_framework import serializers
+
+from matters.models import NegativeListItem
+from plans.models import Inspection
+
+from . import qr
+from .models import CheckCode
+
+
+class CheckCodeIssuedSerializer(serializers.ModelSerializer):
+    """201 body of POST /inspections/{id}/check-code/ (API.md)."""
+
+    qr_png_url = serializers.SerializerMethodField()
+    qr_svg_url = serializers.SerializerMethodField()
+    verify_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CheckCode
+        fields = ["code", "qr_png_url", "qr_svg_url", "verify_url", "valid_from", "valid_until", "status", "is_late",
+                  "inspection"]
+        read_only_fields = fields
+
+    def _abs(self, name, code):
+        from django.conf import settings
+
+        return settings.PUBLIC_BASE_URL.rstrip("/") + reverse(name, args=[code])
+
+    def get_qr_png_url(self, obj):
+        return self._abs("checkcode:qr_png", obj.code)
+
+    def get_qr_svg_url(self, obj):
+        return self._abs("checkcode:qr_svg", obj.code)
+
+    def get_verify_url(self, obj):
+        return qr.verify_url(obj.code)
+
+
+class LateCodeSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class RectificationInSerializer(serializers.Serializer):
+    items = serializers.ListField(child=serializers.CharField(max_length=500), allow_empty=False)
+    deadline = serializers.DateField()
+
+
+class ResultInSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=Inspection.Outcome.choices)
+    findings = serializers.CharField(max_length=5000, allow_blank=True, required=False, default="")
+    rectification = RectificationInSerializer(required=False, allow_null=True)
+
+
+class ResultOutSerializer(serializers.Serializer):
+    inspection = serializers.IntegerField(source="inspection_id")
+    outcome = serializers.CharField()
+    findings = serializers.CharField()
+    recorded_at = serializers.DateTimeField()
+    rectification = serializers.SerializerMethodField()
+
+    def get_rectification(self, obj):
+        rect = getattr(obj, "rectification", None) if hasattr(obj, "rectification") else None
+        if rect is None:
+            return None
+        return {"id": rect.pk, "items": rect.items, "deadline": rect.deadline, "status": rect.status}
+
+
+class EvaluationInSerializer(serializers.Serializer):
+    uscc = serializers.CharField(max_length=18)
+    rating = serializers.IntegerField(min_value=1, max_value=5)
+    code_shown = serializers.BooleanField()
+    notified_in_advance = serializers.BooleanField()
+    negative_items = serializers.SlugRelatedField(many=True, slug_field="code", required=False, default=list,
+                                                  queryset=NegativeListItem.objects.filter(is_active=True))
+    comment = serializers.CharField(max_length=2000, allow_blank=True, required=False, default="")
+
+
+class RectificationResponseSerializer(serializers.Serializer):
+    uscc = serializers.CharField(max_length=18)
+    response = serializers.CharField(max_length=5000)
+
+
+class VerifySerializer(serializers.Serializer):
+    passed = serializers.BooleanField()
+    note = serializers.CharField(max_length=2000, allow_blank=True, required=False, default="")
+    new_deadline = serializers.DateField(required=False, allow_null=True)
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class PublicCheckCodeSerializer(serializers.Serializer):
+    """Documentation shape of the public view (the data is the selector's dict)."""
+
+    code = serializers.CharField()
+    verdict = serializers.ChoiceField(choices=["valid", "expired", "revoked"])
+    verdict_label = serializers.CharField()
+    status = serializers.CharField()
+    is_late = serializers.BooleanField()
+    valid_from = serializers.DateTimeField()
+    valid_until = serializers.DateTimeField()
+    enterprise = serializers.DictField()
+    inspection = serializers.DictField()
+    participations = serializers.ListField(child=serializers.DictField())
+    quota = serializers.DictField()
+    result = serializers.DictField(allow_null=True)
+    evaluation_submitted = serializers.BooleanField()

@@ -1,0 +1,167 @@
+"""Staff pages of the 检查码: code list, full-screen QR, printable code card and documents (检查通知书,
+现场检查笔录, 结果告知书), and the POST endpoints behind the inspection page's buttons (issue, late
+code, revoke, record result) and the 整改复查 list. Every action calls a service."""
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from jiujiang_inspect.exceptions import ApplicationError, ValidationFailed
+from plans.selectors.inspections import inspection_list_for_user
+from subjects.views import staff_required
+
+from . import qr, selectors, services
+from .forms import ReasonForm, ResultForm, VerifyForm
+from .models import CheckCode
+
+DOCUMENTS = {"notice": "检查通知书", "record": "现场检查笔录", "result": "结果告知书"}
+
+
+def _inspection(request, pk):
+    return get_object_or_404(inspection_list_for_user(user=request.user), pk=pk)
+
+
+def _back(pk):
+    return redirect("plans:inspection_detail", pk=pk)
+
+
+def _refused(request, exc):
+    detail = exc.detail.get("errors") if isinstance(exc.detail, dict) else None
+    text = exc.message if not detail or len(detail) < 2 else "；".join(e["message"] for e in detail)
+    messages.error(request, f"未能完成：{text}")
+
+
+@staff_required
+def code_list(request):
+    qs = selectors.checkcode_list_for_user(user=request.user).order_by("-issued_at", "-id")
+    status = request.GET.get("status")
+    if status in CheckCode.Status.values:
+        qs = qs.filter(status=status)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(request, "checkcode/code_list.html", {"page": page, "statuses": CheckCode.Status.choices,
+                                                        "status": status})
+
+
+def _code_for(request, code):
+    return get_object_or_404(selectors.checkcode_list_for_user(user=request.user), code=code)
+
+
+@staff_required
+def code_show(request, code):
+    """亮码: the QR full-screen on the inspector's phone."""
+    obj = _code_for(request, code)
+    return render(request, "checkcode/code_show.html", {"code": obj, "verify_url": qr.verify_url(obj.code)})
+
+
+@staff_required
+def code_card(request, code):
+    obj = _code_for(request, code)
+    view = selectors.checkcode_public_view(selectors.checkcode_get_by_string(obj.code))
+    return render(request, "checkcode/code_card.html", {"code": obj, "view": view, "verify_url": qr.verify_url(obj.code)})
+
+
+@staff_required
+def document(request, pk, kind):
+    if kind not in DOCUMENTS:
+        raise Http404
+    insp = _inspection(request, pk)
+    code = insp.check_codes.exclude(status=CheckCode.Status.REVOKED).order_by("-issued_at").first()
+    view = selectors.checkcode_public_view(selectors.checkcode_get_by_string(code.code)) if code else None
+    result = getattr(insp, "result", None) if hasattr(insp, "result") else None
+    return render(request, "checkcode/document.html", {
+        "inspection": insp, "kind": kind, "title": DOCUMENTS[kind], "code": code, "view": view, "result": result,
+        "rectification": getattr(result, "rectification", None) if result and hasattr(result, "rectification") else None,
+        "verify_url": qr.verify_url(code.code) if code else "", "today": timezone.localdate()})
+
+
+@staff_required
+@require_POST
+def issue(request, pk):
+    insp = _inspection(request, pk)
+    try:
+        code = services.checkcode_issue(inspection=insp, issued_by=request.user)
+    except ApplicationError as exc:
+        _refused(request, exc)
+        return _back(pk)
+    messages.success(request, f"已赋检查码 {code.code}。")
+    return redirect("checkcode:code_show", code=code.code)
+
+
+@staff_required
+@require_POST
+def late_code(request, pk):
+    insp = _inspection(request, pk)
+    form = ReasonForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationFailed(detail={"reason": ["请说明紧急原因。"]})
+        code = services.checkcode_issue_late(inspection=insp, issued_by=request.user, reason=form.cleaned_data["reason"])
+    except ApplicationError as exc:
+        _refused(request, exc)
+        return _back(pk)
+    messages.success(request, f"已事后补码 {code.code}（标记为补码）。")
+    return _back(pk)
+
+
+@staff_required
+@require_POST
+def revoke(request, code):
+    obj = _code_for(request, code)
+    form = ReasonForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationFailed(detail={"reason": ["请说明撤销原因。"]})
+        services.checkcode_revoke(code=obj, by=request.user, reason=form.cleaned_data["reason"])
+    except ApplicationError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, "检查码已撤销。")
+    return _back(obj.inspection_id)
+
+
+@staff_required
+@require_POST
+def result(request, pk):
+    insp = _inspection(request, pk)
+    form = ResultForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请完整填写检查结果。")
+        return _back(pk)
+    try:
+        services.result_record(inspection=insp, by=request.user, outcome=form.cleaned_data["outcome"],
+                               findings=form.cleaned_data["findings"], rectification=form.rectification())
+    except ApplicationError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, "检查结果已录入。")
+    return _back(pk)
+
+
+@staff_required
+def rectification_list(request):
+    qs = selectors.rectification_list_for_user(user=request.user).order_by("status", "deadline", "id")
+    status = request.GET.get("status", "pending")
+    if status == "pending":
+        qs = qs.filter(status__in=["open", "responded", "rejected"])
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(request, "checkcode/rectification_list.html", {
+        "page": page, "status": status, "form": VerifyForm(), "today": timezone.localdate()})
+
+
+@staff_required
+@require_POST
+def rectification_verify(request, pk):
+    rect = get_object_or_404(selectors.rectification_list_for_user(user=request.user), pk=pk)
+    form = VerifyForm(request.POST)
+    if form.is_valid():
+        try:
+            services.rectification_verify(rectification=rect, by=request.user, **form.cleaned_data)
+        except ApplicationError as exc:
+            _refused(request, exc)
+        else:
+            messages.success(request, "复查结果已保存。")
+    else:
+        messages.error(request, "请选择复查结论。")
+    return redirect(request.POST.get("next") or "checkcode:rectification_list")

@@ -1,0 +1,91 @@
+"""Public pages (no login, phone-first): look up a code, verify it, evaluate, respond to 整改; QR
+images. The verdict is the first thing on the page (UI.md)."""
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from jiujiang_inspect.exceptions import ApplicationError
+
+from . import qr, selectors, services
+from .forms import EvaluationForm, LookupForm, RectificationResponseForm
+from .models import Rectification
+
+
+def client_ip(request) -> str:
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    return (forwarded.split(",")[0] if forwarded else request.META.get("REMOTE_ADDR", "")).strip()
+
+
+def _place(form, exc):
+    placed = False
+    for field, msgs in (exc.detail or {}).items():
+        if field in form.fields:
+            for m in msgs if isinstance(msgs, list) else [msgs]:
+                form.add_error(field, str(m))
+                placed = True
+    if not placed:
+        form.add_error(None, exc.message)
+
+
+def public_lookup(request):
+    """检查码查验: type a code (or arrive from the QR with it in the URL)."""
+    form = LookupForm(request.GET or None)
+    if request.GET and form.is_valid():
+        code = selectors.checkcode_get_by_string(form.cleaned_data["code"])
+        if code is not None:
+            return redirect("checkcode:public_code", code=code.code)
+        return render(request, "checkcode/public_code.html", {"verdict": "unknown", "verdict_label": "无此检查码",
+                                                               "lookup_form": form}, status=404)
+    return render(request, "checkcode/public_lookup.html", {"form": form})
+
+
+@never_cache
+def public_code(request, code):
+    """The code page: verdict, who is coming and why, the enterprise's remaining quota, the result,
+    and (after the result) evaluation and rectification response. Every GET is logged as a scan."""
+    obj = selectors.checkcode_get_by_string(code)
+    if obj is None:
+        return render(request, "checkcode/public_code.html", {"verdict": "unknown", "verdict_label": "无此检查码",
+                                                               "lookup_form": LookupForm()}, status=404)
+    if obj.code != code:
+        return redirect("checkcode:public_code", code=obj.code)
+    eval_form = EvaluationForm(request.POST if request.POST.get("form") == "evaluation" else None, prefix="ev")
+    resp_form = RectificationResponseForm(request.POST if request.POST.get("form") == "response" else None, prefix="rs")
+    if request.method == "POST":
+        try:
+            if request.POST.get("form") == "evaluation" and eval_form.is_valid():
+                services.evaluation_submit(code=obj, **eval_form.cleaned_data)
+                return redirect(reverse("checkcode:public_code", args=[obj.code]) + "?done=evaluation")
+            if request.POST.get("form") == "response" and resp_form.is_valid():
+                rect = Rectification.objects.get(result__inspection=obj.inspection)
+                services.rectification_respond(rectification=rect, **resp_form.cleaned_data)
+                return redirect(reverse("checkcode:public_code", args=[obj.code]) + "?done=response")
+        except ApplicationError as exc:
+            _place(eval_form if request.POST.get("form") == "evaluation" else resp_form, exc)
+        obj = selectors.checkcode_get_by_string(code)
+    else:
+        services.checkcode_scan_record(code=obj, user_agent=request.META.get("HTTP_USER_AGENT", ""),
+                                       ip=client_ip(request))
+    view = selectors.checkcode_public_view(obj)
+    return render(request, "checkcode/public_code.html", {
+        **view, "view": view, "eval_form": eval_form, "resp_form": resp_form, "done": request.GET.get("done")})
+
+
+@require_GET
+def qr_png(request, code):
+    obj = selectors.checkcode_get_by_string(code)
+    if obj is None:
+        return HttpResponse(status=404)
+    return HttpResponse(qr.qr_png(obj.code), content_type="image/png",
+                        headers={"Cache-Control": "public, max-age=86400"})
+
+
+@require_GET
+def qr_svg(request, code):
+    obj = selectors.checkcode_get_by_string(code)
+    if obj is None:
+        return HttpResponse(status=404)
+    return HttpResponse(qr.qr_svg(obj.code), content_type="image/svg+xml",
+                        headers={"Cache-Control": "public, max-age=86400"})

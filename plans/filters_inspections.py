@@ -1,0 +1,34 @@
+"""FilterSets shared by the inspection and triggered-filing list pages and the API."""
+import django_filters
+from django.db.models import Q
+
+from .models import Inspection, TriggeredFiling
+
+
+class InspectionFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label="企业名称或代码")
+    enterprise = django_filters.CharFilter(field_name="enterprise__uscc", label="统一社会信用代码")
+    agency = django_filters.CharFilter(field_name="participations__agency__code", label="参与单位代码", distinct=True)
+    kind = django_filters.ChoiceFilter(choices=Inspection.Kind.choices, label="检查类型")
+    mode = django_filters.ChoiceFilter(choices=Inspection.Mode.choices, label="检查方式")
+    status = django_filters.ChoiceFilter(choices=Inspection.Status.choices, label="状态")
+    outcome = django_filters.ChoiceFilter(choices=Inspection.Outcome.choices, label="检查结果")
+    date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte", label="日期起")
+    date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte", label="日期止")
+
+    class Meta:
+        model = Inspection
+        fields = ["kind", "mode", "status", "outcome"]
+
+    def search(self, qs, name, value):
+        return qs.filter(Q(enterprise__name__icontains=value) | Q(enterprise__uscc__icontains=value))
+
+
+class TriggeredFilingFilterSet(django_filters.FilterSet):
+    month = django_filters.CharFilter(label="月份（YYYY-MM）")
+    agency = django_filters.CharFilter(field_name="agency__code", label="单位代码")
+    source = django_filters.ChoiceFilter(choices=Inspection.TriggerSource.choices, label="触发来源")
+
+    class Meta:
+        model = TriggeredFiling
+        fields = ["month", "source"]

@@ -1,0 +1,15 @@
+"""Inspection pages under /plans/ (names in the `plans:` namespace)."""
+from django.urls import path
+
+from . import views_inspections as views
+
+urlpatterns = [
+    path("inspections/", views.inspection_list, name="inspection_list"),
+    path("inspections/new/", views.inspection_create, name="inspection_create"),
+    path("inspections/<int:pk>/", views.inspection_detail, name="inspection_detail"),
+    path("inspections/<int:pk>/approve/", views.inspection_approve, name="inspection_approve"),
+    path("inspections/<int:pk>/merge/", views.inspection_merge, name="inspection_merge"),
+    path("inspections/<int:pk>/cancel/", views.inspection_cancel, name="inspection_cancel"),
+    path("triggered-filings/", views.triggered_filing_list, name="triggered_filing_list"),
+    path("gate-refusals/", views.gate_refusal_list, name="gate_refusal_list"),
+]

@@ -1,0 +1,159 @@
+"""Inspection pages: list, draft form, detail with the actions allowed now (approve, issue code,
+record result, merge), triggered filings and (for reviewers) gate refusals. Buttons that belong to
+the 检查码 post to checkcode's URLs; this module never imports checkcode (apps import downward)."""
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from jiujiang_inspect import roles
+from jiujiang_inspect.audit import audit_history
+from jiujiang_inspect.excel import workbook_response
+from jiujiang_inspect.exceptions import ApplicationError
+from subjects.views import apply_errors, reviewer_required, staff_required
+
+from .filters_inspections import InspectionFilterSet, TriggeredFilingFilterSet
+from .forms_inspections import InspectionForm
+from .models import Inspection
+from .selectors.inspections import (
+    gate_refusal_list_for_user,
+    inspection_list_for_user,
+    inspections_detailed,
+    joint_match_candidates,
+    triggered_filing_list_for_user,
+)
+from .selectors.quota import enterprise_quota
+from .services import inspections as services
+from .services.gates import inspection_gate_report
+
+STATUS_CSS = {"draft": "status-draft", "approved": "status-waiting", "code_issued": "status-active",
+              "result_recorded": "status-active", "closed": "status-done", "cancelled": "status-draft",
+              "merged": "status-draft"}
+
+
+def _refused(request, exc):
+    errors = exc.detail.get("errors") if isinstance(exc.detail, dict) else None
+    text = "；".join(e["message"] for e in errors) if errors else exc.message
+    messages.error(request, f"未能完成：{text}")
+
+
+@staff_required
+def inspection_list(request):
+    base = inspection_list_for_user(user=request.user).order_by("-date", "-id")
+    f = InspectionFilterSet(request.GET, queryset=base)
+    if request.GET.get("export") == "xlsx":
+        rows = [[i.pk, i.enterprise.name, i.enterprise.uscc, i.date, i.get_kind_display(), i.get_mode_display(),
+                 "、".join(p.agency.name for p in i.participations.all()), i.get_status_display(),
+                 i.get_outcome_display() if i.outcome else ""] for i in f.qs]
+        return workbook_response(f"检查任务_{timezone.localdate():%Y%m%d}.xlsx", [(
+            "检查任务", ["编号", "企业", "统一社会信用代码", "日期", "类型", "方式", "参与单位", "状态", "结果"], rows)])
+    page = Paginator(f.qs, 50).get_page(request.GET.get("page"))
+    return render(request, "plans/inspection_list.html", {"filter": f, "page": page, "status_css": STATUS_CSS})
+
+
+@staff_required
+def inspection_create(request):
+    if not request.user.agency_id or roles.is_reviewer(request.user):
+        messages.error(request, "只有执法单位的工作人员可以新建检查。")
+        return redirect("plans:inspection_list")
+    agency = request.user.agency
+    initial = {"enterprise": request.GET.get("enterprise", ""), "mode": "onsite"}
+    form = InspectionForm(request.POST or None, agency=agency, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            insp = services.inspection_create(by=request.user, **form.service_kwargs(agency))
+        except ApplicationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, "检查任务已保存为草稿。")
+            return redirect("plans:inspection_detail", pk=insp.pk)
+    return render(request, "plans/inspection_form.html", {"form": form, "title": "新建检查"})
+
+
+@staff_required
+def inspection_detail(request, pk):
+    insp = get_object_or_404(inspection_list_for_user(user=request.user), pk=pk)
+    user = request.user
+    participant = services.user_may_act_for(user, insp) and not roles.is_reviewer(user)
+    pending = insp.status in services.PENDING
+    codes = list(insp.check_codes.order_by("-issued_at"))
+    live = next((c for c in codes if c.status in ("issued", "shown", "completed", "closed")), None)
+    report = inspection_gate_report(inspection=insp) if pending else None
+    candidates = inspections_detailed(Inspection.objects.filter(
+        pk__in=joint_match_candidates(inspection=insp).values("pk"))) if pending and participant else []
+    result = getattr(insp, "result", None) if hasattr(insp, "result") else None
+    today = timezone.localdate()
+    return render(request, "plans/inspection_detail.html", {
+        "inspection": insp, "status_css": STATUS_CSS, "codes": codes, "live_code": live, "report": report,
+        "candidates": candidates, "result": result, "history": audit_history(insp)[:50],
+        "quota": enterprise_quota(enterprise=insp.enterprise, year=insp.date.year),
+        "refusals": insp.refusals.select_related("user")[:20],
+        "can_approve": insp.status == "draft" and roles.is_agency_admin(user) and user.agency_id == insp.initiating_agency_id,
+        "can_issue": participant and insp.status == "approved" and insp.mode == "onsite" and insp.date >= today,
+        "can_late": participant and insp.status == "approved" and insp.mode == "onsite" and insp.date <= today,
+        "can_result": participant and not result and (
+            (insp.status == "code_issued") or (insp.status == "approved" and insp.mode != "onsite")),
+        "can_edit": participant and pending, "participant": participant,
+    })
+
+
+@staff_required
+@require_POST
+def inspection_approve(request, pk):
+    insp = get_object_or_404(inspection_list_for_user(user=request.user), pk=pk)
+    try:
+        services.inspection_approve(inspection=insp, by=request.user)
+    except ApplicationError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, "已审批。执法人员现在可以申领检查码。")
+    return redirect("plans:inspection_detail", pk=pk)
+
+
+@staff_required
+@require_POST
+def inspection_merge(request, pk):
+    """One click: merge this draft into another agency's pending inspection (or that one into this)."""
+    mine = get_object_or_404(inspection_list_for_user(user=request.user), pk=pk)
+    other = get_object_or_404(joint_match_candidates(inspection=mine), pk=request.POST.get("other"))
+    into_other = request.POST.get("direction") == "into"
+    target, source = (other, mine) if into_other else (mine, other)
+    try:
+        joint = services.inspection_merge(target=target, source=source, by=request.user)
+    except ApplicationError as exc:
+        _refused(request, exc)
+        return redirect("plans:inspection_detail", pk=pk)
+    messages.success(request, "已合并为一次联合检查（综合查一次），企业只计一次。")
+    return redirect("plans:inspection_detail", pk=joint.pk)
+
+
+@staff_required
+@require_POST
+def inspection_cancel(request, pk):
+    insp = get_object_or_404(inspection_list_for_user(user=request.user), pk=pk)
+    try:
+        services.inspection_cancel(inspection=insp, by=request.user, reason=request.POST.get("reason", ""))
+    except ApplicationError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, "检查已取消。")
+    return redirect("plans:inspection_detail", pk=pk)
+
+
+@staff_required
+def triggered_filing_list(request):
+    base = triggered_filing_list_for_user(user=request.user).order_by("-filed_at", "-id")
+    f = TriggeredFilingFilterSet(request.GET, queryset=base)
+    page = Paginator(f.qs, 50).get_page(request.GET.get("page"))
+    return render(request, "plans/inspection_triggered_filings.html", {"filter": f, "page": page})
+
+
+@reviewer_required
+def gate_refusal_list(request):
+    qs = gate_refusal_list_for_user(user=request.user)
+    code = request.GET.get("code")
+    if code:
+        qs = qs.filter(code=code)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(request, "plans/inspection_refusals.html", {"page": page, "code": code})
