@@ -32,7 +32,7 @@ PROBLEM_HEADERS = {"事项编码": "code", "常见问题": "first", "整改指�
 SHEETS = [(SHEET_MATTERS, MATTER_HEADERS), (SHEET_BASES, BASIS_HEADERS), (SHEET_STANDARDS, STANDARD_HEADERS),
           (SHEET_PROBLEMS, PROBLEM_HEADERS)]
 SHEET_HELP = [(name, list(headers)) for name, headers in SHEETS]
-LEVELS = {label: value for value, label in LegalBasis.Level.choices} | {v: v for v in LegalBasis.Level.values}
+LEVELS = {str(label): value for value, label in LegalBasis.Level.choices} | {v: v for v in LegalBasis.Level.values}
 YES = {"是", "Y", "y", "1", "TRUE", "True", "true", "可以"}
 LIMITS = {"name": 200, "object_scope": 2000, "method": 200, "title": 200, "article": 200, "first": 500,
           "second": 2000}
@@ -126,7 +126,7 @@ def catalogue_import(*, job=None, fileobj, by=None) -> dict:
             errors.add(where, "法律法规名称", _("法律法规名称不能为空。"))
         bad = _too_long(errors, where, "法律法规名称", "title", title) | _too_long(errors, where, "条款", "article", article)
         if level is None:
-            errors.add(where, "效力层级", _("效力层级应为：%(l)s") % {"l": "、".join(LegalBasis.Level.labels)})
+            errors.add(where, "效力层级", _("效力层级应为：%(l)s") % {"l": "、".join(str(label) for label in LegalBasis.Level.labels)})
         if effective == "bad":
             errors.add(where, "施行日期", _("日期应为 2021-09-01 格式。"))
         if item is not None and title and level and not bad and effective != "bad":
