@@ -1,6 +1,6 @@
 """factory_boy factories for this issue's tests: the guidance records, and the lower apps' records
 (matters, enterprises, inspections, results, codes) built straight on the shared models."""
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 import factory
 from django.utils import timezone
@@ -88,9 +88,10 @@ def evaluation_for(code, *, rating=5, code_shown=True, notified=True):
 
 
 def filing_for(inspection, *, source="complaint"):
+    filed_at = timezone.make_aware(datetime.combine(inspection.date, time(9)))
     return TriggeredFiling.objects.create(inspection=inspection, agency=inspection.initiating_agency,
                                           enterprise=inspection.enterprise, source=source,
-                                          month=f"{inspection.date:%Y-%m}")
+                                          month=f"{inspection.date:%Y-%m}", filed_at=filed_at)
 
 
 class TrainingSessionFactory(factory.django.DjangoModelFactory):
