@@ -229,3 +229,10 @@ def test_failed_recheck_sends_it_back_with_a_new_deadline(alice, agency_a):
     assert rect.status == "rejected"
     rectification_respond(rectification=rect, uscc=insp.enterprise.uscc, response="再次整改")
     assert Rectification.objects.get().status == "responded"
+
+
+def test_tasks_call_the_sweeps(alice, agency_a):
+    from checkcode.tasks import checkcode_sweep_unshown_task, rectification_sweep_task
+
+    assert rectification_sweep_task.delay(str(date.today())).get() == {"reminded": 0, "overdue": 0}
+    assert checkcode_sweep_unshown_task.delay().get() == 0
