@@ -1,0 +1,61 @@
+"""HTML forms of supervision. They shape input; the services decide what is allowed."""
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from subjects.forms import BootstrapMixin, DateInput
+from subjects.models import Agency
+
+from .models import CaseMeasure
+
+
+class MonthForm(BootstrapMixin, forms.Form):
+    month = forms.RegexField(label=_("月份"), regex=r"^\d{4}-(0[1-9]|1[0-2])$", max_length=7,
+                             help_text=_("格式 YYYY-MM，例如 2025-03"),
+                             widget=forms.TextInput(attrs={"placeholder": "2025-03", "inputmode": "numeric"}))
+
+
+class NoteForm(BootstrapMixin, forms.Form):
+    note = forms.CharField(label=_("处理说明"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReasonForm(BootstrapMixin, forms.Form):
+    reason = forms.CharField(label=_("理由"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class CaseForm(BootstrapMixin, forms.Form):
+    agency = forms.ModelChoiceField(label=_("被监督单位"), queryset=Agency.objects.filter(is_active=True))
+    title = forms.CharField(label=_("案件名称"), max_length=200)
+    problem = forms.CharField(label=_("问题描述"), widget=forms.Textarea(attrs={"rows": 3}))
+    deadline = forms.DateField(label=_("办理期限"), required=False, widget=DateInput)
+
+
+class MeasureForm(BootstrapMixin, forms.Form):
+    kind = forms.ChoiceField(label=_("措施"), choices=CaseMeasure.Kind.choices)
+    date = forms.DateField(label=_("日期"), widget=DateInput)
+    deadline = forms.DateField(label=_("期限"), required=False, widget=DateInput)
+    document = forms.CharField(label=_("文书"), max_length=200, required=False)
+    outcome = forms.CharField(label=_("结果"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class CloseCaseForm(BootstrapMixin, forms.Form):
+    outcome = forms.CharField(label=_("办理结果"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class TriageCaseForm(BootstrapMixin, forms.Form):
+    agency = forms.ModelChoiceField(label=_("被监督单位"), queryset=Agency.objects.filter(is_active=True))
+    deadline = forms.DateField(label=_("办理期限"), required=False, widget=DateInput)
+
+
+class UploadForm(BootstrapMixin, forms.Form):
+    file = forms.FileField(label=_("Excel 文件（.xlsx）"))
+
+
+class SurveyForm(BootstrapMixin, forms.Form):
+    title = forms.CharField(label=_("测评名称"), max_length=200)
+    period_start = forms.DateField(label=_("测评期间起"), widget=DateInput)
+    period_end = forms.DateField(label=_("测评期间止"), widget=DateInput)
+    questions = forms.CharField(label=_("题目（每行一题，按 1–5 分作答）"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class SurveyProofForm(BootstrapMixin, forms.Form):
+    uscc = forms.CharField(label=_("统一社会信用代码"), max_length=18, min_length=18)

@@ -1,0 +1,80 @@
+"""预警与阻断 pages: the alert list (acknowledge, resolve, open a case) and the block list (override)."""
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from jiujiang_inspect.excel import workbook_response
+from jiujiang_inspect.exceptions import ApplicationError
+from jiujiang_inspect.models import Alert
+from plans.services.blocks import block_override
+
+from ..filters import AlertFilterSet, BlockFilterSet
+from ..forms import NoteForm, ReasonForm
+from ..selectors import lists
+from ..services.alerts import alert_open_case, alert_set_status
+from .common import reviewer_required
+
+
+@reviewer_required
+def alert_list(request):
+    params = request.GET.copy()
+    if "status" not in params:
+        params["status"] = "open"
+    f = AlertFilterSet(params, queryset=lists.alert_list_for_user(user=request.user).order_by("-created_at", "-id"))
+    if request.GET.get("export") == "xlsx":
+        rows = ([a.created_at.astimezone(timezone.get_current_timezone()).strftime("%Y-%m-%d %H:%M"),
+                 a.get_severity_display(), a.kind, a.title, a.agency.name if a.agency else "", a.enterprise_uscc,
+                 a.get_status_display(), a.handling_note] for a in f.qs[:20000])
+        return workbook_response(f"预警_{timezone.localdate():%Y%m%d}.xlsx", [(
+            "预警", ["产生时间", "级别", "类型", "标题", "单位", "企业", "状态", "处理说明"], rows)])
+    page = Paginator(f.qs, 50).get_page(request.GET.get("page"))
+    return render(request, "supervision/alert_list.html", {"filter": f, "page": page, "note_form": NoteForm()})
+
+
+@reviewer_required
+@require_POST
+def alert_action(request, pk):
+    alert = get_object_or_404(Alert, pk=pk)
+    action = request.POST.get("action")
+    note = request.POST.get("note", "")
+    try:
+        if action == "open_case":
+            case = alert_open_case(alert=alert, by=request.user)
+            messages.success(request, f"已立案：{case.title}")
+            return redirect("supervision:case_detail", pk=case.pk)
+        alert_set_status(alert=alert, by=request.user, status=action, note=note)
+    except ApplicationError as exc:
+        detail = "；".join(str(m) for v in (exc.detail or {}).values() if isinstance(v, list) for m in v)
+        messages.error(request, f"{exc.message} {detail}".strip())
+    else:
+        messages.success(request, "预警状态已更新。")
+    return redirect(request.POST.get("next") or "supervision:alert_list")
+
+
+@reviewer_required
+def block_list(request):
+    params = request.GET.copy()
+    if "status" not in params:
+        params["status"] = "active"
+    f = BlockFilterSet(params, queryset=lists.block_list().order_by("-created_at", "-id"))
+    page = Paginator(f.qs, 50).get_page(request.GET.get("page"))
+    return render(request, "supervision/block_list.html", {"filter": f, "page": page, "form": ReasonForm()})
+
+
+@reviewer_required
+@require_POST
+def block_override_view(request, pk):
+    block = get_object_or_404(lists.block_list(), pk=pk)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "解除阻断必须说明理由。")
+    else:
+        try:
+            block_override(block=block, by=request.user, reason=form.cleaned_data["reason"])
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, f"已解除阻断：{block}")
+    return redirect(request.POST.get("next") or "supervision:block_list")

@@ -1,0 +1,99 @@
+"""分析研判 dashboard (举措 20): reviewers see the district, agency admins their own agency. Every
+figure comes from selectors.stats.overview (a fixed number of queries) and links to its list."""
+from django.http import HttpResponseBadRequest
+from django.shortcuts import render
+from django.utils import timezone
+
+from jiujiang_inspect import roles
+from jiujiang_inspect.excel import workbook_response
+from matters.models import Industry
+from plans.models import Town
+from subjects.models import Agency
+
+from ..selectors.stats import overview
+from ..stats_params import stats_filter_from
+from .common import manager_required, url_or_empty
+
+
+def _links(f, agency_code):
+    y = f.year
+    ag = f"&agency={agency_code}" if agency_code else ""
+    return {
+        "plans": url_or_empty("plans:plan_list", "admin:plans_annualplan_changelist", query=f"year={y}{ag}"),
+        "plans_published": url_or_empty("plans:plan_list", "admin:plans_annualplan_changelist",
+                                        query=f"year={y}&status=published{ag}"),
+        "inspections": url_or_empty("plans:inspection_list", "admin:plans_inspection_changelist",
+                                    query=f"year={y}{ag}"),
+        "codes": url_or_empty("checkcode:code_list", "admin:checkcode_checkcode_changelist", query=f"year={y}"),
+        "triggered": url_or_empty("plans:triggered_filing_list", "admin:plans_triggeredfiling_changelist",
+                                  query=f"year={y}{ag}"),
+        "summaries": url_or_empty("supervision:filing_summary_list"),
+        "caps": url_or_empty("supervision:block_list", query=f"rule=yearly_cap&year={y}&status="),
+        "blocks": url_or_empty("supervision:block_list", query="status=active"),
+        "alerts": url_or_empty("supervision:alert_list", query="status=open"),
+        "cases": url_or_empty("supervision:case_list", query="status=open"),
+        "surveys": url_or_empty("supervision:survey_list"),
+        "evaluations": url_or_empty("checkcode:evaluation_list", "admin:checkcode_evaluation_changelist"),
+        "enterprises": url_or_empty("plans:enterprise_list", "admin:plans_enterprise_changelist"),
+        "jobs": url_or_empty("supervision:jobrun_list"),
+    }
+
+
+@manager_required
+def dashboard(request):
+    try:
+        f = stats_filter_from(request.GET, user=request.user)
+    except ValueError as exc:
+        return HttpResponseBadRequest(str(exc))
+    o = overview(f=f)
+    if request.GET.get("export") == "xlsx":
+        return _export(o, f)
+    reviewer = roles.is_reviewer(request.user)
+    agency_code = request.GET.get("agency", "") if reviewer else (request.user.agency.code if request.user.agency else "")
+    chart = {
+        "months": [f"{m['month']}月" for m in o["per_month"]],
+        "total": [m["total"] for m in o["per_month"]], "total_prev": [m["total_prev"] for m in o["per_month"]],
+        "joint": [m["joint"] for m in o["per_month"]],
+        "agencies": [r["agency__short_name"] or r["agency__name"] for r in o["per_agency"][:15]],
+        "agency_total": [r["total"] for r in o["per_agency"][:15]],
+        "agency_joint": [r["joint"] for r in o["per_agency"][:15]],
+        "sources": [{"name": s["label"], "value": s["count"]} for s in o["triggered_by_source"]],
+        "year": f.year,
+    }
+    this_year = timezone.localdate().year
+    return render(request, "supervision/dashboard.html", {
+        "o": o, "f": f, "chart": chart, "links": _links(f, agency_code), "reviewer": reviewer,
+        "agency_code": agency_code, "years": range(this_year, this_year - 6, -1), "months": range(1, 13),
+        "towns": Town.choices, "agencies": Agency.objects.filter(is_active=True).only("code", "name") if reviewer else [],
+        "industries": Industry.objects.filter(level__in=["section", "division"], is_key=True).only("code", "name")
+        if reviewer else [],
+        "industry_code": request.GET.get("industry", ""),
+        "query": request.GET.urlencode(),
+    })
+
+
+def _export(o, f):
+    i, prev = o["inspections"], o["inspections"]["prev"]
+    overview_rows = [
+        ("年度检查计划（已备案）", o["plans"]["filed"], o["plans"]["filed_prev"]),
+        ("年度检查计划（已公布）", o["plans"]["published"], o["plans"]["published_prev"]),
+        ("检查总数", i["total"], prev["total"]), ("现场检查", i["onsite"], prev["onsite"]),
+        ("非现场检查", i["offsite"], prev["offsite"]), ("联合检查", i["joint"], prev["joint"]),
+        ("单独检查", i["single"], prev["single"]), ("联合检查减少检查次数", i["avoided"], prev["avoided"]),
+        ("触发式检查", i["triggered"], prev["triggered"]),
+        ("问题发现率（%）", i["problem_rate"], prev["problem_rate"]),
+        ("赋码", o["codes"]["issued"], o["codes"]["issued_prev"]), ("亮码", o["codes"]["shown"], ""),
+        ("事后补码", o["codes"]["late"], ""), ("达到年度上限", o["caps"]["hit"], o["caps"]["hit_prev"]),
+        ("生效阻断", o["caps"]["blocks_open"], ""),
+        ("企业评议平均分", o["satisfaction"]["evaluation_avg"], o["satisfaction"]["evaluation_avg_prev"]),
+        ("满意度测评平均分", o["satisfaction"]["survey_avg"], ""),
+    ] + [(f"触发式备案：{s['label']}", s["count"], "") for s in o["triggered_by_source"]]
+    month_rows = ([f"{m['month']}月", m["total"], m["onsite"], m["joint"], m["problem_rate"], m["total_prev"], m["yoy"]]
+                  for m in o["per_month"])
+    agency_rows = ([r["agency__code"], r["agency__name"], r["total"], r["onsite"], r["joint"], r["triggered"],
+                    r["problem_rate"], r["rating"]] for r in o["per_agency"])
+    return workbook_response(f"分析研判_{f.year}{'-%02d' % f.month if f.month else ''}.xlsx", [
+        ("总览", ["指标", f"{f.year}年", f"{f.year - 1}年"], overview_rows),
+        ("按月", ["月份", "检查", "现场", "联合", "问题发现率（%）", "上年同期", "同比（%）"], month_rows),
+        ("按单位", ["单位代码", "单位", "检查", "现场", "联合", "触发式", "问题发现率（%）", "评议平均分"], agency_rows),
+    ])

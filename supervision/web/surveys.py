@@ -1,0 +1,78 @@
+"""满意度测评 pages: reviewers create, open and close campaigns and read results per agency; enterprises
+answer through a public link, proving who they are with their 统一社会信用代码."""
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from jiujiang_inspect.exceptions import ApplicationError
+
+from ..exceptions import SurveyNotEligible
+from ..forms import SurveyForm, SurveyProofForm
+from ..models import Survey
+from ..selectors.surveys import survey_results
+from ..services import surveys as survey_services
+from .common import apply_errors, reviewer_required
+
+
+@reviewer_required
+def survey_list(request):
+    form = SurveyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            survey = survey_services.survey_create(
+                by=request.user, title=d["title"], period_start=d["period_start"], period_end=d["period_end"],
+                questions=[{"text": line} for line in d["questions"].splitlines()])
+        except ApplicationError as exc:
+            apply_errors(form, exc)
+        else:
+            return redirect("supervision:survey_detail", pk=survey.pk)
+    return render(request, "supervision/survey_list.html", {"form": form, "surveys": Survey.objects.all()[:100]})
+
+
+@reviewer_required
+def survey_detail(request, pk):
+    survey = get_object_or_404(Survey, pk=pk)
+    return render(request, "supervision/survey_detail.html", {
+        "survey": survey, "results": survey_results(survey=survey),
+        "public_url": request.build_absolute_uri(f"/supervision/s/{survey.pk}/")})
+
+
+@reviewer_required
+@require_POST
+def survey_status(request, pk):
+    survey = get_object_or_404(Survey, pk=pk)
+    try:
+        survey_services.survey_set_status(survey=survey, by=request.user, status=request.POST.get("status", ""))
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return redirect("supervision:survey_detail", pk=pk)
+
+
+def survey_public(request, pk):
+    """Public (no login). Step 1: the uscc. Step 2: one set of questions per agency that inspected
+    the enterprise in the period; each answer is stored once."""
+    survey = get_object_or_404(Survey, pk=pk, status__in=[Survey.Status.OPEN, Survey.Status.CLOSED])
+    proof = SurveyProofForm(request.POST or None)
+    enterprise, agencies, done = None, [], False
+    if request.method == "POST" and proof.is_valid():
+        uscc = proof.cleaned_data["uscc"].upper()
+        try:
+            enterprise = survey_services.survey_enterprise_by_uscc(uscc=uscc)
+            agencies = list(survey_services.survey_agencies_for(survey=survey, enterprise=enterprise))
+            agency_code = request.POST.get("agency")
+            if agency_code:
+                agency = next((a for a in agencies if a.code == agency_code), None)
+                if agency is None:
+                    raise SurveyNotEligible()
+                answers = {q["key"]: request.POST.get(q["key"]) for q in survey.questions}
+                survey_services.survey_answer(survey=survey, uscc=uscc, agency=agency, answers=answers,
+                                              comment=request.POST.get("comment", ""))
+                messages.success(request, f"感谢您对{agency.name}的评价！")
+                done = True
+        except ApplicationError as exc:
+            apply_errors(proof, exc)
+            enterprise = enterprise if exc.code != "uscc_mismatch" else None
+    return render(request, "supervision/survey_public.html", {
+        "survey": survey, "proof": proof, "enterprise": enterprise, "agencies": agencies, "done": done,
+        "scale": range(5, 0, -1)})
