@@ -146,3 +146,20 @@ def test_public_page_needs_no_login_hides_drafts_and_downloads_excel(client, age
     r = client.get(reverse("plans:public_plans"), {"export": "xlsx"})
     rows = list(load_workbook(BytesIO(r.content), read_only=True).worksheets[0].iter_rows(values_only=True))
     assert rows[1][1] == "已公布计划" and rows[1][8] == "第2版"
+
+
+def test_admin_lists_registry_read_only_and_files_plans_through_the_service(client, agency_a):
+    from subjects.tests.factories import UserFactory
+
+    admin_user = UserFactory(username="root", role="reviewer", is_superuser=True, is_staff=True)
+    client.force_login(admin_user)
+    e = EnterpriseFactory()
+    assert client.get(reverse("admin:plans_enterprise_changelist")).status_code == 200
+    assert client.get(reverse("admin:plans_enterprise_change", args=[e.pk])).status_code == 200
+    plan = AnnualPlanFactory(lead_agency=agency_a, status=AnnualPlan.Status.SUBMITTED)
+    draft = AnnualPlanFactory(lead_agency=agency_a)
+    r = client.post(reverse("admin:plans_annualplan_changelist"),
+                    {"action": "file_plans", "_selected_action": [plan.pk, draft.pk]}, follow=True)
+    assert r.status_code == 200 and "只有待备案的计划可以备案" in r.text
+    plan.refresh_from_db()
+    assert plan.status == "filed"
