@@ -93,14 +93,21 @@ class PlanTargetSerializer(serializers.Serializer):
     drawn = serializers.BooleanField()
 
 
+class TargetUsccListField(serializers.ListField):
+    """`enterprises`: written as a uscc list (the full target list); read from the plan's targets."""
+
+    def get_attribute(self, instance):
+        return [t.enterprise.uscc for t in instance.targets.all()]
+
+
 class AnnualPlanSerializer(serializers.ModelSerializer):
     lead_agency = AgencyCodeField(required=False)
     member_agencies = AgencyCodeField(many=True, required=False)
     industry = IndustryCodeField(required=False, allow_null=True)
     joint_matter_list = serializers.PrimaryKeyRelatedField(queryset=JointMatterList.objects.all(), required=False,
                                                            allow_null=True)
-    enterprises = serializers.ListField(child=serializers.CharField(max_length=18), required=False, write_only=True,
-                                        help_text=_("检查对象的统一社会信用代码列表"))
+    enterprises = TargetUsccListField(child=serializers.CharField(max_length=18), required=False,
+                                      help_text=_("检查对象的统一社会信用代码列表"))
     months = serializers.ListField(child=serializers.RegexField(r"^\d{4}-(0[1-9]|1[0-2])$"), required=False)
     targets = PlanTargetSerializer(many=True, read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
@@ -112,11 +119,6 @@ class AnnualPlanSerializer(serializers.ModelSerializer):
                   "draw_params", "filed_at", "published_at", "created_at", "updated_at"]
         read_only_fields = ["status", "status_reason", "version", "seed", "draw_params", "filed_at", "published_at",
                             "created_at", "updated_at"]
-
-    def to_representation(self, instance):
-        data = super().to_representation(instance)
-        data["enterprises"] = [t["uscc"] for t in data["targets"]]
-        return data
 
     def validate_enterprises(self, value):
         usccs = [v.strip().upper() for v in value]
