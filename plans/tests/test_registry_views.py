@@ -163,3 +163,10 @@ def test_admin_lists_registry_read_only_and_files_plans_through_the_service(clie
     assert r.status_code == 200 and "只有待备案的计划可以备案" in r.text
     plan.refresh_from_db()
     assert plan.status == "filed"
+
+
+def test_enterprise_list_sorts_by_column(login, rita):
+    EnterpriseFactory(name="乙公司", credit_class="D")
+    EnterpriseFactory(name="甲公司", credit_class="A")
+    page = login(rita).get(reverse("plans:enterprise_list"), {"sort": "credit_class"}).context["page"]
+    assert [e.credit_class for e in page] == ["A", "D"]

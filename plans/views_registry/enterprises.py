@@ -27,16 +27,24 @@ def _can_edit_registry(user):
     return roles.is_reviewer(user) or roles.is_agency_admin(user)
 
 
+SORTS = {"uscc": ("uscc",), "name": ("name", "uscc"), "town": ("town", "uscc"),
+         "credit_class": ("credit_class", "uscc"), "pool": ("pool", "uscc"), "updated": ("-updated_at", "uscc")}
+
+SORT_COLUMNS = [("name", "名称"), ("uscc", "统一社会信用代码"), ("town", "镇（街道）"), ("", "行业"),
+                ("credit_class", "信用"), ("pool", "对象库")]
+
+
 @staff_required
 def enterprise_list(request):
-    """对象库与频次 (the reviewer's menu): the registry with its filter bar."""
-    f = EnterpriseFilterSet(request.GET, queryset=selectors.enterprise_list().order_by("uscc"))
+    """对象库与频次 (the reviewer's menu): the registry with its filter bar and sortable columns."""
+    sort = request.GET.get("sort") if request.GET.get("sort") in SORTS else "uscc"
+    f = EnterpriseFilterSet(request.GET, queryset=selectors.enterprise_list().order_by(*SORTS[sort]))
     if request.GET.get("export") == "xlsx":
         return workbook_response(f"检查对象_{timezone.localdate():%Y%m%d}.xlsx",
                                  [("检查对象", imports.EXPORT_HEADERS, imports.enterprise_export_rows(f.qs))])
     page = Paginator(f.qs, 50).get_page(request.GET.get("page"))
     return render(request, "plans/enterprise_list.html", {
-        "filter": f, "page": page, "can_edit": _can_edit_registry(request.user),
+        "filter": f, "page": page, "sort": sort, "sort_columns": SORT_COLUMNS, "can_edit": _can_edit_registry(request.user),
         "is_reviewer": roles.is_reviewer(request.user)})
 
 
