@@ -13,6 +13,15 @@ from subjects.validators import uscc_check_char
 from supervision.models import CaseMeasure, HotlineTicket, JobRun, SupervisionCase, Survey, SurveyResponse
 
 
+def ensure_cap_policies():
+    """The defaults of plans' data migration; a transactional test's flush removes them for the next."""
+    from plans.models import CapPolicy, FrequencyPolicy
+
+    for pool, cap in {"whitelist": 1, "joint": 2, "non_joint": 2, "key": 6}.items():
+        CapPolicy.objects.get_or_create(pool=pool, defaults={"yearly_onsite_cap": cap})
+    FrequencyPolicy.current()
+
+
 def make_uscc(n: int) -> str:
     first17 = f"91340207MA{n:07d}"
     return first17 + uscc_check_char(first17)

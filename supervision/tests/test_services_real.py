@@ -10,10 +10,11 @@ from plans.models import Block
 from plans.selectors.blocks import blocks_applying_to
 from supervision.models import JobRun
 
-from .factories import EnterpriseFactory, InspectionFactory
+from .factories import EnterpriseFactory, InspectionFactory, ensure_cap_policies
 
 
 def _history(agency_a):
+    ensure_cap_policies()
     ent = EnterpriseFactory()
     for d in (3, 10, 17):
         InspectionFactory(enterprise=ent, initiating_agency=agency_a, kind="triggered", date=date(2025, 3, d))
