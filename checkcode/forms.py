@@ -31,7 +31,7 @@ class EvaluationForm(BootstrapMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name in ("rating", "code_shown", "notified_in_advance", "negative_items"):
-            self.fields[name].widget.attrs["class"] = "form-check-input"
+            self.fields[name].widget.attrs["class"] = "me-1"
 
 
 class RectificationResponseForm(BootstrapMixin, forms.Form):

@@ -52,7 +52,7 @@ class InspectionForm(BootstrapMixin, forms.Form):
             self.fields["plan"].queryset = AnnualPlan.objects.filter(
                 status__in=[AnnualPlan.Status.FILED, AnnualPlan.Status.PUBLISHED]).order_by("-year", "id")
         for name in ("inspectors", "matters"):
-            self.fields[name].widget.attrs["class"] = "form-check-input"
+            self.fields[name].widget.attrs["class"] = "me-1"
         self.fields["inspectors"].label_from_instance = lambda i: f"{i.name}" + (
             "（辅助人员）" if i.is_helper else f"（{getattr(getattr(i, 'certificate', None), 'number', '无证')}）")
 

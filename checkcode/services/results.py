@@ -84,7 +84,8 @@ def result_record(*, inspection: Inspection, by, outcome: str, findings: str = "
         code.status = CheckCode.Status.CLOSED if closes else CheckCode.Status.COMPLETED
         code.save(update_fields=["status", "updated_at"])
     audit_record(actor=by, action="inspection.result_recorded", target=insp,
-                 changes={"status": [old_status, insp.status], "outcome": outcome, "items": items, "deadline": deadline})
+                 changes={"status": [old_status, insp.status], "outcome": outcome, "rectification_items": items,
+                          "deadline": deadline})
     return result
 
 
