@@ -14,7 +14,7 @@ from jiujiang_inspect import roles
 from jiujiang_inspect.excel import check_xlsx_upload
 from jiujiang_inspect.exceptions import PermissionDeniedError, ValidationFailed
 from jiujiang_inspect.jobs import job_create
-from jiujiang_inspect.permissions import IsReviewer, IsStaffUser
+from jiujiang_inspect.permissions import IsReviewer, IsReviewerOrReadOnlyStaff, IsStaffUser
 from plans.models import Inspection
 
 from . import selectors, services
@@ -243,7 +243,7 @@ class TypicalCaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixin
     inspects; `kind`, `category` filter. Reviewers write and publish."""
 
     serializer_class = TypicalCaseSerializer
-    permission_classes = [IsStaffUser]
+    permission_classes = [IsReviewerOrReadOnlyStaff]
     http_method_names = UPDATE_METHODS
 
     @extend_schema(parameters=[OpenApiParameter("q", str), OpenApiParameter("relevant", bool),
@@ -332,7 +332,7 @@ class MatterEquivalenceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     """等效事项对照表: staff read; reviewers add and deactivate (`deactivate/` with a reason)."""
 
     serializer_class = MatterEquivalenceSerializer
-    permission_classes = [IsStaffUser]
+    permission_classes = [IsReviewerOrReadOnlyStaff]
 
     def get_queryset(self):
         return selectors.equivalence_list()

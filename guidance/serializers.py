@@ -84,7 +84,7 @@ class CoverageRowSerializer(serializers.Serializer):
 
 
 class QuestionSerializer(serializers.ModelSerializer):
-    tags = serializers.ListField(child=serializers.CharField(max_length=50), required=False)
+    tags = serializers.ListField(child=serializers.CharField(max_length=50), required=False, write_only=True)
 
     class Meta:
         model = Question
@@ -250,6 +250,7 @@ class MatterEquivalenceSerializer(serializers.ModelSerializer):
         fields = ["id", "matter_a", "matter_a_agency", "matter_b", "matter_b_agency", "note", "is_active",
                   "created_at"]
         read_only_fields = ["id", "is_active", "created_at"]
+        validators = []  # the service answers a duplicate pair with a field error
 
 
 class PolicySerializer(serializers.Serializer):
