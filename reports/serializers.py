@@ -1,0 +1,28 @@
+from rest_framework import serializers
+
+from guidance.models import TypicalCase
+
+from .models import Report
+
+
+class ReportSerializer(serializers.ModelSerializer):
+    typical_cases = serializers.PrimaryKeyRelatedField(
+        queryset=TypicalCase.objects.filter(status=TypicalCase.Status.PUBLISHED), many=True, required=False)
+    job = serializers.PrimaryKeyRelatedField(read_only=True)
+    progress = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Report
+        fields = ["id", "title", "period_start", "period_end", "version", "status", "progress", "typical_cases", "note",
+                  "job", "requested_at", "generated_at", "figures"]
+        read_only_fields = ["id", "version", "status", "requested_at", "generated_at", "figures"]
+        extra_kwargs = {"title": {"required": False, "allow_blank": True}}
+
+    def get_progress(self, obj) -> int:
+        return 100 if obj.status == Report.Status.DONE else (obj.job.percent if obj.job else 0)
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if self.context.get("list"):
+            data.pop("figures")  # lists stay light; the snapshot is on the detail
+        return data
