@@ -18,9 +18,9 @@ from .serializers import (
     IndustrySerializer,
     JointMatterListSerializer,
     LegalBasisSerializer,
+    MatterFileSerializer,
+    MatterReasonSerializer,
     MatterSerializer,
-    NoteSerializer,
-    ReasonSerializer,
 )
 
 
@@ -117,19 +117,19 @@ class MatterViewSet(UpdatedSinceMixin, mixins.CreateModelMixin, mixins.UpdateMod
         """Submit a draft or rejected matter to 区司法局 for 备案."""
         return self._respond(services.matter_submit(matter=self.get_object(), by=request.user))
 
-    @extend_schema(request=NoteSerializer, responses=MatterSerializer)
+    @extend_schema(request=MatterFileSerializer, responses=MatterSerializer)
     @action(detail=True, methods=["post"])
     def file(self, request, code=None):
         """区司法局 files (备案) a submitted matter."""
-        s = NoteSerializer(data=request.data)
+        s = MatterFileSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         return self._respond(services.matter_file(matter=self.get_object(), by=request.user, **s.validated_data))
 
-    @extend_schema(request=ReasonSerializer, responses=MatterSerializer)
+    @extend_schema(request=MatterReasonSerializer, responses=MatterSerializer)
     @action(detail=True, methods=["post"])
     def reject(self, request, code=None):
         """区司法局 returns a submitted matter with a reason."""
-        s = ReasonSerializer(data=request.data)
+        s = MatterReasonSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         return self._respond(services.matter_reject(matter=self.get_object(), by=request.user, **s.validated_data))
 
@@ -139,11 +139,11 @@ class MatterViewSet(UpdatedSinceMixin, mixins.CreateModelMixin, mixins.UpdateMod
         """Publish a filed matter (it may then be inspected and is in the public catalogue)."""
         return self._respond(services.matter_publish(matter=self.get_object(), by=request.user))
 
-    @extend_schema(request=ReasonSerializer, responses=MatterSerializer)
+    @extend_schema(request=MatterReasonSerializer, responses=MatterSerializer)
     @action(detail=True, methods=["post"])
     def cancel(self, request, code=None):
         """Cancel a matter with a reason."""
-        s = ReasonSerializer(data=request.data)
+        s = MatterReasonSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         return self._respond(services.matter_cancel(matter=self.get_object(), by=request.user, **s.validated_data))
 

@@ -49,11 +49,11 @@ class MatterSerializer(serializers.ModelSerializer):
         extra_kwargs = {"code": {"validators": []}}
 
 
-class ReasonSerializer(serializers.Serializer):
+class MatterReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
 
 
-class NoteSerializer(serializers.Serializer):
+class MatterFileSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
 
