@@ -122,23 +122,23 @@ def matter_usable_errors(matter: InspectionMatter, *, on_date: date | None = Non
 def matters_usable_errors(matters, *, on_date: date | None = None) -> list:
     """Gate check for several matters: at most one `MatterNotPublished` and one
     `LegalBasisNotInForce`, each listing every offending matter in `detail`."""
-    matters = list(matters)
+    matters = list({m.pk: m for m in matters}.values())
     errors = []
     not_published = [m for m in matters if m.status != InspectionMatter.Status.PUBLISHED]
     if not_published:
         names = "、".join(f"{m.code} {m.name}（{m.get_status_display()}）" for m in not_published)
         errors.append(MatterNotPublished(
             f"检查事项未公布或需调整后重新备案，不能用于检查：{names}。",
-            detail={"matters": [{"code": m.code, "status": m.status} for m in not_published]}))
+            detail={"matters": [{"code": m.code, "name": m.name, "status": m.status} for m in not_published]}))
     bad_matters, bad_bases = [], {}
     for m, bases in _bases_of(matters).items():
         wrong = [b for b in bases if not legal_basis_in_force_on(b, on_date)]
         if wrong or not bases:
             bad_matters.append(m.code)
             for b in wrong:
-                bad_bases[b.pk] = {"id": b.pk, "title": b.title, "article": b.article, "status": b.status}
+                bad_bases[b.pk] = {"id": b.pk, "title": str(b), "status": b.status}
     if bad_matters:
-        labels = "、".join(f"《{b['title']}》{b['article']}" for b in bad_bases.values()) or "无法定依据"
+        labels = "、".join(b["title"] for b in bad_bases.values()) or "无法定依据"
         errors.append(LegalBasisNotInForce(
             f"检查事项 {'、'.join(bad_matters)} 的法定依据不在有效期内（{labels}），需调整后重新备案。",
             detail={"matters": bad_matters, "legal_bases": list(bad_bases.values())}))

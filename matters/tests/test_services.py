@@ -241,7 +241,9 @@ def test_usable_errors_respect_effective_date_and_batch_in_one_error_each(agency
     assert selectors.matter_usable_errors(m1, on_date=date(2030, 1, 1)) == []
     errors = selectors.matters_usable_errors([m1, m2], on_date=date(2029, 6, 1))
     assert [type(e) for e in errors] == [MatterNotPublished, LegalBasisNotInForce]
-    assert errors[0].detail["matters"] == [{"code": m2.code, "status": "draft"}]
+    assert errors[0].detail["matters"] == [{"code": m2.code, "name": m2.name, "status": "draft"}]
+    assert errors[1].detail == {"matters": [m1.code], "legal_bases": [
+        {"id": future.pk, "title": str(future), "status": "in_force"}]}
 
 
 def test_unused_matters_selector_and_mark_used(agency_a):
