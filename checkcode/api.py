@@ -16,10 +16,10 @@ from . import selectors, services
 from .models import Rectification
 from .serializers import (
     CheckCodeIssuedSerializer,
+    CheckCodeRevokeSerializer,
     EvaluationInSerializer,
     LateCodeSerializer,
     PublicCheckCodeSerializer,
-    ReasonSerializer,
     RectificationResponseSerializer,
     ResultInSerializer,
     ResultOutSerializer,
@@ -140,10 +140,10 @@ class CheckCodeRevokeApi(APIView):
 
     permission_classes = [IsStaffUser]
 
-    @extend_schema(request=ReasonSerializer, responses=CheckCodeIssuedSerializer)
+    @extend_schema(request=CheckCodeRevokeSerializer, responses=CheckCodeIssuedSerializer)
     def post(self, request, code):
         obj = get_object_or_404(selectors.checkcode_list_for_user(user=request.user), code=code)
-        data = ReasonSerializer(data=request.data)
+        data = CheckCodeRevokeSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         obj = services.checkcode_revoke(code=obj, by=request.user, reason=data.validated_data["reason"])
         return Response(CheckCodeIssuedSerializer(obj).data)

@@ -27,13 +27,13 @@ class CheckCodeIssuedSerializer(serializers.ModelSerializer):
 
         return settings.PUBLIC_BASE_URL.rstrip("/") + reverse(name, args=[code])
 
-    def get_qr_png_url(self, obj):
+    def get_qr_png_url(self, obj) -> str:
         return self._abs("checkcode:qr_png", obj.code)
 
-    def get_qr_svg_url(self, obj):
+    def get_qr_svg_url(self, obj) -> str:
         return self._abs("checkcode:qr_svg", obj.code)
 
-    def get_verify_url(self, obj):
+    def get_verify_url(self, obj) -> str:
         return qr.verify_url(obj.code)
 
 
@@ -59,7 +59,7 @@ class ResultOutSerializer(serializers.Serializer):
     recorded_at = serializers.DateTimeField()
     rectification = serializers.SerializerMethodField()
 
-    def get_rectification(self, obj):
+    def get_rectification(self, obj) -> dict | None:
         rect = getattr(obj, "rectification", None) if hasattr(obj, "rectification") else None
         if rect is None:
             return None
@@ -87,7 +87,7 @@ class VerifySerializer(serializers.Serializer):
     new_deadline = serializers.DateField(required=False, allow_null=True)
 
 
-class ReasonSerializer(serializers.Serializer):
+class CheckCodeRevokeSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
 
 

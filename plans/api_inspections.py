@@ -20,10 +20,10 @@ from .selectors.inspections import (
     triggered_filing_list_for_user,
 )
 from .serializers_inspections import (
+    InspectionCancelSerializer,
     InspectionInSerializer,
     InspectionSerializer,
     MergeSerializer,
-    ReasonSerializer,
     TriggeredFilingSerializer,
 )
 from .services import inspections as services
@@ -108,10 +108,10 @@ class InspectionViewSet(UpdatedSinceMixin, mixins.ListModelMixin, mixins.Retriev
         qs = inspections_detailed(candidates.model.objects.filter(pk__in=candidates.values("pk"))).order_by("date", "id")
         return Response(InspectionSerializer(qs, many=True).data)
 
-    @extend_schema(request=ReasonSerializer, responses=InspectionSerializer)
+    @extend_schema(request=InspectionCancelSerializer, responses=InspectionSerializer)
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
-        data = ReasonSerializer(data=request.data)
+        data = InspectionCancelSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         return self._out(services.inspection_cancel(inspection=self.get_object(), by=request.user,
                                                     reason=data.validated_data["reason"]))

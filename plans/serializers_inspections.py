@@ -69,25 +69,25 @@ class InspectionSerializer(serializers.ModelSerializer):
                   "counts_toward_cap", "merged_into", "check_code", "created_at", "updated_at"]
         read_only_fields = fields
 
-    def get_trigger(self, obj):
+    def get_trigger(self, obj) -> dict | None:
         if obj.kind != Inspection.Kind.TRIGGERED:
             return None
         return {"source": obj.trigger_source, "reference": obj.trigger_reference, "reason": obj.trigger_reason}
 
-    def get_advance_notice(self, obj):
+    def get_advance_notice(self, obj) -> dict | None:
         if not obj.notified_at:
             return None
         return {"notified_at": serializers.DateTimeField().to_representation(obj.notified_at),
                 "method": obj.notice_method, "content": obj.notice_content}
 
-    def get_participations(self, obj):
+    def get_participations(self, obj) -> list[dict]:
         return [{"agency": p.agency.code, "is_lead": p.is_lead, "inspectors": [i.pk for i in p.inspectors.all()],
                  "matters": [m.code for m in p.matters.all()]} for p in obj.participations.all()]
 
-    def get_is_joint(self, obj):
+    def get_is_joint(self, obj) -> bool:
         return len(obj.participations.all()) > 1
 
-    def get_check_code(self, obj):
+    def get_check_code(self, obj) -> str | None:
         live = [c for c in obj.check_codes.all() if c.status in ("issued", "shown", "completed", "closed")]
         return max(live, key=lambda c: c.issued_at).code if live else None
 
@@ -115,5 +115,5 @@ class MergeSerializer(serializers.Serializer):
         return attrs
 
 
-class ReasonSerializer(serializers.Serializer):
+class InspectionCancelSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
