@@ -16,6 +16,7 @@ MENUS = {
     ],
     roles.REVIEWER: [
         ("分析研判", "supervision:dashboard"), ("备案审核", "matters:review_queue"),
+        ("计划备案", "plans:plan_review_queue"), ("拒绝记录", "plans:gate_refusal_list"),
         ("预警与阻断", "supervision:alert_list"), ("监督案件", "supervision:case_list"),
         ("12345工单", "supervision:hotline_list"), ("对象库与频次", "plans:enterprise_list"),
         ("系统管理", "subjects:agency_list"), ("接口令牌", "subjects:token_list"),

@@ -48,3 +48,10 @@ def test_postgres_trigger_refuses_update_and_delete_even_in_raw_sql(agency_a):
             with connection.cursor() as cur:
                 cur.execute(sql, [entry.pk])
     assert AuditEntry.objects.filter(pk=entry.pk, reason="").exists()
+
+
+def test_history_shows_a_change_to_a_field_named_items(rita, client, agency_a):
+    audit_record(actor=rita, action="rectification.updated", target=agency_a, changes={"items": [["a"], ["b"]]})
+    client.force_login(rita)
+    html = client.get("/audit/").content.decode()
+    assert "items：" in html

@@ -268,8 +268,13 @@ def inspection_gate_report(*, inspection: Inspection, enterprise: Enterprise | N
         if not ok:
             errs.append(exc.PlanNotFiled(detail={"plan": getattr(plan, "pk", None),
                                                  "status": getattr(plan, "status", None)}))
-    # FrequencyPolicy.require_training: the training feature (检查码测试) does not exist yet, so there is
-    # no record to check; the gate `inspector_not_trained` is reserved and passes until it does.
+    if policy.require_training and inspection.mode == Inspection.Mode.ONSITE:
+        # 举措 9: optional, set by 司法局. The training app records a pass on the Inspector itself, so
+        # this gate reads subjects and needs nothing from above plans.
+        untrained = [{"inspector": i.pk, "name": i.name} for p in parts for i in p.inspectors.all()
+                     if not i.is_helper and i.checkcode_test_passed_at is None]
+        if untrained:
+            errs.append(exc.InspectorNotTrained(detail={"inspectors": untrained}))
     return report
 
 

@@ -195,3 +195,21 @@ def test_triggered_inspections_do_not_take_slots_by_default(agency_a):
     FrequencyPolicy.objects.filter(pk=1).update(triggered_counts_toward_cap=True)
     assert "enterprise_over_yearly_cap" in codes_of(make_inspection(agency=agency_a, enterprise=ent,
                                                                     kind="triggered", day=day))
+
+
+def test_training_gate_is_off_by_default_and_refuses_untrained_inspectors_when_switched_on(agency_a):
+    """GIVEN an on-site inspection whose inspectors never passed the 检查码 test
+    WHEN 司法局 switches on the training rule
+    THEN the gate refuses with `inspector_not_trained`, until both inspectors have passed."""
+    insp = make_inspection(agency=agency_a)
+    assert "inspector_not_trained" not in codes_of(insp)
+    FrequencyPolicy.objects.filter(pk=1).update(require_training=True)
+    assert codes_of(insp) == ["inspector_not_trained"]
+    from django.utils import timezone
+
+    from subjects.services import inspector_mark_checkcode_test_passed
+
+    for part in insp.participations.all():
+        for inspector in part.inspectors.all():
+            inspector_mark_checkcode_test_passed(inspector=inspector, passed_at=timezone.now(), source="test")
+    assert codes_of(insp) == []
