@@ -5,8 +5,6 @@ Import is all-or-nothing with per-row errors, idempotent by 事项编码 (re-imp
 changes nothing and audits nothing), size- and zip-bomb-checked before parsing, and bulk-written
 (`services.catalogue.catalogue_import_apply`), so 1,000 matters take seconds. Export escapes cells
 a spreadsheet would run as formulas (`workbook_response`)."""
-from datetime import date, datetime
-
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
@@ -14,6 +12,7 @@ from jiujiang_inspect import roles
 from jiujiang_inspect.excel import RowErrors, check_xlsx_upload, iter_rows
 from jiujiang_inspect.exceptions import ApplicationError, ValidationFailed
 from jiujiang_inspect.jobs import job_progress
+from subjects.imports import _as_date  # same date parsing as the inspector import
 from subjects.models import Agency
 
 from .models import Industry, LegalBasis
@@ -36,19 +35,6 @@ LEVELS = {str(label): value for value, label in LegalBasis.Level.choices} | {v: 
 YES = {"是", "Y", "y", "1", "TRUE", "True", "true", "可以"}
 LIMITS = {"name": 200, "object_scope": 2000, "method": 200, "title": 200, "article": 200, "first": 500,
           "second": 2000}
-
-
-def _as_date(value):
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(str(value).strip().replace("/", "-").replace(".", "-"))
-    except ValueError:
-        return "bad"
 
 
 def _text(row, key):

@@ -282,7 +282,7 @@ def matter_allowed_actions(*, user, matter: InspectionMatter) -> set[str]:
     if manager:
         if matter.status not in (S.SUBMITTED, S.CANCELLED):
             actions.add("edit")
-        if matter.status in (S.DRAFT, S.REJECTED):
+        if matter.status in (S.DRAFT, S.REJECTED, S.NEEDS_ADJUSTMENT):
             actions.add("submit")
         if matter.status == S.FILED:
             actions.add("publish")

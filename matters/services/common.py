@@ -3,15 +3,11 @@ from django.utils.translation import gettext as _
 
 from jiujiang_inspect import roles
 from jiujiang_inspect.exceptions import PermissionDeniedError, ValidationFailed
+from subjects.services import require_reviewer  # noqa: F401  (one home for the reviewer check)
 
 
 def fail(field: str, message) -> None:
     raise ValidationFailed(str(message), detail={field: [str(message)]})
-
-
-def require_reviewer(by) -> None:
-    if not roles.is_reviewer(by):
-        raise PermissionDeniedError(_("仅区司法局审核员可以执行此操作。"))
 
 
 def require_catalogue_manager(by, agency) -> None:

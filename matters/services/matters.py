@@ -227,12 +227,14 @@ def _set_status(matter, by, *, to: str, action: str, reason: str = "", extra_fie
 
 @transaction.atomic
 def matter_submit(*, matter: InspectionMatter, by) -> InspectionMatter:
-    """Submit one draft (or rejected) matter to 区司法局 for 备案 (举措 2). Every basis must be in force
-    (`legal_basis_not_in_force`) and at least one 检查标准 given."""
+    """Submit one draft, rejected or 需调整 matter to 区司法局 for 备案 (举措 2). Every basis must be in
+    force (`legal_basis_not_in_force`) and at least one 检查标准 given. A 需调整 matter whose basis is
+    in force again (e.g. the amended text was recorded on the same basis) is re-filed as it is."""
     matter = _lock(matter)
     require_catalogue_manager(by, matter.agency)
-    if matter.status not in (S.DRAFT, S.REJECTED):
-        raise InvalidState(_("只有草稿或被退回的事项可以报送备案（当前：%(s)s）。") % {"s": matter.get_status_display()})
+    if matter.status not in (S.DRAFT, S.REJECTED, S.NEEDS_ADJUSTMENT):
+        raise InvalidState(_("只有草稿、被退回或需调整的事项可以报送备案（当前：%(s)s）。") % {
+            "s": matter.get_status_display()})
     errors = _readiness_errors(matter)
     if errors:
         raise errors[0]

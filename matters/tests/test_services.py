@@ -218,6 +218,19 @@ def test_adjusting_a_flagged_matter_means_new_version_and_refiling(anna, rita, a
     assert services.matter_submit(matter=matter, by=anna).status == S.SUBMITTED
 
 
+def test_flagged_matter_can_be_refiled_unchanged_once_its_basis_is_back_in_force(anna, rita, agency_a):
+    basis = LegalBasisFactory()
+    matter = PublishedMatterFactory(agency=agency_a, legal_bases=[basis])
+    services.legal_basis_update(basis=basis, by=rita, status=LegalBasis.Status.AMENDED)
+    matter.refresh_from_db()
+    with pytest.raises(LegalBasisNotInForce):
+        services.matter_submit(matter=matter, by=anna)
+    services.legal_basis_update(basis=basis, by=rita, status=LegalBasis.Status.IN_FORCE,
+                                article_text="修正后的条文")
+    matter = services.matter_submit(matter=matter, by=anna)
+    assert matter.status == S.SUBMITTED and matter.version == 1
+
+
 def test_legal_basis_rules(rita, anna, alice):
     basis = services.legal_basis_create(by=anna, title="《中华人民共和国消防法》", article="第五十三条",
                                         level=LegalBasis.Level.LAW)
