@@ -23,12 +23,12 @@ from .serializers import (
     AttemptSubmitSerializer,
     AttendanceRecordSerializer,
     CoverageRowSerializer,
+    GuidanceReasonSerializer,
     MaterialCreateSerializer,
     MatterEquivalenceSerializer,
     OnlineTestSerializer,
     PolicySerializer,
     QuestionSerializer,
-    ReasonSerializer,
     ResultRecognitionSerializer,
     SharedResultSerializer,
     TestAttemptSerializer,
@@ -281,10 +281,10 @@ class TypicalCaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixin
         case = services.typical_case_publish(case=self.get_object(), by=request.user)
         return Response(self.get_serializer(case).data)
 
-    @extend_schema(request=ReasonSerializer, responses={200: TypicalCaseSerializer}, summary="撤回案例")
+    @extend_schema(request=GuidanceReasonSerializer, responses={200: TypicalCaseSerializer}, summary="撤回案例")
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
-        data = ReasonSerializer(data=request.data)
+        data = GuidanceReasonSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         case = services.typical_case_withdraw(case=self.get_object(), by=request.user, **data.validated_data)
         return Response(self.get_serializer(case).data)
@@ -340,10 +340,10 @@ class MatterEquivalenceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     def perform_create(self, serializer):
         serializer.instance = services.equivalence_create(by=self.request.user, **serializer.validated_data)
 
-    @extend_schema(request=ReasonSerializer, responses={200: MatterEquivalenceSerializer}, summary="停用等效关系")
+    @extend_schema(request=GuidanceReasonSerializer, responses={200: MatterEquivalenceSerializer}, summary="停用等效关系")
     @action(detail=True, methods=["post"])
     def deactivate(self, request, pk=None):
-        data = ReasonSerializer(data=request.data)
+        data = GuidanceReasonSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         eq = services.equivalence_deactivate(equivalence=self.get_object(), by=request.user, **data.validated_data)
         return Response(self.get_serializer(eq).data)

@@ -187,7 +187,7 @@ class TypicalCaseSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "status", "published_at", "updated_at"]
 
 
-class ReasonSerializer(serializers.Serializer):
+class GuidanceReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
 
 

@@ -7,18 +7,20 @@ MENUS = {
     roles.INSPECTOR: [
         ("我的检查", "plans:inspection_list"), ("新建检查", "plans:inspection_create"),
         ("检查码", "checkcode:code_list"), ("整改复查", "checkcode:rectification_list"),
-        ("学习培训", "home"),
+        ("学习培训", "guidance:home"),
     ],
     roles.AGENCY_ADMIN: [
         ("检查审批", "plans:inspection_list"), ("检查事项", "matters:matter_list"),
         ("年度计划", "plans:plan_list"), ("执法人员", "subjects:inspector_list"),
-        ("触发式备案", "plans:triggered_filing_list"), ("统计", "supervision:dashboard"),
+        ("触发式备案", "plans:triggered_filing_list"), ("学习培训", "guidance:home"),
+        ("统计", "supervision:dashboard"),
     ],
     roles.REVIEWER: [
         ("分析研判", "supervision:dashboard"), ("备案审核", "matters:review_queue"),
         ("计划备案", "plans:plan_review_queue"), ("拒绝记录", "plans:gate_refusal_list"),
         ("预警与阻断", "supervision:alert_list"), ("监督案件", "supervision:case_list"),
         ("12345工单", "supervision:hotline_list"), ("对象库与频次", "plans:enterprise_list"),
+        ("培训覆盖", "guidance:coverage"), ("案例指导", "guidance:case_list"), ("总结报告", "reports:report_list"),
         ("系统管理", "subjects:agency_list"), ("接口令牌", "subjects:token_list"),
     ],
 }

@@ -36,11 +36,6 @@ class AuditEntry(models.Model):
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.target_repr}"
 
-    @property
-    def change_items(self):
-        """(field, value) pairs for templates: `changes.items` would break on a field named "items"."""
-        return list(self.changes.items()) if isinstance(self.changes, dict) else []
-
     def save(self, *args, **kwargs):
         # Append-only at the ORM level too: an existing row is never saved again.
         if self.pk and not kwargs.pop("_allow_update", False):
@@ -49,6 +44,11 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise RuntimeError("AuditEntry is append-only")
+
+    @property
+    def change_items(self):
+        """(field, value) pairs for templates: `changes.items` would break on a field named "items"."""
+        return list(self.changes.items()) if isinstance(self.changes, dict) else []
 
 
 class ApiToken(models.Model):

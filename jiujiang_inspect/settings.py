@@ -47,7 +47,9 @@ INSTALLED_APPS = [
     "matters",
     "plans",
     "checkcode",
+    "guidance",
     "supervision",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -249,6 +251,14 @@ SPECTACULAR_SETTINGS = {
         "SupervisionCaseSourceEnum": "supervision.models.SupervisionCase.Source",
         "SupervisionCaseStatusEnum": "supervision.models.SupervisionCase.Status",
         "CaseMeasureKindEnum": "supervision.models.CaseMeasure.Kind",
+        "TrainingMaterialKindEnum": "guidance.models.TrainingMaterial.Kind",
+        "QuestionKindEnum": "guidance.models.Question.Kind",
+        "TypicalCaseKindEnum": "guidance.models.TypicalCase.Kind",
+        "TypicalCaseStatusEnum": "guidance.models.TypicalCase.Status",
+        "OnlineTestModeEnum": "guidance.models.OnlineTest.Mode",
+        "OnlineTestStatusEnum": "guidance.models.OnlineTest.Status",
+        "TrainingSessionStatusEnum": "guidance.models.TrainingSession.Status",
+        "TestAttemptStatusEnum": "guidance.models.TestAttempt.Status",
     },
 }
 

@@ -15,7 +15,9 @@ api_v1 = [
     path("", include("matters.api_urls")),
     path("", include("plans.api_urls")),
     path("", include("checkcode.api_urls")),
+    path("", include("guidance.api_urls")),
     path("", include("supervision.api_urls")),
+    path("", include("reports.api_urls")),
 ]
 
 urlpatterns = [
@@ -31,6 +33,8 @@ urlpatterns = [
     path("subjects/", include("subjects.urls")),
     path("matters/", include("matters.urls")),
     path("plans/", include("plans.urls")),
+    path("guidance/", include("guidance.urls")),
+    path("reports/", include("reports.urls")),
     path("", include("checkcode.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),

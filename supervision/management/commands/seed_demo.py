@@ -4,7 +4,8 @@ from importlib import import_module
 from django.core.management.base import BaseCommand
 
 # Each app that has demo data exposes demo.seed(*, stdout); order follows the app layering.
-DEMO_MODULES = ["subjects.demo", "matters.demo", "plans.demo", "checkcode.demo", "supervision.demo"]
+DEMO_MODULES = ["subjects.demo", "matters.demo", "plans.demo", "checkcode.demo", "guidance.demo", "supervision.demo",
+                "reports.demo"]
 
 
 class Command(BaseCommand):
