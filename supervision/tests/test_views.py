@@ -239,3 +239,23 @@ def test_survey_created_opened_and_answered_with_uscc_as_proof(client, rita, age
 def test_public_survey_of_a_draft_is_not_found(client):
     survey = SurveyFactory(status="draft")
     assert client.get(f"/supervision/s/{survey.pk}/").status_code == 404
+
+
+def test_home_panels_count_what_needs_doing_today(rita, anna, agency_a):
+    from supervision.home_panels import agency_admin_supervision_panel, reviewer_supervision_panel
+
+    AlertFactory(agency=agency_a, severity="block")
+    BlockFactory()
+    HotlineTicketFactory()
+    CaseFactory(agency=agency_a)
+    MonthlyFilingSummary.objects.create(agency=agency_a, month="2025-03")
+    p = reviewer_supervision_panel(user=rita)
+    assert p["alerts"]["block"] == 1 and p["blocks_open"] == 1 and p["tickets_new"] == 1 and len(p["cases_due"]) == 1
+    a = agency_admin_supervision_panel(user=anna)
+    assert len(a["summaries_to_confirm"]) == 1 and a["alerts_open"] == 1
+
+
+def test_admin_changelists_render_read_only(admin_client):
+    CaseFactory()
+    for model in ("jobrun", "hotlineticket", "supervisioncase", "survey", "surveyresponse"):
+        assert admin_client.get(f"/admin/supervision/{model}/").status_code == 200
