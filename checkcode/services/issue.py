@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from jiujiang_inspect import roles
 from jiujiang_inspect.audit import audit_record
 from jiujiang_inspect.exceptions import InvalidState, PermissionDeniedError, RuleViolations, ValidationFailed
+from matters.services import matter_mark_used
 from plans.models import Enterprise, FrequencyPolicy, Inspection
 from plans.services.gates import (
     gate_effects_apply,
@@ -93,6 +94,9 @@ def _issue(*, inspection, issued_by, late_reason: str = "") -> CheckCode:
                 insp.is_emergency, insp.emergency_reason = True, late_reason
                 fields += ["is_emergency", "emergency_reason"]
             insp.save(update_fields=fields)
+            # "Unused for years" clean-up lists (举措 2) read last_used_on; an issued code is a use.
+            matter_mark_used(matters=[m for p in insp.participations.all() for m in p.matters.all()],
+                             on_date=insp.date)
             audit_record(actor=issued_by, action="checkcode.issued_late" if late else "checkcode.issued", target=code,
                          reason=late_reason, changes={"inspection": insp.pk, "slot_year": insp.slot_year,
                                                       "valid_from": valid_from, "valid_until": valid_until})

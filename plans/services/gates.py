@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from jiujiang_inspect.alerts import alert_raise
 from jiujiang_inspect.exceptions import RuleViolations
+from matters.selectors import matters_usable_errors
 
 from .. import exceptions_inspections as exc
 from ..models import Block, Enterprise, FrequencyPolicy, GateRefusal, Inspection, Pool
@@ -70,23 +71,8 @@ def _participations(inspection):
 
 
 def _matter_errors(parts, on_date):
-    unpublished, bases_out, bases_matters = [], {}, []
-    for p in parts:
-        for m in p.matters.all():
-            if m.status != m.Status.PUBLISHED:
-                unpublished.append({"code": m.code, "name": m.name, "status": m.status})
-            bad = [b for b in m.legal_bases.all()
-                   if b.status != b.Status.IN_FORCE or (b.effective_date and b.effective_date > on_date)]
-            if bad or not m.legal_bases.all():
-                bases_matters.append(m.code)
-                for b in bad:
-                    bases_out[b.pk] = {"id": b.pk, "title": str(b), "status": b.status}
-    errors = []
-    if unpublished:
-        errors.append(exc.MatterNotPublished(detail={"matters": unpublished}))
-    if bases_matters:
-        errors.append(exc.LegalBasisNotInForce(detail={"matters": bases_matters, "legal_bases": list(bases_out.values())}))
-    return errors
+    """Matter published and every basis in force on the day: the rule lives in matters (举措 2, 3)."""
+    return matters_usable_errors([m for p in parts for m in p.matters.all()], on_date=on_date)
 
 
 def _inspector_errors(parts, on_date):
