@@ -1,0 +1,45 @@
+"""Each role's home page answers "what do I have to do today?" with counts that link to lists."""
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from checkcode.services.issue import checkcode_issue
+from plans.services.inspections import inspection_approve
+from plans.tests.factories_inspections import admin_of, make_inspection
+
+pytestmark = pytest.mark.django_db
+
+
+def test_inspector_sees_todays_inspection_with_a_button_to_show_the_code(client, alice, agency_a, anna):
+    """GIVEN an approved on-site inspection today with alice on the team and its code issued
+    WHEN alice opens her home page
+    THEN it lists the inspection under today with one tap to the full-screen code."""
+    insp = make_inspection(agency=agency_a, day=timezone.localdate(), inspectors=[alice.inspector, *[
+        i for i in make_inspection(agency=agency_a).participations.first().inspectors.all()][:1]])
+    inspection_approve(inspection=insp, by=anna)
+    code = checkcode_issue(inspection=insp, issued_by=anna)
+    client.force_login(alice)
+    html = client.get("/").content.decode()
+    assert insp.enterprise.name in html and f"/checkcode/codes/{code.code}/show/" in html
+    assert "出示检查码" in html
+
+
+def test_agency_admin_sees_waiting_approvals_and_refusals(client, agency_a):
+    admin = admin_of(agency_a)
+    make_inspection(agency=agency_a)
+    make_inspection(agency=agency_a, day=timezone.localdate() + timedelta(days=3))
+    client.force_login(admin)
+    r = client.get("/")
+    assert r.context["approvals_waiting"] == 2
+    assert "待审批检查" in r.content.decode()
+
+
+def test_home_pages_do_not_grow_queries_with_data(client, agency_a, rita, django_assert_max_num_queries):
+    admin = admin_of(agency_a)
+    for d in range(5):
+        make_inspection(agency=agency_a, day=timezone.localdate() + timedelta(days=d))
+    for user in (admin, rita):
+        client.force_login(user)
+        with django_assert_max_num_queries(30):
+            assert client.get("/").status_code == 200
