@@ -17,11 +17,14 @@ MENUS = {
     ],
     roles.REVIEWER: [
         ("分析研判", "supervision:dashboard"), ("备案审核", "matters:review_queue"),
-        ("计划备案", "plans:plan_review_queue"), ("拒绝记录", "plans:gate_refusal_list"),
         ("预警与阻断", "supervision:alert_list"), ("监督案件", "supervision:case_list"),
         ("12345工单", "supervision:hotline_list"), ("对象库与频次", "plans:enterprise_list"),
-        ("培训覆盖", "guidance:coverage"), ("案例指导", "guidance:case_list"), ("总结报告", "reports:report_list"),
-        ("系统管理", "subjects:agency_list"), ("接口令牌", "subjects:token_list"),
+        ("更多", [("计划备案", "plans:plan_review_queue"), ("拒绝记录", "plans:gate_refusal_list"),
+                ("培训覆盖", "guidance:coverage"), ("案例指导", "guidance:case_list"),
+                ("总结报告", "reports:report_list"), ("审计记录", "audit_list")]),
+        ("系统管理", [("执法主体", "subjects:agency_list"), ("执法人员", "subjects:inspector_list"),
+                  ("账号管理", "subjects:user_list"), ("接口令牌", "subjects:token_list"),
+                  ("频次规则", "plans:cap_policies"), ("接口文档", "api_docs")]),
     ],
 }
 PUBLIC_MENU = [
@@ -33,6 +36,11 @@ PUBLIC_MENU = [
 def _resolve(items):
     out = []
     for label, name in items:
+        if isinstance(name, list):
+            children = _resolve(name)
+            if children:
+                out.append({"label": label, "children": children})
+            continue
         try:
             out.append({"label": label, "url": reverse(name)})
         except NoReverseMatch:
