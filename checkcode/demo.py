@@ -148,10 +148,17 @@ def seed(*, stdout=None, today=None):
     insp, user = make(today - timedelta(days=25), "result_recorded", outcome="rectification")
     finished(insp, user, coded(insp, user, "completed"), "rectification", rect_status="open", evaluate=False)
     Rectification.objects.filter(result__inspection=insp).update(deadline=today - timedelta(days=2))  # overdue
-    insp, user = make(today, "code_issued")
-    coded(insp, user, "shown")
-    insp, user = make(today + timedelta(days=1), "code_issued")
-    coded(insp, user, "issued")
+    # The demo inspector account (scjg_zhifa) has an inspection today and tomorrow, so its home page
+    # shows "出示检查码" right after `make run`.
+    demo_user = User.objects.filter(username="scjg_zhifa").select_related("inspector").first()
+    demo_team = next((t for t in teams if demo_user and t[0].pk == demo_user.agency_id), None)
+    for day, code_status in ((today, "shown"), (today + timedelta(days=1), "issued")):
+        insp, user = make(day, "code_issued", team=demo_team)
+        if demo_team and demo_user.inspector_id:
+            lead = insp.participations.get(is_lead=True)
+            others = [i for i in demo_team[1] if i.pk != demo_user.inspector_id][:1]
+            lead.inspectors.set([demo_user.inspector, *others])
+        coded(insp, user, code_status)
     insp, user = make(today - timedelta(days=3), "code_issued", is_emergency=True,
                       emergency_reason="夜间危化品泄漏应急处置")
     coded(insp, user, "shown", late=True)
