@@ -9,8 +9,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from jiujiang_inspect.exceptions import ApplicationError, ValidationFailed
+from jiujiang_inspect.web import staff_required
 from plans.selectors.inspections import inspection_list_for_user
-from subjects.views import staff_required
 
 from . import qr, selectors, services
 from .forms import ReasonForm, ResultForm, VerifyForm

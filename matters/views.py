@@ -16,9 +16,9 @@ from jiujiang_inspect.audit import audit_history
 from jiujiang_inspect.excel import check_xlsx_upload, workbook_response
 from jiujiang_inspect.exceptions import ApplicationError
 from jiujiang_inspect.jobs import job_create
+from jiujiang_inspect.web import apply_errors, manager_required, reviewer_required, staff_required
 from subjects.forms import UploadForm
 from subjects.models import Agency
-from subjects.views import apply_errors, manager_required, reviewer_required, staff_required
 
 from . import imports, selectors, services
 from .filters import JointMatterListFilterSet, LegalBasisFilterSet, MatterFilterSet

@@ -11,7 +11,7 @@ from jiujiang_inspect import roles
 from jiujiang_inspect.audit import audit_history
 from jiujiang_inspect.excel import workbook_response
 from jiujiang_inspect.exceptions import ApplicationError
-from subjects.views import apply_errors, reviewer_required, staff_required
+from jiujiang_inspect.web import apply_errors, reviewer_required, staff_required
 
 from .filters_inspections import InspectionFilterSet, TriggeredFilingFilterSet
 from .forms_inspections import InspectionForm

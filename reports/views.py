@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from jiujiang_inspect.audit import audit_history
 from jiujiang_inspect.exceptions import ApplicationError
-from subjects.views import apply_errors, reviewer_required
+from jiujiang_inspect.web import apply_errors, reviewer_required
 
 from . import selectors, services
 from .exports import key_rows, report_workbook

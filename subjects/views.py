@@ -1,7 +1,5 @@
 """HTML pages for agencies, inspectors and accounts. Views shape input and show service errors."""
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -11,56 +9,12 @@ from jiujiang_inspect.audit import audit_history
 from jiujiang_inspect.excel import workbook_response
 from jiujiang_inspect.exceptions import ApplicationError
 from jiujiang_inspect.jobs import job_create
+from jiujiang_inspect.web import apply_errors, manager_required, reviewer_required, staff_required
 
 from . import imports, selectors, services
 from .filters import AgencyFilterSet, InspectorFilterSet
 from .forms import AgencyForm, CertificateStatusForm, InspectorForm, UploadForm, UserForm
 from .models import Agency, Inspector, User
-
-
-def staff_required(view):
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        if not roles.is_staff_member(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    return wrapped
-
-
-def reviewer_required(view):
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        if not roles.is_reviewer(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    return wrapped
-
-
-def manager_required(view):
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        if not (roles.is_reviewer(request.user) or roles.is_agency_admin(request.user)):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    return wrapped
-
-
-def apply_errors(form, exc: ApplicationError):
-    """Show a service's error next to its field, or at the top of the form."""
-    placed = False
-    for field, msgs in (exc.detail or {}).items():
-        target = field if field in form.fields else None
-        for m in (msgs if isinstance(msgs, list) else [msgs]):
-            form.add_error(target, str(m))
-            placed = True
-    if not placed:
-        form.add_error(None, exc.message)
 
 
 @staff_required

@@ -6,10 +6,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from jiujiang_inspect.exceptions import ApplicationError
 from jiujiang_inspect.models import ApiToken
 from jiujiang_inspect.tokens import api_token_revoke
+from jiujiang_inspect.web import apply_errors, reviewer_required
 
 from . import services
 from .forms import BootstrapMixin
-from .views import apply_errors, reviewer_required
 
 
 class PlatformTokenForm(BootstrapMixin, forms.Form):

@@ -1,5 +1,10 @@
 """Shared decorators and helpers of the guidance pages."""
-from subjects.views import apply_errors, manager_required, reviewer_required, staff_required  # noqa: F401
+from jiujiang_inspect.web import (  # noqa: F401
+    apply_errors,
+    manager_required,
+    reviewer_required,
+    staff_required,
+)
 
 
 def is_manager(user):

@@ -12,7 +12,7 @@ from jiujiang_inspect.audit import audit_history
 from jiujiang_inspect.excel import check_xlsx_upload, workbook_response
 from jiujiang_inspect.exceptions import ApplicationError
 from jiujiang_inspect.jobs import job_create
-from subjects.views import apply_errors, reviewer_required, staff_required
+from jiujiang_inspect.web import apply_errors, reviewer_required, staff_required
 
 from .. import imports
 from ..filters_registry import EnterpriseFilterSet

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from jiujiang_inspect import roles
 from jiujiang_inspect.audit import audit_history
 from jiujiang_inspect.exceptions import ApplicationError
-from subjects.views import apply_errors, reviewer_required, staff_required
+from jiujiang_inspect.web import apply_errors, reviewer_required, staff_required
 
 from ..filters_registry import AnnualPlanFilterSet, EnterpriseFilterSet
 from ..forms_registry import AnnualPlanForm, PlanDrawForm, PlanTargetsForm, ReasonForm

@@ -1,0 +1,41 @@
+"""Web plumbing shared by every app's HTML views: role decorators and showing a service's error in a form."""
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+
+from . import roles
+from .exceptions import ApplicationError
+
+
+def role_required(check):
+    """A view decorator: login first, then `check(user)` or 403."""
+
+    def decorator(view):
+        @login_required
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not check(request.user):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+staff_required = role_required(roles.is_staff_member)
+reviewer_required = role_required(roles.is_reviewer)
+manager_required = role_required(lambda u: roles.is_reviewer(u) or roles.is_agency_admin(u))
+
+
+def apply_errors(form, exc: ApplicationError):
+    """Show a service's error next to its field, or at the top of the form."""
+    placed = False
+    for field, msgs in (exc.detail or {}).items():
+        target = field if field in form.fields else None
+        for m in (msgs if isinstance(msgs, list) else [msgs]):
+            form.add_error(target, str(m))
+            placed = True
+    if not placed:
+        form.add_error(None, exc.message)
