@@ -127,10 +127,27 @@ def celery_worker_real(transactional_db):
 
     from jiujiang_inspect.celery import app
 
-    previous = app.conf.task_always_eager
+    # The Django settings key wins over the lowercase Celery name, so switch both.
+    previous = (app.conf.task_always_eager, app.conf.get("CELERY_TASK_ALWAYS_EAGER"))
     app.conf.task_always_eager = False
+    app.conf.CELERY_TASK_ALWAYS_EAGER = False
+    from celery.result import EagerResult
+
+    probe = app.signature("celery.ping").delay()
+    assert not isinstance(probe, EagerResult), "tasks still run eagerly: the worker test would prove nothing"
     try:
         with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30) as worker:
             yield worker
     finally:
-        app.conf.task_always_eager = previous
+        app.conf.task_always_eager, app.conf.CELERY_TASK_ALWAYS_EAGER = previous
+        _close_other_db_sessions()
+
+
+def _close_other_db_sessions():
+    """The worker thread keeps its own DB connection; end it so the test database can be dropped."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                        "WHERE datname = current_database() AND pid <> pg_backend_pid()")

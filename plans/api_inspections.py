@@ -131,7 +131,7 @@ class TriggeredFilingViewSet(UpdatedSinceMixin, mixins.ListModelMixin, mixins.Re
     @extend_schema(parameters=[OpenApiParameter("month", str, required=True, description="YYYY-MM")])
     @action(detail=False, methods=["get"], url_path="monthly-summary", filterset_class=None, pagination_class=None)
     def monthly_summary(self, request):
-        """按月汇总 per agency: filings by source, warnings, refusals by the triggered-frequency rule."""
+        """按月汇总 per agency: filings by source (live), warnings and blocks from the monthly audit."""
         month = request.query_params.get("month", "")
         if not MONTH.match(month):
             raise exceptions.ValidationError({"month": [_("月份格式应为 YYYY-MM。")]})
@@ -141,7 +141,8 @@ class TriggeredFilingViewSet(UpdatedSinceMixin, mixins.ListModelMixin, mixins.Re
             rows = [r for r in rows if r["agency"].pk == user.agency_id]
         return Response({"month": month, "results": [
             {"agency": r["agency"].code, "agency_name": r["agency"].name, "counts_by_source": r["counts_by_source"],
-             "total": r["total"], "warnings": r["warnings"], "blocks": r["blocks"]} for r in rows]})
+             "total": r["total"], "warnings": r["warnings"], "blocks": r["blocks"], "audited": r["audited"],
+             "confirmed_at": r["confirmed_at"]} for r in rows]})
 
 
 def register(router):

@@ -10,6 +10,7 @@ import re
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from plans.tests.factories_inspections import make_inspection
 from subjects.tests.factories import InspectorFactory
 
 pytestmark = pytest.mark.django_db
@@ -107,6 +108,11 @@ PAGE_MATRIX = [
     ("get", "/subjects/inspectors/import/", [302, 403, 200, 403, 200, 200]),
     ("get", "/subjects/users/", [302, 403, 403, 403, 403, 200]),
     ("get", "/audit/", [302, 403, 403, 403, 403, 200]),
+    ("get", "/plans/inspections/", [302, 200, 200, 200, 200, 200]),
+    ("get", "/plans/inspections/{a_insp_task}/", [302, 200, 200, 404, 404, 200]),
+    ("get", "/matters/review/", [302, 403, 403, 403, 403, 200]),
+    ("get", "/supervision/alerts/", [302, 403, 403, 403, 403, 200]),
+    ("get", "/subjects/tokens/", [302, 403, 403, 403, 403, 200]),
 ]
 
 API_MATRIX = [
@@ -116,13 +122,22 @@ API_MATRIX = [
     ("get", "/api/v1/inspectors/{a_insp}/", [401, 403, 200, 403, 404, 200]),
     ("patch", "/api/v1/inspectors/{a_insp}/", [401, 403, 200, 403, 404, 200]),
     ("get", "/api/v1/users/", [401, 403, 403, 403, 403, 200]),
+    ("get", "/api/v1/inspections/", [401, 200, 200, 200, 200, 200]),
+    ("get", "/api/v1/inspections/{a_insp_task}/", [401, 200, 200, 404, 404, 200]),
+    ("post", "/api/v1/inspections/{a_insp_task}/approve/", [401, 403, 200, 404, 404, 403]),
+    ("get", "/api/v1/matters/", [401, 200, 200, 200, 200, 200]),
+    ("get", "/api/v1/enterprises/", [401, 200, 200, 200, 200, 200]),
+    ("get", "/api/v1/alerts/", [401, 403, 403, 403, 403, 200]),
+    ("post", "/api/v1/cap-policies/", [401, 403, 403, 403, 403, 405]),
+    ("get", "/api/v1/stats/overview/", [401, 403, 200, 403, 200, 200]),  # admins: own agency
 ]
 
 
 @pytest.mark.parametrize("method,template,expected", PAGE_MATRIX + API_MATRIX)
 def test_permission_matrix(client, people, agency_a, method, template, expected):
     a_insp = InspectorFactory(agency=agency_a)
-    path = template.format(a_insp=a_insp.pk)
+    task = make_inspection(agency=agency_a) if "a_insp_task" in template else None
+    path = template.format(a_insp=a_insp.pk, a_insp_task=getattr(task, "pk", 0))
     got = []
     for who in PERSONAS:
         if path.startswith("/api/"):
