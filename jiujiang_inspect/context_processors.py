@@ -12,7 +12,8 @@ MENUS = {
     roles.AGENCY_ADMIN: [
         ("检查审批", "plans:inspection_list"), ("检查事项", "matters:matter_list"),
         ("年度计划", "plans:plan_list"), ("执法人员", "subjects:inspector_list"),
-        ("触发式备案", "plans:triggered_filing_list"), ("学习培训", "guidance:home"),
+        ("触发式备案", "plans:triggered_filing_list"), ("月度汇总", "supervision:filing_summary_list"),
+        ("学习培训", "guidance:home"),
         ("统计", "supervision:dashboard"),
     ],
     roles.REVIEWER: [
@@ -21,7 +22,9 @@ MENUS = {
         ("12345工单", "supervision:hotline_list"), ("对象库与频次", "plans:enterprise_list"),
         ("更多", [("计划备案", "plans:plan_review_queue"), ("拒绝记录", "plans:gate_refusal_list"),
                 ("培训覆盖", "guidance:coverage"), ("案例指导", "guidance:case_list"),
-                ("总结报告", "reports:report_list"), ("审计记录", "audit_list")]),
+                ("总结报告", "reports:report_list"), ("阻断", "supervision:block_list"),
+                ("月度汇总", "supervision:filing_summary_list"), ("频次监测运行", "supervision:jobrun_list"),
+                ("满意度测评", "supervision:survey_list"), ("审计记录", "audit_list")]),
         ("系统管理", [("执法主体", "subjects:agency_list"), ("执法人员", "subjects:inspector_list"),
                   ("账号管理", "subjects:user_list"), ("接口令牌", "subjects:token_list"),
                   ("频次规则", "plans:cap_policies"), ("接口文档", "api_docs")]),

@@ -9,14 +9,13 @@ from django.utils import timezone
 from checkcode.models import CheckCode, Rectification
 from checkcode.selectors import evaluation_aggregate_for_agency, rectification_list_for_user
 from guidance.selectors import tests_open_for_inspector, trainings_due_for_inspector
-from jiujiang_inspect.models import Alert
 from matters.selectors import matter_review_queue, matter_status_counts
-from plans.models import AnnualPlan, Block, GateRefusal, Inspection, TriggeredFiling
+from plans.models import AnnualPlan, GateRefusal, Inspection, TriggeredFiling
 from plans.selectors.inspections import inspection_list_for_user
 from plans.selectors.plans import plan_filing_queue, plans_lead_agencies_not_filed
 from subjects import selectors as subject_selectors
 
-from .models import SupervisionCase
+from .home_panels import agency_admin_supervision_panel, reviewer_supervision_panel
 
 ACTIVE = (Inspection.Status.APPROVED, Inspection.Status.CODE_ISSUED)
 
@@ -68,7 +67,7 @@ def agency_admin_home_context(*, user):
         "triggered_this_month": TriggeredFiling.objects.filter(agency=agency, month=f"{today:%Y-%m}").count(),
         "month": f"{today:%Y-%m}",
         "evaluations": evaluation_aggregate_for_agency(agency=agency, year=today.year),
-        "alerts_open": Alert.objects.filter(agency=agency, status=Alert.Status.OPEN).count(),
+        **agency_admin_supervision_panel(user=user),
     }
 
 
@@ -76,13 +75,9 @@ def reviewer_home_context(*, user):
     today = timezone.localdate()
     return {
         "today": today,
-        "alerts_today": Alert.objects.filter(status=Alert.Status.OPEN, created_at__date=today).count(),
-        "alerts_open": Alert.objects.filter(status=Alert.Status.OPEN).count(),
-        "blocks_active": Block.objects.filter(status=Block.Status.ACTIVE).count(),
+        **reviewer_supervision_panel(user=user),
         "matters_queue": matter_review_queue().count(),
         "plans_queue": plan_filing_queue().count(),
-        "cases_open": list(SupervisionCase.objects.filter(status=SupervisionCase.Status.OPEN)
-                           .select_related("agency").order_by("deadline", "id")[:8]),
         "plans_not_filed": plans_lead_agencies_not_filed(year=today.year, today=today)[:10],
         "expiring_certificates_count": subject_selectors.certificates_expiring(
             agency=None, within_days=30, today=today).count(),

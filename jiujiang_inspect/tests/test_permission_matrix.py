@@ -113,6 +113,7 @@ PAGE_MATRIX = [
     ("get", "/matters/review/", [302, 403, 403, 403, 403, 200]),
     ("get", "/supervision/alerts/", [302, 403, 403, 403, 403, 200]),
     ("get", "/subjects/tokens/", [302, 403, 403, 403, 403, 200]),
+    ("get", "/supervision/filing-summaries/", [302, 403, 200, 403, 200, 200]),
 ]
 
 API_MATRIX = [
