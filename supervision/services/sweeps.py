@@ -1,17 +1,17 @@
 """Daily sweeps (DOMAIN.md "Supervision"; 举措 9, 13, 14, 16): certificates about to expire, plans not
-filed by 31 March, 检查码 issued but never shown, rectification deadlines, low ratings.
+filed by 31 March; and, through checkcode's own services, 检查码 never shown and rectification deadlines.
 
 Each sweep reads the models directly and raises Alerts with a dedupe key, so running a day twice
 (or a redelivered task) raises nothing new. The run is recorded as a JobRun (kind daily_sweeps,
 period = the day)."""
 import hashlib
 import logging
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from checkcode.models import CheckCode, Evaluation, Rectification
+from checkcode.services.sweeps import checkcode_sweep_unshown, rectification_sweep
 from jiujiang_inspect.alerts import alert_raise
 from jiujiang_inspect.models import Alert
 from plans.models import AnnualPlan
@@ -25,9 +25,7 @@ log = logging.getLogger(__name__)
 
 SWEEP_KIND = "daily_sweeps"
 CERT_WITHIN_DAYS = 30
-RECTIFICATION_REMIND_DAYS = 3
 PLAN_DEADLINE = (3, 31)  # plans should be public by 31 March (举措 6)
-LOW_RATING = 2
 
 
 def daily_sweeps_run(*, today: date | None = None) -> JobRun:
@@ -39,9 +37,10 @@ def daily_sweeps_run(*, today: date | None = None) -> JobRun:
         counts = {
             "certificates_expiring": sweep_certificates(today=today),
             "plans_not_filed": sweep_plans_not_filed(today=today),
-            "codes_never_shown": sweep_codes_never_shown(today=today),
-            **sweep_rectifications(today=today),
-            "low_ratings": sweep_low_ratings(today=today),
+            # The 检查码 rules live in checkcode; the daily run only calls them (one rule, one place).
+            # Low ratings raise their Alert when the evaluation is submitted (checkcode), not here.
+            "codes_never_shown": checkcode_sweep_unshown(now=timezone.make_aware(datetime.combine(today, time.min))),
+            **{f"rectifications_{k}": v for k, v in rectification_sweep(today=today).items()},
         }
     except Exception as exc:
         log.exception("daily sweeps %s failed", today)
@@ -88,62 +87,4 @@ def sweep_plans_not_filed(*, today: date) -> int:
         alert_raise(kind="sweep.plan_not_filed", title=f"{agency.name}：{today.year}年度检查计划未按期备案",
                     message="年度检查计划应于3月31日前备案并公布（举措6）。", agency=agency, source="sweep",
                     dedupe_key=f"sweep:plan:{agency.pk}:{today.year}")
-    return n
-
-
-def sweep_codes_never_shown(*, today: date) -> int:
-    """检查码 whose window has closed without a single scan: the visit happened without showing the
-    code, or did not happen and the code should be revoked (举措 8)."""
-    cutoff = timezone.make_aware(datetime.combine(today, time.min))
-    codes = (CheckCode.objects.filter(status=CheckCode.Status.ISSUED, first_shown_at__isnull=True,
-                                      valid_until__lt=cutoff)
-             .select_related("inspection__enterprise", "inspection__initiating_agency"))
-    n = 0
-    for code in codes.iterator():
-        n += 1
-        ins = code.inspection
-        alert_raise(kind="sweep.code_never_shown", title=f"{ins.enterprise.name}：检查码{code.code}有效期内未亮码",
-                    message=f"检查码有效期至{timezone.localtime(code.valid_until):%Y年%m月%d日}，期间未被扫描查验。",
-                    agency=ins.initiating_agency, enterprise_uscc=ins.enterprise.uscc, target=code, source="sweep",
-                    dedupe_key=f"sweep:code:{code.pk}")
-    return n
-
-
-def sweep_rectifications(*, today: date) -> dict:
-    """Reminder 3 days before a rectification deadline; an Alert when it has passed (举措 14)."""
-    open_states = [Rectification.Status.OPEN, Rectification.Status.REJECTED]
-    base = Rectification.objects.filter(status__in=open_states).select_related(
-        "result__inspection__enterprise", "result__inspection__initiating_agency")
-    due = overdue = 0
-    for r in base.filter(deadline__gte=today, deadline__lte=today + timedelta(days=RECTIFICATION_REMIND_DAYS)):
-        due += 1
-        ins = r.result.inspection
-        alert_raise(kind="sweep.rectification_due", severity=Alert.Severity.INFO,
-                    title=f"{ins.enterprise.name}：整改将于{r.deadline:%m月%d日}到期",
-                    message="请督促企业按期整改并及时复查。", agency=ins.initiating_agency,
-                    enterprise_uscc=ins.enterprise.uscc, target=r, source="sweep",
-                    dedupe_key=f"sweep:rect_due:{r.pk}:{r.deadline}")
-    for r in base.filter(deadline__lt=today):
-        overdue += 1
-        ins = r.result.inspection
-        alert_raise(kind="sweep.rectification_overdue", title=f"{ins.enterprise.name}：整改已逾期（期限{r.deadline:%m月%d日}）",
-                    message="整改期限已过，尚未复查通过。", agency=ins.initiating_agency,
-                    enterprise_uscc=ins.enterprise.uscc, target=r, source="sweep",
-                    dedupe_key=f"sweep:rect_overdue:{r.pk}:{r.deadline}")
-    return {"rectifications_due": due, "rectifications_overdue": overdue}
-
-
-def sweep_low_ratings(*, today: date) -> int:
-    """企业评议 of ≤2 stars or reporting any negative-list behaviour, for 司法局 to follow up."""
-    evaluations = (Evaluation.objects.annotate(n_neg=Count("negative_items"))
-                   .filter(Q(rating__lte=LOW_RATING) | Q(n_neg__gt=0))
-                   .select_related("check_code__inspection__enterprise", "check_code__inspection__initiating_agency"))
-    n = 0
-    for ev in evaluations.iterator():
-        n += 1
-        ins = ev.check_code.inspection
-        reason = f"评分{ev.rating}星" + (f"，反映{ev.n_neg}项负面清单行为" if ev.n_neg else "")
-        alert_raise(kind="sweep.low_rating", title=f"{ins.enterprise.name}：企业评议{reason}",
-                    message=ev.comment or "", agency=ins.initiating_agency, enterprise_uscc=ins.enterprise.uscc,
-                    target=ev, source="sweep", dedupe_key=f"sweep:rating:{ev.pk}")
     return n

@@ -44,7 +44,7 @@ def test_code_never_shown_after_its_window(agency_a):
     CheckCodeFactory(inspection__initiating_agency=agency_a, valid_until=end)
     CheckCodeFactory(inspection__initiating_agency=agency_a, valid_until=end, first_shown_at=end, status="shown")
     daily_sweeps_run(today=TODAY)
-    assert kinds().count("sweep.code_never_shown") == 1
+    assert kinds().count("checkcode_unshown") == 1
 
 
 def test_rectification_reminder_three_days_before_and_alert_when_overdue(agency_a):
@@ -53,19 +53,7 @@ def test_rectification_reminder_three_days_before_and_alert_when_overdue(agency_
     RectificationFactory(deadline=TODAY - timedelta(days=1))
     RectificationFactory(deadline=TODAY - timedelta(days=1), status="verified")
     daily_sweeps_run(today=TODAY)
-    assert kinds() == ["sweep.rectification_due", "sweep.rectification_overdue"]
-
-
-def test_low_ratings_and_negative_list_reports():
-    from matters.models import NegativeListItem
-
-    EvaluationFactory(rating=2)
-    EvaluationFactory(rating=5)
-    ev = EvaluationFactory(rating=4)
-    item = NegativeListItem.objects.first() or NegativeListItem.objects.create(code="N99", title="索要财物")
-    ev.negative_items.add(item)
-    daily_sweeps_run(today=TODAY)
-    assert kinds() == ["sweep.low_rating", "sweep.low_rating"]
+    assert kinds() == ["rectification_due", "rectification_overdue"]
 
 
 def test_running_the_sweeps_twice_raises_nothing_new(agency_a):
