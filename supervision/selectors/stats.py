@@ -6,20 +6,26 @@ Definitions:
 - counted inspections: not draft, cancelled or merged; the year is the inspection date's year;
 - joint: more than one participating agency; inspections avoided by joining = Σ (agencies − 1)
   over joint inspections (each agency would otherwise have visited on its own);
+- inspections avoided by recognition (举措 12 结果互认) = ResultRecognition records made in the period
+  (Asia/Shanghai, as guidance.selectors.recognitions_count and the summary report count them), of the
+  filtered agency (the recognising one) and enterprises; avoided total = by joining + by recognition;
+- per agency: every active agency is listed (zero rows too); ordering is the caller's;
 - problem-finding rate = inspections with an outcome other than 未发现问题 / inspections with an outcome;
 - caps hit = yearly-cap blocks starting in the year; blocks open = active blocks covering today;
 - satisfaction = average 企业评议 rating (1–5) and average 满意度测评 score (1–5).
 """
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time
 
 from django.db.models import Avg, Count, Exists, F, OuterRef, Q
 from django.db.models.functions import ExtractMonth, ExtractYear
 from django.utils import timezone
 
 from checkcode.models import CheckCode, Evaluation
+from guidance.models import ResultRecognition
 from jiujiang_inspect.models import Alert
 from plans.models import AnnualPlan, Block, Enterprise, Inspection, Participation, TriggeredFiling
+from subjects.models import Agency
 
 from ..models import SupervisionCase, SurveyResponse
 
@@ -54,6 +60,18 @@ def _inspections(f: StatsFilter):
         qs = qs.filter(date__month=f.month)
     if f.agency_id:
         qs = qs.filter(Exists(Participation.objects.filter(inspection=OuterRef("pk"), agency_id=f.agency_id)))
+    return qs.filter(_enterprise_q(f, "enterprise__"))
+
+
+def _recognitions(f: StatsFilter):
+    """结果互认 made in the filter's two years (range on created_at: index-friendly)."""
+    tz = timezone.get_current_timezone()
+    qs = ResultRecognition.objects.filter(created_at__gte=datetime.combine(date(f.year - 1, 1, 1), time.min, tz),
+                                          created_at__lt=datetime.combine(date(f.year + 1, 1, 1), time.min, tz))
+    if f.month:
+        qs = qs.filter(created_at__month=f.month)
+    if f.agency_id:
+        qs = qs.filter(agency_id=f.agency_id)
     return qs.filter(_enterprise_q(f, "enterprise__"))
 
 
@@ -95,11 +113,20 @@ def overview(*, f: StatsFilter, today: date | None = None) -> dict:
               .values(yr=ExtractYear("inspection__date"))
               .annotate(p=Count("id"), i=Count("inspection_id", distinct=True)).order_by()):
         agg[f"avoided_{r['yr']}"] = r["p"] - r["i"]
+    # Inspections avoided by 结果互认: one grouped query gives both years' totals and this year's per agency.
+    recognised, recognised_by_agency = {y: 0, py: 0}, {}
+    for r in _recognitions(f).values("agency_id", yr=ExtractYear("created_at")).annotate(n=Count("id")).order_by():
+        recognised[r["yr"]] = recognised.get(r["yr"], 0) + r["n"]
+        if r["yr"] == y:
+            recognised_by_agency[r["agency_id"]] = r["n"]
 
     def inspections_block(yr):
         total, onsite, joint = agg[f"total_{yr}"], agg[f"onsite_{yr}"], agg[f"joint_{yr}"]
+        joining = agg.get(f"avoided_{yr}", 0)
         return {"total": total, "onsite": onsite, "offsite": total - onsite, "joint": joint, "single": total - joint,
-                "avoided": agg.get(f"avoided_{yr}", 0), "triggered": agg[f"triggered_{yr}"],
+                # "avoided" is kept (= by joining) for clients that read it before recognition was counted.
+                "avoided": joining, "avoided_by_joining": joining, "avoided_by_recognition": recognised[yr],
+                "avoided_total": joining + recognised[yr], "triggered": agg[f"triggered_{yr}"],
                 "with_outcome": agg[f"with_outcome_{yr}"], "problems": agg[f"problems_{yr}"],
                 "problem_rate": _rate(agg[f"problems_{yr}"], agg[f"with_outcome_{yr}"])}
 
@@ -177,17 +204,29 @@ def overview(*, f: StatsFilter, today: date | None = None) -> dict:
     ratings = dict(Evaluation.objects.filter(check_code__inspection__in=_inspections(f).filter(date__year=y))
                    .values(agency=F("check_code__inspection__participations__agency"))
                    .annotate(a=Avg("rating")).order_by().values_list("agency", "a"))
-    per_agency = [
-        {**r, "problem_rate": _rate(r["problems"], r["with_outcome"]),
-         "rating": round(ratings[r["agency_id"]], 2) if ratings.get(r["agency_id"]) is not None else None}
-        for r in parts.values("agency_id", "agency__code", "agency__short_name", "agency__name").annotate(
+    counted = {r["agency_id"]: r for r in parts.values(
+        "agency_id", "agency__code", "agency__short_name", "agency__name").annotate(
             total=Count("inspection_id"),
             onsite=Count("inspection_id", filter=Q(inspection__mode="onsite")),
             joint=Count("inspection_id", filter=Q(joint=True)),
             triggered=Count("inspection_id", filter=Q(inspection__kind="triggered")),
             with_outcome=Count("inspection_id", filter=~Q(inspection__outcome="")),
             problems=Count("inspection_id", filter=Q(inspection__outcome__in=PROBLEM)),
-        ).order_by("-total", "agency__code")]
+        ).order_by()}
+    # Every active agency gets a row (an agency that inspected nothing is a finding too), plus any
+    # inactive one that still has figures in the period.
+    agencies = Agency.objects.filter(Q(is_active=True) | Q(pk__in=list(counted) + list(recognised_by_agency)))
+    if f.agency_id:
+        agencies = agencies.filter(pk=f.agency_id)
+    zero = {"total": 0, "onsite": 0, "joint": 0, "triggered": 0, "with_outcome": 0, "problems": 0}
+    per_agency = []
+    for a in agencies.values("pk", "code", "short_name", "name"):
+        r = counted.get(a["pk"]) or {"agency_id": a["pk"], "agency__code": a["code"],
+                                     "agency__short_name": a["short_name"], "agency__name": a["name"], **zero}
+        per_agency.append({**r, "problem_rate": _rate(r["problems"], r["with_outcome"]),
+                           "recognitions": recognised_by_agency.get(a["pk"], 0),
+                           "rating": round(ratings[a["pk"]], 2) if ratings.get(a["pk"]) is not None else None})
+    per_agency.sort(key=lambda r: (-r["total"], r["agency__code"]))
 
     # Pools (current sizes) and what needs attention today.
     pools = dict(Enterprise.objects.filter(is_active=True).filter(_enterprise_q(f, ""))

@@ -6,6 +6,7 @@ import factory
 from django.utils import timezone
 
 from checkcode.models import CheckCode, Evaluation, InspectionResult, Rectification
+from guidance.models import ResultRecognition
 from jiujiang_inspect.models import Alert
 from plans.models import AnnualPlan, Block, Enterprise, Inspection, Participation, TriggeredFiling
 from subjects.tests.factories import AgencyFactory, UserFactory
@@ -197,3 +198,20 @@ class JobRunFactory(factory.django.DjangoModelFactory):
     kind = "frequency_audit"
     period = "2025-01"
     status = JobRun.Status.SUCCEEDED
+
+
+class RecognitionFactory(factory.django.DjangoModelFactory):
+    """A 结果互认 as guidance's service leaves it: the recognising agency's draft cancelled, another
+    agency's result recognised. Pass `result`; `agency` defaults to a new agency."""
+
+    class Meta:
+        model = ResultRecognition
+
+    agency = factory.SubFactory(AgencyFactory)
+    enterprise = factory.LazyAttribute(lambda o: o.result.inspection.enterprise)
+    inspection = factory.LazyAttribute(lambda o: InspectionFactory(
+        enterprise=o.enterprise, initiating_agency=o.agency, status=Inspection.Status.CANCELLED,
+        date=timezone.localtime(o.created_at).date()))
+    reason = "该企业近期已由其他单位检查同一事项，结果互认。"
+    recognised_by = factory.SubFactory(UserFactory)
+    created_at = factory.LazyFunction(timezone.now)

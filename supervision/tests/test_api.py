@@ -1,5 +1,5 @@
 """supervision API: who may do what, the error contract, idempotency, pinned query counts."""
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from django.db import connection
@@ -10,7 +10,15 @@ from plans.models import Block
 from plans.selectors.blocks import blocks_applying_to
 from supervision.models import HotlineTicket, SupervisionCase
 
-from .factories import AlertFactory, BlockFactory, CaseFactory, EnterpriseFactory, InspectionFactory
+from .factories import (
+    AlertFactory,
+    BlockFactory,
+    CaseFactory,
+    EnterpriseFactory,
+    InspectionFactory,
+    RecognitionFactory,
+    ResultFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -169,9 +177,14 @@ def test_reviewer_queues_audit_and_lists_job_runs(api, rita, anna, agency_a, dja
 def test_stats_overview_api_matches_selector_and_scopes_agency_admin(api, rita, anna, platform_secret, agency_a,
                                                                       agency_b):
     InspectionFactory(initiating_agency=agency_a, date=date(2025, 3, 3))
-    InspectionFactory(initiating_agency=agency_b, date=date(2025, 3, 4))
+    done = InspectionFactory(initiating_agency=agency_b, date=date(2025, 3, 4))
+    RecognitionFactory(result=ResultFactory(inspection=done), agency=agency_a,
+                       created_at=datetime(2025, 3, 20, 2, tzinfo=UTC))
     r = api(rita).get("/api/v1/stats/overview/?year=2025")
     assert r.status_code == 200 and r.json()["inspections"]["total"] == 2
+    i = r.json()["inspections"]
+    assert (i["avoided_by_joining"], i["avoided_by_recognition"], i["avoided_total"]) == (0, 1, 1)
+    assert {a["agency__code"]: a["recognitions"] for a in r.json()["per_agency"]}["SCJG"] == 1
     assert api(secret=platform_secret).get("/api/v1/stats/overview/?year=2025").json()["inspections"]["total"] == 2
     assert api(anna).get("/api/v1/stats/overview/?year=2025&agency=YJGL").json()["inspections"]["total"] == 1
     assert api(rita).get("/api/v1/stats/overview/?year=2025&agency=YJGL").json()["inspections"]["total"] == 1

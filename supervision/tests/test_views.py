@@ -10,6 +10,8 @@ from openpyxl import Workbook, load_workbook
 
 from jiujiang_inspect.models import Alert
 from plans.models import Block, MonthlyFilingSummary
+from subjects.models import Agency
+from subjects.tests.factories import AgencyFactory
 from supervision.models import HotlineTicket, JobRun, SupervisionCase, Survey, SurveyResponse
 
 from .factories import (
@@ -19,6 +21,8 @@ from .factories import (
     EnterpriseFactory,
     HotlineTicketFactory,
     InspectionFactory,
+    RecognitionFactory,
+    ResultFactory,
     SurveyFactory,
 )
 
@@ -49,11 +53,50 @@ def test_dashboard_shows_figures_with_links_and_constant_queries(client, rita, a
     assert r.status_code == 200
     html = r.content.decode()
     assert 'data-figure="inspections">4<' in html and 'data-figure="avoided">2 次<' in html
+    assert 'data-figure="avoided_recognition">0 次<' in html and 'data-figure="avoided_total">2 次<' in html
     assert "/supervision/alerts/?status=open" in html and "echarts.min.js" in html and "langZH.js" in html
     seed_year(agency_a, agency_b, 10)
     with CaptureQueriesContext(connection) as large:
         client.get("/supervision/dashboard/?year=2025")
     assert len(small) == len(large)
+
+
+def test_dashboard_counts_recognitions_as_avoided_and_lists_every_agency_sortably(client, rita, agency_a, agency_b):
+    """GIVEN 16 more agencies than A and B, one joint visit and one 结果互认 by B WHEN rita opens the dashboard
+    THEN avoided shows joining 1 + recognition 1 = 2; the chart keeps the top 15 with a note; the table
+    lists all 18 and sorts by any column (both directions)."""
+    year = timezone.localdate().year
+    ent = EnterpriseFactory()
+    InspectionFactory(enterprise=ent, initiating_agency=agency_a, agencies=[agency_a, agency_b], date=date(year, 1, 5))
+    doc = InspectionFactory(enterprise=ent, initiating_agency=agency_a, mode="document", date=date(year, 1, 6))
+    RecognitionFactory(result=ResultFactory(inspection=doc), agency=agency_b)
+    others = [AgencyFactory(code=f"Z{i:02d}", name=f"鸠江区测试单位{i:02d}") for i in range(16)]
+    for i, agency in enumerate(others[:3]):
+        for _ in range(i + 1):
+            InspectionFactory(initiating_agency=agency, date=date(year, 2, 1))
+    login(client, rita)
+    r = client.get(f"/supervision/dashboard/?year={year}")
+    html = r.content.decode()
+    assert 'data-figure="avoided">1 次<' in html and 'data-figure="avoided_recognition">1 次<' in html
+    assert 'data-figure="avoided_total">2 次<' in html
+    n = Agency.objects.filter(is_active=True).count()  # A, B, the 16 and the personas' own
+    assert n >= 18 and len(r.context["chart"]["agencies"]) == 15 and len(r.context["agency_rows"]) == n
+    assert 'data-testid="chart-agency-note"' in html and f"全部 {n} 个单位" in html
+    codes = [row["agency__code"] for row in r.context["agency_rows"]]
+    assert codes[0] == "Z02" and set(codes[1:3]) == {"SCJG", "Z01"}  # 3, 2, 2 inspections
+    r = client.get(f"/supervision/dashboard/?year={year}&sort=-recognitions")
+    assert r.context["agency_rows"][0]["agency__code"] == "YJGL" and 'aria-sort="descending"' in r.content.decode()
+    r = client.get(f"/supervision/dashboard/?year={year}&sort=agency")
+    codes = [row["agency__code"] for row in r.context["agency_rows"]]
+    assert codes == sorted(codes) and "sort=-agency" in r.content.decode()
+    r = client.get(f"/supervision/dashboard/?year={year}&sort=total")
+    assert [row["total"] for row in r.context["agency_rows"]][-1] == 3
+    r = client.get(f"/supervision/dashboard/?year={year}&sort=problem_rate")
+    assert r.status_code == 200 and len(r.context["agency_rows"]) == n
+    xlsx = load_workbook(BytesIO(client.get(f"/supervision/dashboard/?year={year}&export=xlsx").content))
+    overview_rows = {row[0].value: row[1].value for row in xlsx["总览"].iter_rows(min_row=2)}
+    assert overview_rows["结果互认减少入企（次）"] == 1 and overview_rows["合计减少入企（次）"] == 2
+    assert xlsx["按单位"].max_row == n + 1
 
 
 def test_agency_admin_sees_only_own_agency_and_inspector_is_refused(client, anna, alice, agency_a, agency_b):

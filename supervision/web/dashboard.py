@@ -36,7 +36,27 @@ def _links(f, agency_code):
         "evaluations": url_or_empty("checkcode:evaluation_list", "admin:checkcode_evaluation_changelist"),
         "enterprises": url_or_empty("plans:enterprise_list", "admin:plans_enterprise_changelist"),
         "jobs": url_or_empty("supervision:jobrun_list"),
+        "recognitions": url_or_empty("guidance:recognition_list"),
     }
+
+
+CHART_AGENCIES = 15  # the bar chart stays legible; the table below lists every agency
+# Sortable columns of the per-agency table: query value → row key. Names sort by code (stable).
+AGENCY_SORTS = {"agency": "agency__code", "total": "total", "onsite": "onsite", "joint": "joint",
+                "triggered": "triggered", "recognitions": "recognitions", "problem_rate": "problem_rate",
+                "rating": "rating"}
+
+
+def sort_agencies(rows, sort: str):
+    """Order the per-agency rows by `sort` (a key of AGENCY_SORTS, `-` for descending); empty values
+    (no rate, no rating) always last, ties by agency code. Unknown keys keep the selector's order."""
+    key = AGENCY_SORTS.get(sort.lstrip("-"))
+    if key is None:
+        return rows, ""
+    desc = sort.startswith("-")
+    present = sorted((r for r in rows if r[key] is not None), key=lambda r: r["agency__code"])
+    present.sort(key=lambda r: r[key], reverse=desc)
+    return present + [r for r in rows if r[key] is None], sort
 
 
 @manager_required
@@ -50,19 +70,31 @@ def dashboard(request):
         return _export(o, f)
     reviewer = roles.is_reviewer(request.user)
     agency_code = request.GET.get("agency", "") if reviewer else (request.user.agency.code if request.user.agency else "")
+    top = o["per_agency"][:CHART_AGENCIES]
     chart = {
         "months": [f"{m['month']}月" for m in o["per_month"]],
         "total": [m["total"] for m in o["per_month"]], "total_prev": [m["total_prev"] for m in o["per_month"]],
         "joint": [m["joint"] for m in o["per_month"]],
-        "agencies": [r["agency__short_name"] or r["agency__name"] for r in o["per_agency"][:15]],
-        "agency_total": [r["total"] for r in o["per_agency"][:15]],
-        "agency_joint": [r["joint"] for r in o["per_agency"][:15]],
+        "agencies": [r["agency__short_name"] or r["agency__name"] for r in top],
+        "agency_total": [r["total"] for r in top], "agency_joint": [r["joint"] for r in top],
         "sources": [{"name": s["label"], "value": s["count"]} for s in o["triggered_by_source"]],
         "year": f.year,
     }
     this_year = timezone.localdate().year
+    agency_rows, sort = sort_agencies(o["per_agency"], request.GET.get("sort", ""))
+    base = request.GET.copy()
+    base.pop("sort", None)
+    columns = []
+    for k, label in (("agency", "单位"), ("total", "检查"), ("onsite", "现场"), ("joint", "联合"),
+                     ("triggered", "触发式"), ("recognitions", "结果互认"), ("problem_rate", "问题发现率"),
+                     ("rating", "评议平均分")):
+        # Names sort A→Z first, figures largest first; a second click reverses.
+        first, second = (k, f"-{k}") if k == "agency" else (f"-{k}", k)
+        aria = "ascending" if sort == k else "descending" if sort == f"-{k}" else ""
+        columns.append({"key": k, "label": label, "next": second if sort == first else first, "aria": aria})
     return render(request, "supervision/dashboard.html", {
-        "o": o, "f": f, "chart": chart, "links": _links(f, agency_code), "reviewer": reviewer,
+        "o": o, "f": f, "chart": chart, "agency_rows": agency_rows, "sort": sort, "columns": columns,
+        "chart_agencies": CHART_AGENCIES, "sort_query": base.urlencode(), "links": _links(f, agency_code), "reviewer": reviewer,
         "agency_code": agency_code, "years": range(this_year, this_year - 6, -1), "months": range(1, 13),
         "towns": Town.choices, "agencies": Agency.objects.filter(is_active=True).only("code", "name") if reviewer else [],
         "industries": Industry.objects.filter(level__in=["section", "division"], is_key=True).only("code", "name")
@@ -79,7 +111,10 @@ def _export(o, f):
         ("年度检查计划（已公布）", o["plans"]["published"], o["plans"]["published_prev"]),
         ("检查总数", i["total"], prev["total"]), ("现场检查", i["onsite"], prev["onsite"]),
         ("非现场检查", i["offsite"], prev["offsite"]), ("联合检查", i["joint"], prev["joint"]),
-        ("单独检查", i["single"], prev["single"]), ("联合检查减少检查次数", i["avoided"], prev["avoided"]),
+        ("单独检查", i["single"], prev["single"]),
+        ("联合检查减少入企（次）", i["avoided_by_joining"], prev["avoided_by_joining"]),
+        ("结果互认减少入企（次）", i["avoided_by_recognition"], prev["avoided_by_recognition"]),
+        ("合计减少入企（次）", i["avoided_total"], prev["avoided_total"]),
         ("触发式检查", i["triggered"], prev["triggered"]),
         ("问题发现率（%）", i["problem_rate"], prev["problem_rate"]),
         ("赋码", o["codes"]["issued"], o["codes"]["issued_prev"]), ("亮码", o["codes"]["shown"], ""),
@@ -91,9 +126,10 @@ def _export(o, f):
     month_rows = ([f"{m['month']}月", m["total"], m["onsite"], m["joint"], m["problem_rate"], m["total_prev"], m["yoy"]]
                   for m in o["per_month"])
     agency_rows = ([r["agency__code"], r["agency__name"], r["total"], r["onsite"], r["joint"], r["triggered"],
-                    r["problem_rate"], r["rating"]] for r in o["per_agency"])
+                    r["recognitions"], r["problem_rate"], r["rating"]] for r in o["per_agency"])
     return workbook_response(f"分析研判_{f.year}{'-%02d' % f.month if f.month else ''}.xlsx", [
         ("总览", ["指标", f"{f.year}年", f"{f.year - 1}年"], overview_rows),
         ("按月", ["月份", "检查", "现场", "联合", "问题发现率（%）", "上年同期", "同比（%）"], month_rows),
-        ("按单位", ["单位代码", "单位", "检查", "现场", "联合", "触发式", "问题发现率（%）", "评议平均分"], agency_rows),
+        ("按单位", ["单位代码", "单位", "检查", "现场", "联合", "触发式", "结果互认", "问题发现率（%）", "评议平均分"],
+         agency_rows),
     ])
