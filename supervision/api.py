@@ -20,7 +20,7 @@ from jiujiang_inspect.permissions import (
 )
 from plans.services.blocks import block_override
 
-from .filters import AlertFilterSet, HotlineTicketFilterSet, SupervisionCaseFilterSet
+from .filters import AlertFilterSet, BlockFilterSet, HotlineTicketFilterSet, SupervisionCaseFilterSet
 from .selectors import lists
 from .selectors.stats import overview
 from .serializers import (
@@ -63,6 +63,19 @@ class AlertViewSet(UpdatedSinceMixin, mixins.ListModelMixin, mixins.RetrieveMode
         alert = alert_set_status(alert=self.get_object(), by=request.user, status=data.validated_data["status"],
                                  note=data.validated_data.get("note", ""))
         return Response(AlertSerializer(alert).data)
+
+
+class BlockViewSet(UpdatedSinceMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """阻断 (GET /blocks/, /blocks/{id}/): reviewers; 智慧督 with scope `read`. Filters `status`, `rule`,
+    `enterprise` (uscc), `agency` (code), `year` (start year), `updated_since`; cursor pages ordered by
+    -id. Lifting one is POST /blocks/{id}/override/ (BlockOverrideApi)."""
+
+    serializer_class = BlockSerializer
+    permission_classes = [ReviewerOrPlatformRead]
+    filterset_class = BlockFilterSet
+
+    def get_queryset(self):
+        return self.filter_updated_since(lists.block_list())
 
 
 class BlockOverrideApi(APIView):

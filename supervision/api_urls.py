@@ -4,6 +4,7 @@ from rest_framework.routers import SimpleRouter
 from .api import (
     AlertViewSet,
     BlockOverrideApi,
+    BlockViewSet,
     FilingSummaryViewSet,
     HotlineTicketViewSet,
     JobRunViewSet,
@@ -13,6 +14,7 @@ from .api import (
 
 router = SimpleRouter(trailing_slash=True)
 router.register("alerts", AlertViewSet, basename="alert")
+router.register("blocks", BlockViewSet, basename="block")
 router.register("hotline-tickets", HotlineTicketViewSet, basename="hotline-ticket")
 router.register("supervision-cases", SupervisionCaseViewSet, basename="supervision-case")
 router.register("filing-summaries", FilingSummaryViewSet, basename="filing-summary")

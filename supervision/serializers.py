@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from jiujiang_inspect.models import Alert
-from plans.models import Inspection, MonthlyFilingSummary
+from plans.models import Block, Inspection, MonthlyFilingSummary
 from subjects.models import Agency
 
 from .models import CaseMeasure, HotlineTicket, JobRun, SupervisionCase
@@ -37,15 +37,22 @@ class ReasonSerializer(serializers.Serializer):
 
 
 class BlockSerializer(serializers.Serializer):
+    """阻断 as 智慧督 and reviewers read it: the enterprise by uscc, the agency by code (null = every
+    agency), the inspector by id (null = every inspector; low-efficiency blocks name one)."""
+
     id = serializers.IntegerField()
     enterprise = serializers.CharField(source="enterprise.uscc")
+    enterprise_name = serializers.CharField(source="enterprise.name")
     agency = serializers.CharField(source="agency.code", allow_null=True, default=None)
-    rule = serializers.CharField()
-    status = serializers.CharField()
+    inspector = serializers.IntegerField(source="inspector_id", allow_null=True)
+    rule = serializers.ChoiceField(choices=Block.Rule.choices)
+    status = serializers.ChoiceField(choices=Block.Status.choices)
     reason = serializers.CharField()
     starts_on = serializers.DateField()
     ends_on = serializers.DateField(allow_null=True)
     source = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
     overridden_at = serializers.DateTimeField(allow_null=True)
     override_reason = serializers.CharField()
 

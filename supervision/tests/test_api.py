@@ -68,6 +68,60 @@ def test_alert_list_query_count_does_not_grow(api, rita, agency_a):
     assert len(small) == len(large)
 
 
+def test_block_list_for_reviewer_and_platform_read_with_filters_and_cursor_pages(api, rita, anna, platform_secret,
+                                                                                 agency_a, agency_b):
+    """GIVEN blocks of several rules, agencies and enterprises WHEN rita or 智慧督 (scope read) list them
+    THEN each filter narrows the list, pages follow a cursor without repeats, and agency staff or a
+    platform token without `read` are refused."""
+    from subjects.services import platform_client_create
+
+    ent = EnterpriseFactory()
+    cap = BlockFactory(enterprise=ent, rule="yearly_cap")
+    mine = BlockFactory(rule="triggered_frequency", agency=agency_a)
+    lifted = BlockFactory(rule="manual", agency=agency_b, status="overridden", override_reason="误报")
+    r = api(rita).get("/api/v1/blocks/")
+    assert r.status_code == 200 and [b["id"] for b in r.json()["results"]] == [lifted.pk, mine.pk, cap.pk]
+    assert r.json()["results"][2] == {**r.json()["results"][2], "enterprise": ent.uscc, "agency": None,
+                                      "rule": "yearly_cap", "status": "active", "inspector": None}
+    platform = api(secret=platform_secret)
+
+    def ids(query):
+        resp = platform.get(f"/api/v1/blocks/?{query}")
+        assert resp.status_code == 200, resp.content
+        return [b["id"] for b in resp.json()["results"]]
+
+    assert ids("status=active") == [mine.pk, cap.pk]
+    assert ids("rule=yearly_cap") == [cap.pk]
+    assert ids(f"enterprise={ent.uscc}") == [cap.pk]
+    assert ids("agency=SCJG") == [mine.pk]
+    Block.objects.filter(pk=cap.pk).update(updated_at="2020-01-01T00:00:00+08:00")
+    assert ids("updated_since=2024-01-01T00:00:00%2B08:00") == [lifted.pk, mine.pk]
+    first = platform.get("/api/v1/blocks/?page_size=2").json()
+    second = platform.get(first["next"]).json()
+    assert [b["id"] for b in first["results"] + second["results"]] == [lifted.pk, mine.pk, cap.pk]
+    assert second["next"] is None and first["previous"] is None
+    assert platform.get("/api/v1/blocks/?status=gone").json()["code"] == "invalid"
+    assert platform.get("/api/v1/blocks/?updated_since=garbage").status_code == 400
+    assert platform.get(f"/api/v1/blocks/{mine.pk}/").json()["agency"] == "SCJG"
+    assert platform.post(f"/api/v1/blocks/{mine.pk}/override/", {"reason": "x"}, format="json").status_code == 403
+    assert api(anna).get("/api/v1/blocks/").status_code == 403
+    hotline_only = platform_client_create(name="hotline-only", scopes=["hotline:write"])[1]
+    assert api(secret=hotline_only).get("/api/v1/blocks/").status_code == 403
+    assert api().get("/api/v1/blocks/").status_code == 401
+
+
+def test_block_list_query_count_does_not_grow(api, rita, agency_a):
+    client = api(rita)
+    client.get("/api/v1/blocks/")  # the token's first use writes last_used_at once
+    BlockFactory.create_batch(2, agency=agency_a)
+    with CaptureQueriesContext(connection) as small:
+        r = client.get("/api/v1/blocks/")
+    BlockFactory.create_batch(20, agency=agency_a)
+    with CaptureQueriesContext(connection) as large:
+        client.get("/api/v1/blocks/")
+    assert len(r.json()["results"]) == 2 and len(small) == len(large)
+
+
 def test_block_override_lifts_block_until_then_issuance_stopped(api, rita, anna, agency_a):
     """GIVEN an active block on an enterprise THEN it applies to agency A's request;
     WHEN a reviewer overrides it with a reason THEN it no longer applies (the gate reads this)."""
