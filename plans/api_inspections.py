@@ -12,6 +12,7 @@ from jiujiang_inspect import roles
 from jiujiang_inspect.api import UpdatedSinceMixin
 from jiujiang_inspect.permissions import StaffOrPlatformRead
 
+from .api_invitations import InvitationViewSet
 from .filters_inspections import InspectionFilterSet, TriggeredFilingFilterSet
 from .selectors.inspections import (
     inspection_list_for_user,
@@ -148,3 +149,5 @@ class TriggeredFilingViewSet(UpdatedSinceMixin, mixins.ListModelMixin, mixins.Re
 def register(router):
     router.register("inspections", InspectionViewSet, basename="inspection")
     router.register("triggered-filings", TriggeredFilingViewSet, basename="triggered-filing")
+    # 邀约 lives beside inspections (api_urls.py gathers only this module and the registry's).
+    router.register("invitations", InvitationViewSet, basename="invitation")

@@ -2,7 +2,7 @@
 "Error codes the rules use"); the gate service returns them in the order of DOMAIN.md's gate list."""
 from django.utils.translation import gettext_lazy as _
 
-from jiujiang_inspect.exceptions import ApplicationError
+from jiujiang_inspect.exceptions import ApplicationError, InvalidState
 
 try:  # the matter catalogue owns these two when it defines them; same codes either way
     from matters.exceptions import LegalBasisNotInForce, MatterNotPublished
@@ -81,3 +81,18 @@ class PlanNotFiled(ApplicationError):
 class InspectorNotTrained(ApplicationError):
     code = "inspector_not_trained"
     default_message = _("有执法人员尚未通过检查码测试，不得参加现场检查。")
+
+
+class InvitationNotAccepted(InvalidState):
+    """举措 13: a non-inspection visit is registered only when the enterprise invited or accepted it."""
+
+    code = "invitation_not_accepted"
+    default_message = _("企业尚未同意该邀约（或已拒绝），不能登记此次走访。")
+
+
+class UsccMismatch(ApplicationError):
+    """The public page's proof: the enterprise's own 统一社会信用代码 (same code as the code page's)."""
+
+    code = "uscc_mismatch"
+    status_code = 403
+    default_message = _("统一社会信用代码与受邀企业不一致。")

@@ -1,13 +1,37 @@
 """邀约 (举措 13): a non-inspection visit (行政指导, 调研, 培训 …) happens only with an Invitation the
-enterprise made or accepted; without it the visit cannot be registered (`invitation_done`)."""
+enterprise made or accepted; without it the visit cannot be registered (`invitation_not_accepted`).
+
+The enterprise answers either through agency staff recording its answer, or itself on the public
+invitation page, proving who it is with its 统一社会信用代码 (like the code page's evaluation)."""
 from django.db import transaction
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
 from jiujiang_inspect import roles
 from jiujiang_inspect.audit import audit_record
 from jiujiang_inspect.exceptions import InvalidState, PermissionDeniedError, ValidationFailed
 
+from ..exceptions_inspections import InvitationNotAccepted, UsccMismatch
 from ..models import Invitation
+
+_TOKEN_SALT = "plans.invitation.public"
+
+
+def invitation_public_token(invitation: Invitation) -> str:
+    """The unguessable part of the public invitation link (id + 80-bit HMAC): the id alone would let
+    anyone walk through other enterprises' invitations."""
+    mac = salted_hmac(_TOKEN_SALT, str(invitation.pk), algorithm="sha256").hexdigest()[:20]
+    return f"{invitation.pk}-{mac}"
+
+
+def invitation_from_public_token(token: str) -> Invitation | None:
+    pk, _sep, mac = (token or "").partition("-")
+    if not pk.isdigit() or not mac:
+        return None
+    inv = Invitation.objects.select_related("enterprise", "agency").filter(pk=int(pk)).first()
+    if inv is None or not constant_time_compare(invitation_public_token(inv), token):
+        return None
+    return inv
 
 
 def _require_agency_staff(by, agency):
@@ -35,32 +59,53 @@ def invitation_create(*, by, enterprise, agency, activity: str, date, purpose: s
     return inv
 
 
-def _transition(inv, by, to, allowed, action, reason=""):
+def _transition(inv, by, to, allowed, action, reason="", refused=InvalidState):
     inv = Invitation.objects.select_for_update().get(pk=inv.pk)
     if inv.status not in allowed:
-        raise InvalidState()
+        raise refused()
     old = inv.status
     inv.status = to
     inv.save(update_fields=["status", "updated_at"])
-    audit_record(actor=by, action=action, target=inv, changes={"status": [old, to]}, reason=reason)
+    audit_record(actor=by, action=action, target=inv, changes={"status": [old, to]}, reason=reason,
+                 agency_code=inv.agency.code if by is None else "")
     return inv
 
 
 @transaction.atomic
 def invitation_accept(*, invitation: Invitation, by=None, reason: str = "") -> Invitation:
-    """The enterprise accepts (through staff recording its answer, or the public page: `by` None)."""
+    """The enterprise accepts (through staff of the inviting agency recording its answer, or the public
+    page: `by` None)."""
+    if by is not None:
+        _require_agency_staff(by, invitation.agency)
     return _transition(invitation, by, Invitation.Status.ACCEPTED, (Invitation.Status.PROPOSED,),
                        "invitation.accepted", reason)
 
 
 @transaction.atomic
 def invitation_decline(*, invitation: Invitation, by=None, reason: str = "") -> Invitation:
+    """The enterprise declines; the visit can then never be registered."""
+    if by is not None:
+        _require_agency_staff(by, invitation.agency)
     return _transition(invitation, by, Invitation.Status.DECLINED, (Invitation.Status.PROPOSED,),
                        "invitation.declined", reason)
 
 
 @transaction.atomic
+def invitation_respond_public(*, invitation: Invitation, uscc: str, accept: bool, reason: str = "") -> Invitation:
+    """The enterprise answers on the public page; its 统一社会信用代码 is the proof (`uscc_mismatch`)."""
+    if (uscc or "").strip().upper() != invitation.enterprise.uscc:
+        raise UsccMismatch()
+    note = reason.strip() or _("企业通过公开页面答复")
+    service = invitation_accept if accept else invitation_decline
+    return service(invitation=invitation, by=None, reason=note)
+
+
+@transaction.atomic
 def invitation_done(*, invitation: Invitation, by) -> Invitation:
-    """Register the visit: only an accepted invitation may be done (a refused one is `invalid_state`)."""
+    """Register the visit: only an accepted invitation may be done. A proposed or declined one is
+    refused with `invitation_not_accepted` (举措 13: no invitation, no visit)."""
     _require_agency_staff(by, invitation.agency)
-    return _transition(invitation, by, Invitation.Status.DONE, (Invitation.Status.ACCEPTED,), "invitation.done")
+    if invitation.status == Invitation.Status.DONE:
+        raise InvalidState(_("此次走访已登记。"))
+    return _transition(invitation, by, Invitation.Status.DONE, (Invitation.Status.ACCEPTED,), "invitation.done",
+                       refused=InvitationNotAccepted)
