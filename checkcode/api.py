@@ -2,20 +2,23 @@
 verification and evaluation endpoints, rectification response and 复查. Views call services only."""
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
-from rest_framework import status
+from rest_framework import generics, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from jiujiang_inspect.api import UpdatedSinceMixin
 from jiujiang_inspect.exceptions import NotFoundError
-from jiujiang_inspect.permissions import IsStaffUser
+from jiujiang_inspect.permissions import IsStaffUser, StaffOrPlatformRead
 from plans.selectors.inspections import inspection_list_for_user
 
 from . import selectors, services
+from .filters import CheckCodeFilterSet
 from .models import Rectification
 from .serializers import (
     CheckCodeIssuedSerializer,
+    CheckCodeListSerializer,
     CheckCodeRevokeSerializer,
     EvaluationInSerializer,
     LateCodeSerializer,
@@ -161,3 +164,16 @@ class RectificationVerifyApi(APIView):
         data.is_valid(raise_exception=True)
         rect = services.rectification_verify(rectification=rect, by=request.user, **data.validated_data)
         return Response({"id": rect.pk, "status": rect.status, "deadline": rect.deadline})
+
+
+class CheckCodeListApi(UpdatedSinceMixin, generics.ListAPIView):
+    """GET /codes/: the staff list of 检查码 (own agency's inspections; reviewers and the platform with
+    `read` see all). Filters `status`, `is_late`, `agency`, `enterprise`, `updated_since`; cursor pages.
+    A separate path from the public `/check-codes/{code}/` so neither shadows the other."""
+
+    serializer_class = CheckCodeListSerializer
+    permission_classes = [StaffOrPlatformRead]
+    filterset_class = CheckCodeFilterSet
+
+    def get_queryset(self):
+        return self.filter_updated_since(selectors.checkcode_list_for_user(user=self.request.user)).order_by("-id")

@@ -3,6 +3,7 @@ from django.urls import path
 from . import api
 
 urlpatterns = [
+    path("codes/", api.CheckCodeListApi.as_view(), name="api_checkcode_list"),
     path("inspections/<int:pk>/check-code/", api.CheckCodeIssueApi.as_view(), name="api_checkcode_issue"),
     path("inspections/<int:pk>/late-code/", api.CheckCodeLateApi.as_view(), name="api_checkcode_late"),
     path("inspections/<int:pk>/result/", api.InspectionResultApi.as_view(), name="api_inspection_result"),

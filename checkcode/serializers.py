@@ -107,3 +107,24 @@ class PublicCheckCodeSerializer(serializers.Serializer):
     quota = serializers.DictField()
     result = serializers.DictField(allow_null=True)
     evaluation_submitted = serializers.BooleanField()
+
+
+class CheckCodeListSerializer(serializers.ModelSerializer):
+    """One row of GET /codes/ (staff scoped; reviewers and the platform all). Read from the list
+    selector's select_related only: the query count does not grow with rows."""
+
+    enterprise = serializers.CharField(source="inspection.enterprise.uscc")
+    enterprise_name = serializers.CharField(source="inspection.enterprise.name")
+    initiating_agency = serializers.CharField(source="inspection.initiating_agency.code")
+    inspection_date = serializers.DateField(source="inspection.date")
+    verify_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CheckCode
+        fields = ["code", "inspection", "inspection_date", "enterprise", "enterprise_name", "initiating_agency",
+                  "status", "valid_from", "valid_until", "is_late", "late_reason", "issued_at", "first_shown_at",
+                  "revoked_at", "revoked_reason", "verify_url", "updated_at"]
+        read_only_fields = fields
+
+    def get_verify_url(self, obj) -> str:
+        return qr.verify_url(obj.code)
