@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_public
+from . import views, views_public, views_reviewer
 
 app_name = "checkcode"
 
@@ -19,6 +19,8 @@ urlpatterns = [
     path("checkcode/inspections/<int:pk>/late-code/", views.late_code, name="late_code"),
     path("checkcode/inspections/<int:pk>/result/", views.result, name="result"),
     path("checkcode/inspections/<int:pk>/documents/<str:kind>/", views.document, name="document"),
+    # 司法局 reviewers only.
+    path("checkcode/evaluations/", views_reviewer.evaluation_list, name="evaluation_list"),
     path("checkcode/rectifications/", views.rectification_list, name="rectification_list"),
     path("checkcode/rectifications/<int:pk>/verify/", views.rectification_verify, name="rectification_verify"),
 ]
