@@ -1,7 +1,8 @@
 """Demo data for 学习培训、案例指导、结果互认 in 鸠江区: the real seed question bank (47 questions),
 the 检查码 test and a measures test, 检查码 trainings in March–April with attendance for most
 inspectors (so the coverage page has people missing), an upcoming session and one today, typical
-cases linked to matters and the negative list, and equivalences between fire-safety matters.
+cases linked to matters and the negative list, equivalences between fire-safety matters, and one
+结果互认 when the earlier demos left a draft that another agency's recent result covers.
 Idempotent: a second run changes nothing. Runs after subjects, matters, plans, checkcode demos."""
 import random
 from datetime import date, timedelta
@@ -9,7 +10,10 @@ from datetime import date, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from checkcode.models import InspectionResult
+from jiujiang_inspect import roles
 from matters.models import InspectionMatter, NegativeListItem
+from plans.models import Inspection
 from subjects.models import Agency, Inspector, User
 
 from .imports import _parse_answer
@@ -18,14 +22,17 @@ from .models import (
     MatterEquivalence,
     OnlineTest,
     Question,
+    ResultRecognition,
     TrainingAttendance,
     TrainingSession,
     TypicalCase,
 )
 from .question_bank import QUESTIONS
+from .selectors import recognisable_results
 from .services import (
     equivalence_create,
     question_save,
+    recognition_create,
     test_publish,
     test_save,
     training_create,
@@ -156,14 +163,47 @@ def _seed_cases(by):
         typical_case_publish(case=case, by=by)
 
 
+EQUIVALENCE_NOTE = "同为消防安全检查，结果可互认"
+
+
 def _seed_equivalences(by):
+    """One pair of fire-safety matters of different agencies; once (a rerun used to add the next pair)."""
+    if MatterEquivalence.objects.filter(note=EQUIVALENCE_NOTE).exists():
+        return
     fire = list(InspectionMatter.objects.filter(name__contains="消防").select_related("agency").order_by("pk"))
     for a in fire:
         for b in fire:
             if a.pk < b.pk and a.agency_id != b.agency_id and not MatterEquivalence.objects.filter(
                     matter_a=a, matter_b=b).exists():
-                equivalence_create(by=by, matter_a=a, matter_b=b, note="同为消防安全检查，结果可互认")
+                equivalence_create(by=by, matter_a=a, matter_b=b, note=EQUIVALENCE_NOTE)
                 return
+
+
+RECOGNITION_REASON = "该企业近期已由其他单位对等效事项检查且结果已录入，在互认期限内，依举措12予以互认，不再入企。"
+RECOGNITION_CANDIDATES = 50  # drafts examined at most: the demo stays quick on a large database
+
+
+def _seed_recognition():
+    """One 结果互认 through the real service (举措 12), if a draft of one agency is fully covered by a
+    result another agency recorded at the same enterprise within the window. Only drafts dated today or
+    later are taken (a demo never rewrites the past); nothing is invented when none fits."""
+    if ResultRecognition.objects.filter(reason=RECOGNITION_REASON).exists():
+        return None
+    with_results = InspectionResult.objects.values("inspection__enterprise_id")
+    drafts = (Inspection.objects.filter(status=Inspection.Status.DRAFT, recognition__isnull=True,
+                                        date__gte=timezone.localdate(), enterprise_id__in=with_results)
+              .select_related("enterprise").order_by("date", "pk")[:RECOGNITION_CANDIDATES])
+    for draft in drafts:
+        match = next((c for c in recognisable_results(inspection=draft) if c["full"]), None)
+        if match is None:
+            continue
+        by = (User.objects.filter(agency_id=draft.initiating_agency_id, is_active=True,
+                                  role__in=[roles.AGENCY_ADMIN, roles.INSPECTOR])
+              .order_by("role", "pk").first())  # "agency_admin" < "inspector": the admin decides if there is one
+        if by is None:
+            continue
+        return recognition_create(inspection=draft, result=match["result"], by=by, reason=RECOGNITION_REASON)
+    return None
 
 
 @transaction.atomic
@@ -181,7 +221,9 @@ def seed(*, stdout=None, today: date | None = None):
     _seed_trainings(by, today, rng)
     _seed_cases(by)
     _seed_equivalences(by)
+    recognition = _seed_recognition()
     if stdout:
         stdout.write(f"  学习培训：题库 {Question.objects.count()} 题，测试 {OnlineTest.objects.count()} 个，"
                      f"培训 {TrainingSession.objects.count()} 期，典型案例 {TypicalCase.objects.count()} 个，"
-                     f"等效事项 {MatterEquivalence.objects.count()} 对")
+                     f"等效事项 {MatterEquivalence.objects.count()} 对，结果互认 {ResultRecognition.objects.count()} 件"
+                     + (f"（本次新增：{recognition.agency} 互认 {recognition.enterprise}）" if recognition else ""))
