@@ -124,7 +124,8 @@ class SupervisionCaseViewSet(UpdatedSinceMixin, mixins.ListModelMixin, mixins.Re
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
-        return self.filter_updated_since(lists.case_list().prefetch_related("measures", "inspections"))
+        return self.filter_updated_since(lists.case_list().prefetch_related("measures", "inspections",
+                                                                            "typical_cases"))
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
@@ -134,7 +135,8 @@ class SupervisionCaseViewSet(UpdatedSinceMixin, mixins.ListModelMixin, mixins.Re
         existed = bool(d.get("external_id")) and lists.case_list().filter(external_id=d["external_id"]).exists()
         case = case_services.case_create(by=request.user, source=source, agency=d["agency"], title=d["title"],
                                          problem=d["problem"], deadline=d.get("deadline"),
-                                         inspections=d.get("inspections", ()), external_id=d.get("external_id"))
+                                         inspections=d.get("inspections", ()), external_id=d.get("external_id"),
+                                         typical_cases=d.get("typical_cases", ()))
         return Response(self.get_serializer(self.get_queryset().get(pk=case.pk)).data,
                         status=status.HTTP_200_OK if existed else status.HTTP_201_CREATED)
 
@@ -144,8 +146,12 @@ class SupervisionCaseViewSet(UpdatedSinceMixin, mixins.ListModelMixin, mixins.Re
         data.is_valid(raise_exception=True)
         d = dict(data.validated_data)
         close, reason = d.pop("status", None), d.pop("reason", "")
+        typical_cases = d.pop("typical_cases", None)
         case = self.get_object()
         with transaction.atomic():
+            if typical_cases is not None:
+                case = case_services.case_typical_cases_set(case=case, by=request.user, typical_cases=typical_cases,
+                                                            reason=reason)
             if d:
                 case = case_services.case_update(case=case, by=request.user, reason=reason, **d)
             if close:

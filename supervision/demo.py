@@ -1,11 +1,12 @@
 """Demo data for supervision in 鸠江区: 12345 tickets (one triaged into a case), supervision cases with
-measures, an open satisfaction survey with a few answers, and last month's frequency audit and
+measures (two linked to typical cases of the 案例指导 library), an open satisfaction survey with a few answers, and last month's frequency audit and
 today's sweeps. Idempotent: tickets and cases by external id, the survey by title, jobs by period."""
 from datetime import timedelta
 
 from django.db.models import Count
 from django.utils import timezone
 
+from guidance.models import TypicalCase
 from jiujiang_inspect import roles
 from plans.models import Enterprise, Participation
 from subjects.models import Agency, User
@@ -32,6 +33,12 @@ CASES = [
     ("DEMO-CASE-{y}-02", "区住建局检查未事先告知", "企业评议反映检查未事先告知且未亮码。", "ZJJ",
      [("correction", -3, 15, "鸠司督〔{y}〕7号 责令改正通知书", "")]),
 ]
+
+# Supervision cases chosen into the 案例指导 library (guidance.demo's typical cases, by title).
+TYPICAL = {
+    "DEMO-CASE-{y}-01": ["一月内多部门对同一企业重复检查被阻断"],
+    "DEMO-CASE-{y}-02": ["某单位执法人员未申请检查码入企检查被责令改正"],
+}
 
 
 def seed(*, stdout=None):
@@ -69,6 +76,12 @@ def seed(*, stdout=None):
             case_services.case_measure_add(case=case, by=reviewer, kind=kind, date=day,
                                            deadline=day + timedelta(days=span), document=doc.format(y=year),
                                            outcome=outcome)
+    for ext, titles in TYPICAL.items():
+        case = SupervisionCase.objects.filter(external_id=ext.format(y=year)).first()
+        typical = list(TypicalCase.objects.filter(title__in=titles))
+        if case is not None and typical and not case.typical_cases.exists():
+            case_services.case_typical_cases_set(case=case, by=reviewer, typical_cases=typical,
+                                                 reason="选入案例指导库")
     say(f"监督案件 {SupervisionCase.objects.count()} 件")
 
     title = f"{year}年度涉企行政检查满意度测评"

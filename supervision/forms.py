@@ -2,6 +2,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from guidance.models import TypicalCase
 from subjects.forms import BootstrapMixin, DateInput
 from subjects.models import Agency
 
@@ -22,11 +23,25 @@ class ReasonForm(BootstrapMixin, forms.Form):
     reason = forms.CharField(label=_("理由"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+def _typical_case_field():
+    return forms.ModelMultipleChoiceField(
+        label=_("相关典型案例"), required=False,
+        queryset=TypicalCase.objects.order_by("-occurred_on", "-id"),
+        help_text=_("案例指导库中与本案相关的典型案例（可多选）"),
+        widget=forms.SelectMultiple(attrs={"size": 6}))
+
+
 class CaseForm(BootstrapMixin, forms.Form):
     agency = forms.ModelChoiceField(label=_("被监督单位"), queryset=Agency.objects.filter(is_active=True))
     title = forms.CharField(label=_("案件名称"), max_length=200)
     problem = forms.CharField(label=_("问题描述"), widget=forms.Textarea(attrs={"rows": 3}))
     deadline = forms.DateField(label=_("办理期限"), required=False, widget=DateInput)
+    typical_cases = _typical_case_field()
+
+
+class TypicalCasesForm(BootstrapMixin, forms.Form):
+    typical_cases = _typical_case_field()
+    reason = forms.CharField(label=_("说明"), required=False, max_length=2000)
 
 
 class MeasureForm(BootstrapMixin, forms.Form):

@@ -79,6 +79,10 @@ class SupervisionCase(models.Model):
     agency = models.ForeignKey("subjects.Agency", verbose_name=_("被监督单位"), on_delete=models.PROTECT,
                                related_name="supervision_cases")
     inspections = models.ManyToManyField("plans.Inspection", verbose_name=_("涉及检查"), blank=True)
+    # 案例指导 (issue 7): a typical case is linked to the supervision cases it concerns. The link lives
+    # here because supervision may import guidance and never the reverse.
+    typical_cases = models.ManyToManyField("guidance.TypicalCase", verbose_name=_("相关典型案例"), blank=True,
+                                           related_name="supervision_cases")
     hotline_ticket = models.ForeignKey(HotlineTicket, null=True, blank=True, on_delete=models.PROTECT,
                                        related_name="cases")
     external_id = models.CharField(max_length=64, null=True, blank=True, unique=True)

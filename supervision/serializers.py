@@ -2,6 +2,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from guidance.models import TypicalCase
 from jiujiang_inspect.models import Alert
 from plans.models import Block, Inspection, MonthlyFilingSummary
 from subjects.models import Agency
@@ -83,11 +84,14 @@ class SupervisionCaseSerializer(serializers.ModelSerializer):
     hotline_ticket = serializers.SlugRelatedField(slug_field="external_id", read_only=True)
     measures = CaseMeasureSerializer(many=True, read_only=True)
     external_id = serializers.CharField(required=False, allow_null=True, max_length=64, validators=[])
+    typical_cases = serializers.PrimaryKeyRelatedField(
+        many=True, required=False, queryset=TypicalCase.objects.all(),
+        help_text=_("相关典型案例（案例指导库中的 id）"))
 
     class Meta:
         model = SupervisionCase
-        fields = ["id", "source", "title", "problem", "agency", "inspections", "hotline_ticket", "external_id",
-                  "deadline", "status", "outcome", "measures", "created_at", "updated_at"]
+        fields = ["id", "source", "title", "problem", "agency", "inspections", "typical_cases", "hotline_ticket",
+                  "external_id", "deadline", "status", "outcome", "measures", "created_at", "updated_at"]
         read_only_fields = ["id", "status", "hotline_ticket", "measures", "created_at", "updated_at"]
         extra_kwargs = {"source": {"required": False}}
 
@@ -99,6 +103,9 @@ class CasePatchSerializer(serializers.Serializer):
     deadline = serializers.DateField(required=False, allow_null=True)
     outcome = serializers.CharField(required=False, allow_blank=True)
     inspections = serializers.PrimaryKeyRelatedField(many=True, required=False, queryset=Inspection.objects.all())
+    typical_cases = serializers.PrimaryKeyRelatedField(
+        many=True, required=False, queryset=TypicalCase.objects.all(),
+        help_text=_("相关典型案例；办结后仍可关联"))
     status = serializers.ChoiceField(required=False, choices=[SupervisionCase.Status.CLOSED],
                                      help_text=_("传 closed 并附 outcome 即办结"))
     reason = serializers.CharField(required=False, allow_blank=True)

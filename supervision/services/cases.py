@@ -22,7 +22,7 @@ def _may_write(by):
 
 @transaction.atomic
 def case_create(*, by, source: str, agency, title: str, problem: str, deadline=None, inspections=(),
-                hotline_ticket=None, external_id: str | None = None) -> SupervisionCase:
+                hotline_ticket=None, external_id: str | None = None, typical_cases=()) -> SupervisionCase:
     """Open a case. With `external_id` (智慧督) a repeat returns the first case instead of a duplicate."""
     _may_write(by)
     if not (title or "").strip() or not (problem or "").strip():
@@ -42,9 +42,29 @@ def case_create(*, by, source: str, agency, title: str, problem: str, deadline=N
         return SupervisionCase.objects.get(external_id=external_id)
     if inspections:
         case.inspections.set(inspections)
+    if typical_cases:
+        case.typical_cases.set(typical_cases)
     audit_record(actor=by, action="case.created", target=case, changes={
         "source": source, "agency": agency.code, "deadline": deadline, "external_id": external_id,
-        "inspections": [i.pk for i in inspections]})
+        "inspections": [i.pk for i in inspections], "typical_cases": sorted(t.pk for t in typical_cases)})
+    return case
+
+
+@transaction.atomic
+def case_typical_cases_set(*, case: SupervisionCase, by, typical_cases, reason: str = "") -> SupervisionCase:
+    """Link the case to the 案例指导 typical cases that concern it (issue 7). Allowed on closed cases
+    too: a case is usually chosen as typical after it has been handled, and the link changes nothing
+    of its handling. Audited with the ids before and after; a no-op is not recorded."""
+    _may_write(by)
+    case = SupervisionCase.objects.select_for_update().get(pk=case.pk)
+    before = sorted(case.typical_cases.values_list("pk", flat=True))
+    after = sorted({t.pk for t in typical_cases})
+    if before != after:
+        case.typical_cases.set(after)
+        # The M2M change does not touch the row: bump updated_at so `updated_since` syncs see it.
+        case.save(update_fields=["updated_at"])
+        audit_record(actor=by, action="case.typical_cases_set", target=case,
+                     changes={"typical_cases": [before, after]}, reason=reason)
     return case
 
 

@@ -9,7 +9,15 @@ from jiujiang_inspect.exceptions import ApplicationError
 from jiujiang_inspect.jobs import job_create
 
 from ..filters import HotlineTicketFilterSet, SupervisionCaseFilterSet
-from ..forms import CaseForm, CloseCaseForm, MeasureForm, ReasonForm, TriageCaseForm, UploadForm
+from ..forms import (
+    CaseForm,
+    CloseCaseForm,
+    MeasureForm,
+    ReasonForm,
+    TriageCaseForm,
+    TypicalCasesForm,
+    UploadForm,
+)
 from ..models import HotlineTicket, SupervisionCase
 from ..selectors import lists
 from ..services import cases as case_services
@@ -45,12 +53,21 @@ def case_create(request):
 
 @reviewer_required
 def case_detail(request, pk):
-    case = get_object_or_404(lists.case_list().prefetch_related("measures", "inspections__enterprise"), pk=pk)
+    case = get_object_or_404(lists.case_list().prefetch_related("measures", "inspections__enterprise",
+                                                                "typical_cases"), pk=pk)
     measure_form = MeasureForm(initial={"date": timezone.localdate()})
     close_form = CloseCaseForm()
+    typical_form = TypicalCasesForm(initial={"typical_cases": case.typical_cases.all()})
     if request.method == "POST":
+        action = request.POST.get("action")
         try:
-            if request.POST.get("action") == "close":
+            if action == "typical_cases":
+                typical_form = TypicalCasesForm(request.POST)
+                if typical_form.is_valid():
+                    case_services.case_typical_cases_set(case=case, by=request.user, **typical_form.cleaned_data)
+                    messages.success(request, "已更新相关典型案例。")
+                    return redirect("supervision:case_detail", pk=case.pk)
+            elif action == "close":
                 close_form = CloseCaseForm(request.POST)
                 if close_form.is_valid():
                     case_services.case_close(case=case, by=request.user, outcome=close_form.cleaned_data["outcome"])
@@ -63,9 +80,9 @@ def case_detail(request, pk):
                     messages.success(request, "已记录监督措施。")
                     return redirect("supervision:case_detail", pk=case.pk)
         except ApplicationError as exc:
-            apply_errors(close_form if request.POST.get("action") == "close" else measure_form, exc)
+            apply_errors({"close": close_form, "typical_cases": typical_form}.get(action, measure_form), exc)
     return render(request, "supervision/case_detail.html", {
-        "case": case, "measure_form": measure_form, "close_form": close_form,
+        "case": case, "measure_form": measure_form, "close_form": close_form, "typical_form": typical_form,
         "history": audit_history(case)[:50], "open": case.status == SupervisionCase.Status.OPEN})
 
 
