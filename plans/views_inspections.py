@@ -95,6 +95,8 @@ def inspection_detail(request, pk):
         "can_result": participant and not result and (
             (insp.status == "code_issued") or (insp.status == "approved" and insp.mode != "onsite")),
         "can_edit": participant and pending, "participant": participant,
+        # 检查结果互认 (guidance, a higher app) is linked by URL name only: the initiating agency's draft.
+        "can_recognise": insp.status == "draft" and (roles.is_reviewer(user) or user.agency_id == insp.initiating_agency_id),
     })
 
 

@@ -3,6 +3,7 @@ rectification response → 复查 → closed (issue 5 "Done when")."""
 from datetime import date, timedelta
 
 import pytest
+from playwright.sync_api import expect
 
 from jiujiang_inspect.browser_testing import login, screenshot
 from plans.models import Inspection
@@ -48,7 +49,8 @@ def test_draft_to_closed_in_the_browser(page, phone_page, alice, anna, agency_a)
     login(page, "anna")
     page.goto(detail_url)
     page.get_by_role("button", name="审批通过").click()
-    assert page.get_by_test_id("status").inner_text() == "已审批"
+    # Retries until the post-approval page has loaded (reading at once raced the navigation).
+    expect(page.get_by_test_id("status")).to_have_text("已审批")
     _logout(page)
 
     login(page, "alice")

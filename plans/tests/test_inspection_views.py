@@ -81,3 +81,20 @@ def test_triggered_filing_list(client, anna, agency_a):
     client.force_login(anna)
     page = client.get(reverse("plans:triggered_filing_list")).content.decode()
     assert insp.enterprise.name in page and "投诉举报" in page
+
+
+def test_draft_links_to_recognisable_results_only_while_a_draft(client, alice, bob, rita, agency_a, agency_b):
+    """GIVEN a joint draft started by agency A WHEN its staff or a reviewer open it THEN it links to
+    the 结果互认 candidates (which open); agency B (not the initiator) and an approved one don't."""
+    insp = make_inspection(agency=agency_a, extra_agencies=[agency_b])
+    link = reverse("guidance:recognition_candidates", args=[insp.pk])
+    for who in (alice, rita):
+        client.force_login(who)
+        page = client.get(reverse("plans:inspection_detail", args=[insp.pk])).content.decode()
+        assert "查看可互认的检查结果" in page and link in page
+        assert client.get(link).status_code == 200
+    client.force_login(bob)
+    assert "查看可互认的检查结果" not in client.get(reverse("plans:inspection_detail", args=[insp.pk])).content.decode()
+    Inspection.objects.filter(pk=insp.pk).update(status="approved")
+    client.force_login(alice)
+    assert "查看可互认的检查结果" not in client.get(reverse("plans:inspection_detail", args=[insp.pk])).content.decode()

@@ -3,6 +3,7 @@ the public link, and the visit is then registered (举措 13)."""
 from datetime import date, timedelta
 
 import pytest
+from playwright.sync_api import expect
 
 from jiujiang_inspect.browser_testing import login, screenshot
 from plans.models import Invitation
@@ -26,8 +27,7 @@ def test_invitation_accepted_on_a_phone_then_registered(page, phone_page, alice,
     page.get_by_label("日期").fill(str(date.today() + timedelta(days=2)))
     page.get_by_label("事由").fill("制造业数字化转型调研")
     page.get_by_role("button", name="保存").click()
-    page.wait_for_load_state("networkidle")
-    assert page.get_by_test_id("status").inner_text() == "待企业确认"
+    expect(page.get_by_test_id("status")).to_have_text("待企业确认")
     assert page.get_by_role("button", name="登记走访已完成").count() == 0
     link = page.get_by_test_id("public-url").input_value()
     detail_url = page.url
@@ -37,12 +37,10 @@ def test_invitation_accepted_on_a_phone_then_registered(page, phone_page, alice,
     phone_page.get_by_label("本企业统一社会信用代码").fill(ent.uscc)
     phone_page.get_by_label("同意", exact=True).check()
     phone_page.get_by_role("button", name="提交答复").click()
-    phone_page.wait_for_load_state("networkidle")
-    assert phone_page.get_by_test_id("status").inner_text() == "企业已同意"
+    expect(phone_page.get_by_test_id("status")).to_have_text("企业已同意")
     screenshot(phone_page, "invitation_public_accepted")
 
     page.goto(detail_url)
     page.get_by_role("button", name="登记走访已完成").click()
-    page.wait_for_load_state("networkidle")
-    assert page.get_by_test_id("status").inner_text() == "已完成"
+    expect(page.get_by_test_id("status")).to_have_text("已完成")
     assert Invitation.objects.get(enterprise=ent).status == "done"
