@@ -6,11 +6,11 @@ from . import roles
 MENUS = {
     roles.INSPECTOR: [
         ("我的检查", "plans:inspection_list"), ("新建检查", "plans:inspection_create"),
-        ("检查码", "checkcode:code_list"), ("整改复查", "checkcode:rectification_list"),
+        ("检查码", "checkcode:code_list"), ("整改复查", "checkcode:rectification_list"), ("邀约", "plans:invitation_list"),
         ("学习培训", "guidance:home"),
     ],
     roles.AGENCY_ADMIN: [
-        ("检查审批", "plans:inspection_list"), ("检查事项", "matters:matter_list"),
+        ("检查审批", "plans:inspection_list"), ("邀约", "plans:invitation_list"), ("检查事项", "matters:matter_list"),
         ("年度计划", "plans:plan_list"), ("执法人员", "subjects:inspector_list"),
         ("触发式备案", "plans:triggered_filing_list"), ("月度汇总", "supervision:filing_summary_list"),
         ("学习培训", "guidance:home"),
@@ -24,7 +24,8 @@ MENUS = {
                 ("培训覆盖", "guidance:coverage"), ("案例指导", "guidance:case_list"),
                 ("总结报告", "reports:report_list"), ("阻断", "supervision:block_list"),
                 ("月度汇总", "supervision:filing_summary_list"), ("频次监测运行", "supervision:jobrun_list"),
-                ("满意度测评", "supervision:survey_list"), ("审计记录", "audit_list")]),
+                ("满意度测评", "supervision:survey_list"), ("企业评议", "checkcode:evaluation_list"),
+                ("审计记录", "audit_list")]),
         ("系统管理", [("执法主体", "subjects:agency_list"), ("执法人员", "subjects:inspector_list"),
                   ("账号管理", "subjects:user_list"), ("接口令牌", "subjects:token_list"),
                   ("频次规则", "plans:cap_policies"), ("接口文档", "api_docs")]),

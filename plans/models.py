@@ -439,9 +439,12 @@ class Invitation(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     class Meta:
         verbose_name = _("邀约")
         verbose_name_plural = _("邀约")
         ordering = ["-date", "-id"]
+
+    def __str__(self):
+        return f"{self.enterprise} · {self.get_activity_display()} · {self.date:%Y-%m-%d}"

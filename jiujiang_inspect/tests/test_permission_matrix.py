@@ -113,6 +113,7 @@ PAGE_MATRIX = [
     ("get", "/matters/review/", [302, 403, 403, 403, 403, 200]),
     ("get", "/supervision/alerts/", [302, 403, 403, 403, 403, 200]),
     ("get", "/subjects/tokens/", [302, 403, 403, 403, 403, 200]),
+    ("get", "/checkcode/evaluations/", [302, 403, 403, 403, 403, 200]),
     ("get", "/supervision/filing-summaries/", [302, 403, 200, 403, 200, 200]),
 ]
 
@@ -128,6 +129,9 @@ API_MATRIX = [
     ("post", "/api/v1/inspections/{a_insp_task}/approve/", [401, 403, 200, 404, 404, 403]),
     ("get", "/api/v1/matters/", [401, 200, 200, 200, 200, 200]),
     ("get", "/api/v1/enterprises/", [401, 200, 200, 200, 200, 200]),
+    ("get", "/api/v1/invitations/", [401, 200, 200, 200, 200, 200]),
+    ("get", "/api/v1/codes/", [401, 200, 200, 200, 200, 200]),
+    ("get", "/api/v1/blocks/", [401, 403, 403, 403, 403, 200]),
     ("get", "/api/v1/alerts/", [401, 403, 403, 403, 403, 200]),
     ("post", "/api/v1/cap-policies/", [401, 403, 403, 403, 403, 405]),
     ("get", "/api/v1/stats/overview/", [401, 403, 200, 403, 200, 200]),  # admins: own agency
