@@ -5,6 +5,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.template.response import TemplateResponse
 
+from jiujiang_inspect.admin_base import ReadOnlyAdmin
 from jiujiang_inspect.exceptions import ApplicationError
 
 from . import services
@@ -16,16 +17,6 @@ def _explain(exc: ApplicationError) -> str:
     fields = [str(m) for msgs in (exc.detail or {}).values() if isinstance(msgs, list) for m in msgs]
     return "；".join([exc.message, *fields]) if fields else exc.message
 
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class CodeScanInline(admin.TabularInline):

@@ -2,6 +2,7 @@
 the API (policy, case publishing), so the audit trail stays complete. Other records are read-only."""
 from django.contrib import admin, messages
 
+from jiujiang_inspect.admin_base import ReadOnlyAdmin
 from jiujiang_inspect.exceptions import ApplicationError
 
 from . import services
@@ -15,17 +16,6 @@ from .models import (
     TrainingSession,
     TypicalCase,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(GuidancePolicy)

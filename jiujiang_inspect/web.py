@@ -39,3 +39,23 @@ def apply_errors(form, exc: ApplicationError):
             placed = True
     if not placed:
         form.add_error(None, exc.message)
+
+
+def upload_job_start(request, form, *, kind: str):
+    """Check an uploaded workbook (size, zip ratio) and queue its import job with progress.
+
+    Returns a redirect to the job's progress page, or None with the problem shown on the form."""
+    from django.shortcuts import redirect
+
+    from .excel import check_xlsx_upload
+    from .jobs import job_create
+
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        check_xlsx_upload(form.cleaned_data["file"])
+    except ApplicationError as exc:
+        apply_errors(form, exc)
+        return None
+    job = job_create(kind=kind, by=request.user, upload=form.cleaned_data["file"])
+    return redirect("job_status", pk=job.pk)

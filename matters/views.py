@@ -13,10 +13,15 @@ from django.views.decorators.http import require_POST
 
 from jiujiang_inspect import roles
 from jiujiang_inspect.audit import audit_history
-from jiujiang_inspect.excel import check_xlsx_upload, workbook_response
+from jiujiang_inspect.excel import workbook_response
 from jiujiang_inspect.exceptions import ApplicationError
-from jiujiang_inspect.jobs import job_create
-from jiujiang_inspect.web import apply_errors, manager_required, reviewer_required, staff_required
+from jiujiang_inspect.web import (
+    apply_errors,
+    manager_required,
+    reviewer_required,
+    staff_required,
+    upload_job_start,
+)
 from subjects.forms import UploadForm
 from subjects.models import Agency
 
@@ -159,15 +164,9 @@ def matter_import(request):
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.GET.get("template"):
         return workbook_response("检查事项导入模板.xlsx", imports.template_sheets())
-    if request.method == "POST" and form.is_valid():
-        try:
-            check_xlsx_upload(form.cleaned_data["file"])
-        except ApplicationError as exc:
-            apply_errors(form, exc)
-        else:
-            job = job_create(kind="matters.imports.catalogue_import", by=request.user,
-                             upload=form.cleaned_data["file"])
-            return redirect("job_status", pk=job.pk)
+    started = upload_job_start(request, form, kind="matters.imports.catalogue_import")
+    if started:
+        return started
     return render(request, "matters/import.html", {"form": form, "sheets": imports.SHEET_HELP})
 
 

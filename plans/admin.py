@@ -5,6 +5,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.template.response import TemplateResponse
 
+from jiujiang_inspect.admin_base import ReadOnlyAdmin
 from jiujiang_inspect.exceptions import ApplicationError
 
 from .models import (
@@ -22,17 +23,6 @@ from .models import (
 )
 from .services.inspections import inspection_approve, inspection_cancel
 from .services.invitations import invitation_done
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class PoolMembershipInline(admin.TabularInline):

@@ -8,8 +8,13 @@ from jiujiang_inspect import roles
 from jiujiang_inspect.audit import audit_history
 from jiujiang_inspect.excel import workbook_response
 from jiujiang_inspect.exceptions import ApplicationError
-from jiujiang_inspect.jobs import job_create
-from jiujiang_inspect.web import apply_errors, manager_required, reviewer_required, staff_required
+from jiujiang_inspect.web import (
+    apply_errors,
+    manager_required,
+    reviewer_required,
+    staff_required,
+    upload_job_start,
+)
 
 from . import imports, selectors, services
 from .filters import AgencyFilterSet, InspectorFilterSet
@@ -128,17 +133,9 @@ def inspector_edit(request, pk=None):
 @manager_required
 def inspector_import(request):
     form = UploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            from jiujiang_inspect.excel import check_xlsx_upload
-
-            check_xlsx_upload(form.cleaned_data["file"])
-        except ApplicationError as exc:
-            apply_errors(form, exc)
-        else:
-            job = job_create(kind="subjects.imports.inspectors_import", by=request.user,
-                             upload=form.cleaned_data["file"])
-            return redirect("job_status", pk=job.pk)
+    started = upload_job_start(request, form, kind="subjects.imports.inspectors_import")
+    if started:
+        return started
     return render(request, "subjects/import.html", {"form": form, "headers": list(imports.HEADERS)})
 
 

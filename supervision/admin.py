@@ -2,18 +2,9 @@
 (and their services), which audit them; the admin does not offer edits that bypass the rules."""
 from django.contrib import admin
 
+from jiujiang_inspect.admin_base import ReadOnlyAdmin
+
 from .models import CaseMeasure, HotlineTicket, JobRun, SupervisionCase, Survey, SurveyResponse
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(JobRun)

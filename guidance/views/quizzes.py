@@ -8,9 +8,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from jiujiang_inspect import roles
-from jiujiang_inspect.excel import check_xlsx_upload, workbook_response
+from jiujiang_inspect.excel import workbook_response
 from jiujiang_inspect.exceptions import ApplicationError
-from jiujiang_inspect.jobs import job_create
+from jiujiang_inspect.web import upload_job_start
 
 from .. import selectors, services
 from ..forms import TestForm, UploadForm
@@ -133,15 +133,9 @@ def question_list(request):
 @reviewer_required
 def question_import(request):
     form = UploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            check_xlsx_upload(form.cleaned_data["file"])
-        except ApplicationError as exc:
-            apply_errors(form, exc)
-        else:
-            job = job_create(kind="guidance.imports.questions_import", by=request.user,
-                             upload=form.cleaned_data["file"])
-            return redirect("job_status", pk=job.pk)
+    started = upload_job_start(request, form, kind="guidance.imports.questions_import")
+    if started:
+        return started
     return render(request, "guidance/question_import.html", {"form": form, "headers": list(QUESTION_HEADERS)})
 
 
