@@ -52,6 +52,11 @@ class Agency(models.Model):
         return self.name
 
     @property
+    def label(self):
+        """The short name pages show in tables (the full name when no short name is set)."""
+        return self.short_name or self.name
+
+    @property
     def display_name(self):
         """Entrusted organisations act in the entrusting agency's name (行政处罚法 第20条)."""
         if self.kind == self.Kind.ENTRUSTED and self.entrusting_agency_id:
