@@ -5,7 +5,7 @@ current year in several states. Idempotent and fast (bulk inserts; a re-run adds
 Industries belong to `matters`: they are looked up by GB/T 4754 code and left empty when missing.
 """
 import random
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -149,6 +149,43 @@ def seed(*, stdout=None, today: date | None = None):
             [PoolMembership(enterprise_id=ids[e.uscc], pool=e.pool, reason=reasons[e.pool]) for e in new],
             batch_size=1000)
     plans = _plans(today.year, stdout)
+    invitations = _invitations(today)
     if stdout:
-        stdout.write(f"  检查对象 {Enterprise.objects.count()} 家（新增 {len(new)}），年度计划新增 {plans} 个")
+        stdout.write(f"  检查对象 {Enterprise.objects.count()} 家（新增 {len(new)}），年度计划新增 {plans} 个，"
+                     f"邀约新增 {invitations} 条")
     return len(new)
+
+
+def _invitations(today):
+    """邀约 in each state, made through the services (so they carry audit entries), once."""
+    from subjects.models import User
+
+    from .models import Invitation
+    from .services.invitations import (
+        invitation_accept,
+        invitation_create,
+        invitation_decline,
+        invitation_done,
+    )
+
+    admin = User.objects.filter(username="scjg_admin").first()
+    if admin is None or Invitation.objects.filter(agency=admin.agency).exists():
+        return 0
+    firms = list(Enterprise.objects.filter(is_active=True).order_by("uscc")[:4])
+    if len(firms) < 4:
+        return 0
+    specs = [
+        (firms[0], "guidance", 5, "食品安全主体责任落实行政指导（企业申请）", True, None),
+        (firms[1], "research", 9, "个体工商户经营困难情况调研", False, None),
+        (firms[2], "training", -6, "《食品安全法》合规培训进企业", False, "accept_done"),
+        (firms[3], "service", 3, "惠企政策宣讲", False, "decline"),
+    ]
+    for firm, activity, days, purpose, by_enterprise, then in specs:
+        inv = invitation_create(by=admin, enterprise=firm, agency=admin.agency, activity=activity,
+                                date=today + timedelta(days=days), purpose=purpose, invited_by_enterprise=by_enterprise)
+        if then == "accept_done":
+            invitation_accept(invitation=inv, by=admin, reason="企业电话确认")
+            invitation_done(invitation=inv, by=admin)
+        elif then == "decline":
+            invitation_decline(invitation=inv, by=admin, reason="企业近期停产检修，婉拒")
+    return len(specs)
