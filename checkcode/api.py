@@ -8,7 +8,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from jiujiang_inspect.api import UpdatedSinceMixin
+from jiujiang_inspect.api import local_times
 from jiujiang_inspect.exceptions import NotFoundError
 from jiujiang_inspect.permissions import IsStaffUser, StaffOrPlatformRead
 from plans.selectors.inspections import inspection_list_for_user
@@ -98,7 +98,7 @@ class CheckCodePublicApi(APIView):
         obj = _code(code)
         services.checkcode_scan_record(code=obj, user_agent=request.META.get("HTTP_USER_AGENT", ""),
                                        ip=client_ip(request))
-        return Response(selectors.checkcode_public_view(obj))
+        return Response(local_times(selectors.checkcode_public_view(obj)))
 
 
 class EvaluationApi(APIView):
@@ -115,7 +115,7 @@ class EvaluationApi(APIView):
         data = EvaluationInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         ev = services.evaluation_submit(code=obj, **data.validated_data)
-        return Response({"id": ev.pk, "created_at": ev.created_at}, status=status.HTTP_201_CREATED)
+        return Response(local_times({"id": ev.pk, "created_at": ev.created_at}), status=status.HTTP_201_CREATED)
 
 
 class RectificationResponseApi(APIView):
@@ -166,7 +166,7 @@ class RectificationVerifyApi(APIView):
         return Response({"id": rect.pk, "status": rect.status, "deadline": rect.deadline})
 
 
-class CheckCodeListApi(UpdatedSinceMixin, generics.ListAPIView):
+class CheckCodeListApi(generics.ListAPIView):
     """GET /codes/: the staff list of 检查码 (own agency's inspections; reviewers and the platform with
     `read` see all). Filters `status`, `is_late`, `agency`, `enterprise`, `updated_since`; cursor pages.
     A separate path from the public `/check-codes/{code}/` so neither shadows the other."""
@@ -176,4 +176,4 @@ class CheckCodeListApi(UpdatedSinceMixin, generics.ListAPIView):
     filterset_class = CheckCodeFilterSet
 
     def get_queryset(self):
-        return self.filter_updated_since(selectors.checkcode_list_for_user(user=self.request.user)).order_by("-id")
+        return selectors.checkcode_list_for_user(user=self.request.user).order_by("-id")

@@ -1,6 +1,7 @@
 """FilterSets of 检查码 and 企业评议, shared by the staff pages and the API."""
 import django_filters
 
+from jiujiang_inspect.api import UpdatedSinceFilter
 from matters.models import NegativeListItem
 
 from .models import CheckCode, Evaluation
@@ -13,6 +14,7 @@ class CheckCodeFilterSet(django_filters.FilterSet):
                                        distinct=True)
     enterprise = django_filters.CharFilter(field_name="inspection__enterprise__uscc", label="统一社会信用代码")
 
+    updated_since = UpdatedSinceFilter()
     class Meta:
         model = CheckCode
         fields = ["status", "is_late"]

@@ -57,6 +57,7 @@ class TrainingSessionSerializer(serializers.ModelSerializer):
         fields = ["id", "title", "date", "location", "organiser", "invited_agencies", "is_checkcode", "description",
                   "status", "materials", "attendance_count", "updated_at"]
         read_only_fields = ["id", "status", "updated_at"]
+        extra_kwargs = {"description": {"max_length": 5000}}
 
 
 class MaterialCreateSerializer(serializers.Serializer):
@@ -115,6 +116,7 @@ class OnlineTestSerializer(serializers.ModelSerializer):
         fields = ["id", "title", "description", "mode", "questions", "pools", "question_count", "pass_mark",
                   "time_limit_minutes", "max_attempts", "is_checkcode_test", "status", "updated_at"]
         read_only_fields = ["id", "status", "updated_at"]
+        extra_kwargs = {"description": {"max_length": 5000}}
 
     def to_representation(self, instance):
         data = super().to_representation(instance)

@@ -1,9 +1,20 @@
-"""API plumbing: the one error shape, stable pagination, `updated_since`."""
+"""API plumbing: the one error shape, stable pagination, `updated_since`, `Idempotency-Key`, local times."""
+import hashlib
+import json
+from datetime import datetime, time
+from functools import wraps
+
+import django_filters
+from django import forms
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from django.utils.dateparse import parse_datetime
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema_field
 from rest_framework import exceptions, status
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
@@ -78,10 +89,129 @@ class UpdatedSinceMixin:
         raw = self.request.query_params.get("updated_since")
         if not raw:
             return queryset
-        value = parse_datetime(raw.replace(" ", "+"))
+        value = parse_updated_since(raw)
         if value is None:
-            raise exceptions.ValidationError({"updated_since": [_("时间格式应为 ISO 8601，例如 2025-03-01T08:00:00+08:00。")]})
+            raise exceptions.ValidationError({"updated_since": [UPDATED_SINCE_MESSAGE]})
         return queryset.filter(**{f"{self.updated_field}__gte": value})
+
+
+def parse_updated_since(raw: str):
+    """An ISO 8601 time (a bare date means its local midnight); no offset means Beijing time (+08:00).
+    Returns None for anything else, including well-formed but impossible values such as month 13."""
+    # An unencoded "+" in a query string arrives as a space.
+    text = (raw or "").strip().replace(" ", "+")
+    if len(text) > 10 and text[10] == "+":
+        text = text[:10] + "T" + text[11:]
+    try:
+        value = parse_datetime(text)
+        if value is None:
+            day = parse_date(text)
+            value = datetime.combine(day, time.min) if day else None
+    except (ValueError, OverflowError):
+        return None
+    if value is not None and timezone.is_naive(value):
+        value = timezone.make_aware(value)
+    return value
+
+
+UPDATED_SINCE_MESSAGE = _("时间格式应为 ISO 8601，例如 2025-03-01T08:00:00+08:00。")
+
+
+class UpdatedSinceField(forms.CharField):
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return None
+        parsed = parse_updated_since(value)
+        if parsed is None:
+            raise forms.ValidationError(UPDATED_SINCE_MESSAGE, code="invalid")
+        return parsed
+
+
+@extend_schema_field(OpenApiTypes.DATETIME)
+class UpdatedSinceFilter(django_filters.Filter):
+    """`?updated_since=<ISO time>` as a FilterSet field (documented in the schema; a bad value is a 400
+    with `detail.updated_since`, never a 500)."""
+
+    field_class = UpdatedSinceField
+
+    def __init__(self, field_name="updated_at", lookup_expr="gte", **kwargs):
+        kwargs.setdefault("label", _("更新时间起（ISO 8601）"))
+        super().__init__(field_name=field_name, lookup_expr=lookup_expr, **kwargs)
+
+
+def local_times(data):
+    """Hand-built JSON (dicts from selectors) with every aware datetime as ISO 8601 in Beijing time
+    (+08:00), as API.md requires; DRF's encoder would write the stored UTC value with "Z"."""
+    if isinstance(data, datetime):
+        return timezone.localtime(data).isoformat() if timezone.is_aware(data) else data.isoformat()
+    if isinstance(data, dict):
+        return {k: local_times(v) for k, v in data.items()}
+    if isinstance(data, list | tuple):
+        return [local_times(v) for v in data]
+    return data
+
+
+IDEMPOTENCY_TTL = 24 * 3600
+
+IDEMPOTENCY_HEADER = OpenApiParameter(
+    "Idempotency-Key", str, OpenApiParameter.HEADER, required=False,
+    description=_("可选。同一密钥重复提交同一请求时（24 小时内）返回首次的结果，不会重复写入；"
+                  "同一密钥配不同内容返回 409 idempotency_key_reused。"))
+
+
+class IdempotencyKeyReused(ApplicationError):
+    code = "idempotency_key_reused"
+    status_code = 409
+    default_message = _("该 Idempotency-Key 已用于另一内容不同的请求。")
+
+
+class IdempotencyKeyInUse(ApplicationError):
+    code = "idempotency_key_in_use"
+    status_code = 409
+    default_message = _("使用该 Idempotency-Key 的请求正在处理，请稍后重试。")
+
+
+def idempotent(method):
+    """API.md "Writes the platform may repeat accept an `Idempotency-Key` header": the first successful
+    answer for (caller, method, path, key) is kept 24 hours and replayed for a repeat with the same
+    body (header `Idempotent-Replayed: true`); a different body under the same key is a 409."""
+
+    @wraps(method)
+    def wrapper(self, request, *args, **kwargs):
+        key = request.headers.get("Idempotency-Key", "").strip()
+        if not key:
+            return method(self, request, *args, **kwargs)
+        if len(key) > 255:
+            raise exceptions.ValidationError({"Idempotency-Key": [_("不能超过 255 个字符。")]})
+        body = json.dumps(request.data, sort_keys=True, default=str, ensure_ascii=False)
+        fingerprint = hashlib.sha256(body.encode()).hexdigest()
+        scope = f"{request.user.pk}|{request.method}|{request.path}|{key}"
+        cache_key = "idem:" + hashlib.sha256(scope.encode()).hexdigest()
+        stored = cache.get(cache_key)
+        if stored is None and not cache.add(cache_key, {"fingerprint": fingerprint, "pending": True}, timeout=120):
+            stored = cache.get(cache_key)
+        if stored is not None:
+            if stored["fingerprint"] != fingerprint:
+                raise IdempotencyKeyReused()
+            if stored.get("pending"):
+                raise IdempotencyKeyInUse()
+            response = Response(stored["data"], status=stored["status"])
+            response["Idempotent-Replayed"] = "true"
+            return response
+        try:
+            response = method(self, request, *args, **kwargs)
+        except BaseException:
+            cache.delete(cache_key)
+            raise
+        if 200 <= response.status_code < 300:
+            cache.set(cache_key, {"fingerprint": fingerprint, "status": response.status_code, "data": response.data},
+                      timeout=IDEMPOTENCY_TTL)
+        else:
+            cache.delete(cache_key)
+        return response
+
+    return wrapper
 
 
 def error_response(exc: ApplicationError):

@@ -8,7 +8,6 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.response import Response
 
 from jiujiang_inspect import roles
-from jiujiang_inspect.api import UpdatedSinceMixin
 from jiujiang_inspect.permissions import _scope_ok
 
 from . import selectors, services
@@ -76,7 +75,7 @@ def _matter_input(data: dict) -> dict:
     return data
 
 
-class MatterViewSet(UpdatedSinceMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, _Base):
+class MatterViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, _Base):
     """检查事项 by `code`. Agency staff see their own agency's catalogue and every published matter;
     reviewers see all. Lifecycle actions: submit, file (reviewer), reject (reviewer), publish, cancel."""
 
@@ -87,7 +86,7 @@ class MatterViewSet(UpdatedSinceMixin, mixins.CreateModelMixin, mixins.UpdateMod
 
     def get_queryset(self):
         qs = selectors.matter_with_details(selectors.matter_list_for_user(user=self.request.user))
-        return self.filter_updated_since(qs).order_by("-id")
+        return qs.order_by("-id")
 
     def perform_create(self, serializer):
         data = serializer.validated_data
@@ -161,7 +160,7 @@ class MatterViewSet(UpdatedSinceMixin, mixins.CreateModelMixin, mixins.UpdateMod
         return Response(self.get_serializer(qs, many=True).data)
 
 
-class JointMatterListViewSet(UpdatedSinceMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, _Base):
+class JointMatterListViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, _Base):
     """综合查一次 联查事项清单. Drafts are edited; `publish/` supersedes the previous published version;
     `new-version/` starts a draft copying it. `warnings` carries advice (e.g. more than 3 agencies)."""
 
@@ -170,7 +169,7 @@ class JointMatterListViewSet(UpdatedSinceMixin, mixins.CreateModelMixin, mixins.
 
     def get_queryset(self):
         qs = selectors.joint_list_list_for_user(user=self.request.user)
-        return self.filter_updated_since(qs).order_by("-id")
+        return qs.order_by("-id")
 
     def _fresh(self, jl):
         return self.get_queryset().get(pk=jl.pk)

@@ -2,6 +2,7 @@
 import django_filters
 from django.db.models import Q
 
+from jiujiang_inspect.api import UpdatedSinceFilter
 from subjects.models import Agency
 
 from .models import Industry, InspectionMatter, JointMatterList, LegalBasis
@@ -24,7 +25,7 @@ class LegalBasisFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label="关键词")
     status = django_filters.ChoiceFilter(choices=LegalBasis.Status.choices, label="状态")
     level = django_filters.ChoiceFilter(choices=LegalBasis.Level.choices, label="效力层级")
-    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte", label="更新时间起")
+    updated_since = UpdatedSinceFilter()
 
     class Meta:
         model = LegalBasis
@@ -42,7 +43,7 @@ class MatterFilterSet(django_filters.FilterSet):
     basis_status = django_filters.ChoiceFilter(choices=LegalBasis.Status.choices, method="filter_basis_status",
                                                label="依据状态")
     offsite_capable = django_filters.BooleanFilter(label="可非现场检查")
-    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte", label="更新时间起")
+    updated_since = UpdatedSinceFilter()
 
     class Meta:
         model = InspectionMatter
@@ -81,7 +82,7 @@ class JointMatterListFilterSet(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=JointMatterList.Status.choices, label="状态")
     lead_agency = django_filters.ModelChoiceFilter(field_name="lead_agency", to_field_name="code",
                                                    queryset=Agency.objects.all(), label="牵头单位代码")
-    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte", label="更新时间起")
+    updated_since = UpdatedSinceFilter()
 
     class Meta:
         model = JointMatterList

@@ -9,7 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from jiujiang_inspect import roles
-from jiujiang_inspect.api import UpdatedSinceMixin
+from jiujiang_inspect.api import local_times
 from jiujiang_inspect.permissions import StaffOrPlatformRead
 
 from .api_invitations import InvitationViewSet
@@ -43,7 +43,7 @@ def _service_kwargs(data):
     return data
 
 
-class InspectionViewSet(UpdatedSinceMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+class InspectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                         mixins.UpdateModelMixin, viewsets.GenericViewSet):
     """检查任务. Agency staff see inspections their agency takes part in; reviewers and the platform
     (read) see all. `approve/` runs every gate (409 with the first failing rule's code)."""
@@ -54,7 +54,7 @@ class InspectionViewSet(UpdatedSinceMixin, mixins.ListModelMixin, mixins.Retriev
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
-        return self.filter_updated_since(inspection_list_for_user(user=self.request.user)).order_by("-id")
+        return inspection_list_for_user(user=self.request.user).order_by("-id")
 
     def _out(self, inspection, code=status.HTTP_200_OK):
         return Response(InspectionSerializer(inspections_detailed().get(pk=inspection.pk)).data, status=code)
@@ -118,7 +118,7 @@ class InspectionViewSet(UpdatedSinceMixin, mixins.ListModelMixin, mixins.Retriev
                                                     reason=data.validated_data["reason"]))
 
 
-class TriggeredFilingViewSet(UpdatedSinceMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+class TriggeredFilingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
                              viewsets.GenericViewSet):
     """触发式检查备案: staff (own agency; reviewers all) and the platform (read)."""
 
@@ -127,7 +127,7 @@ class TriggeredFilingViewSet(UpdatedSinceMixin, mixins.ListModelMixin, mixins.Re
     filterset_class = TriggeredFilingFilterSet
 
     def get_queryset(self):
-        return self.filter_updated_since(triggered_filing_list_for_user(user=self.request.user)).order_by("-id")
+        return triggered_filing_list_for_user(user=self.request.user).order_by("-id")
 
     @extend_schema(parameters=[OpenApiParameter("month", str, required=True, description="YYYY-MM")])
     @action(detail=False, methods=["get"], url_path="monthly-summary", filterset_class=None, pagination_class=None)
@@ -140,10 +140,10 @@ class TriggeredFilingViewSet(UpdatedSinceMixin, mixins.ListModelMixin, mixins.Re
         user = request.user
         if not (roles.is_reviewer(user) or roles.is_platform(user)):
             rows = [r for r in rows if r["agency"].pk == user.agency_id]
-        return Response({"month": month, "results": [
+        return Response(local_times({"month": month, "results": [
             {"agency": r["agency"].code, "agency_name": r["agency"].name, "counts_by_source": r["counts_by_source"],
              "total": r["total"], "warnings": r["warnings"], "blocks": r["blocks"], "audited": r["audited"],
-             "confirmed_at": r["confirmed_at"]} for r in rows]})
+             "confirmed_at": r["confirmed_at"]} for r in rows]}))
 
 
 def register(router):

@@ -6,7 +6,6 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from jiujiang_inspect.api import UpdatedSinceMixin
 from jiujiang_inspect.exceptions import ValidationFailed
 from jiujiang_inspect.permissions import StaffOrPlatformRead
 
@@ -16,7 +15,7 @@ from .serializers_invitations import InvitationInSerializer, InvitationReasonSer
 from .services import invitations as services
 
 
-class InvitationViewSet(UpdatedSinceMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class InvitationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """邀约: non-inspection visits (行政指导, 调研, 培训 …) the enterprise invited or accepted."""
 
     serializer_class = InvitationSerializer
@@ -24,7 +23,7 @@ class InvitationViewSet(UpdatedSinceMixin, mixins.ListModelMixin, mixins.Retriev
     filterset_class = InvitationFilterSet
 
     def get_queryset(self):
-        return self.filter_updated_since(invitation_list_for_user(user=self.request.user)).order_by("-id")
+        return invitation_list_for_user(user=self.request.user).order_by("-id")
 
     def _out(self, inv, code=status.HTTP_200_OK):
         inv = invitation_list_for_user(user=self.request.user).get(pk=inv.pk)

@@ -23,6 +23,7 @@ from .serializers_registry import (
     CapPoliciesUpdateSerializer,
     EnterpriseSerializer,
     PlanDrawSerializer,
+    PlanFileSerializer,
     PlanReturnSerializer,
     PlanSubmitResponseSerializer,
     PoolMoveSerializer,
@@ -167,11 +168,12 @@ class AnnualPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
         plan.warnings = warnings
         return Response(PlanSubmitResponseSerializer(plan).data)
 
-    @extend_schema(request=None, responses=AnnualPlanSerializer, summary="备案（司法局审核员）")
+    @extend_schema(request=PlanFileSerializer, responses=AnnualPlanSerializer, summary="备案（司法局审核员）")
     @action(detail=True, methods=["post"], url_path="file")
     def file_plan(self, request, pk=None):
-        plan = annual_plans.plan_file(plan=self.get_object(), by=request.user,
-                                      reason=str(request.data.get("reason", ""))[:500])
+        body = PlanFileSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        plan = annual_plans.plan_file(plan=self.get_object(), by=request.user, **body.validated_data)
         return Response(AnnualPlanSerializer(self._fresh(plan)).data)
 
     @extend_schema(request=PlanReturnSerializer, responses=AnnualPlanSerializer, summary="退回（司法局审核员，须说明原因）")

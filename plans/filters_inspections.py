@@ -2,6 +2,8 @@
 import django_filters
 from django.db.models import Q
 
+from jiujiang_inspect.api import UpdatedSinceFilter
+
 from .models import Inspection, TriggeredFiling
 
 
@@ -16,6 +18,7 @@ class InspectionFilterSet(django_filters.FilterSet):
     date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte", label="日期起")
     date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte", label="日期止")
 
+    updated_since = UpdatedSinceFilter()
     class Meta:
         model = Inspection
         fields = ["kind", "mode", "status", "outcome"]
@@ -29,6 +32,7 @@ class TriggeredFilingFilterSet(django_filters.FilterSet):
     agency = django_filters.CharFilter(field_name="agency__code", label="单位代码")
     source = django_filters.ChoiceFilter(choices=Inspection.TriggerSource.choices, label="触发来源")
 
+    updated_since = UpdatedSinceFilter()
     class Meta:
         model = TriggeredFiling
         fields = ["month", "source"]

@@ -2,6 +2,8 @@
 import django_filters
 from django.db.models import Q
 
+from jiujiang_inspect.api import UpdatedSinceFilter
+
 from .models import Invitation
 
 
@@ -14,6 +16,7 @@ class InvitationFilterSet(django_filters.FilterSet):
     date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte", label="日期起")
     date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte", label="日期止")
 
+    updated_since = UpdatedSinceFilter()
     class Meta:
         model = Invitation
         fields = ["activity", "status"]

@@ -2,6 +2,8 @@
 import django_filters
 from django.db.models import Q
 
+from jiujiang_inspect.api import UpdatedSinceFilter
+
 from .models import AnnualPlan, Enterprise, Pool, Town
 
 
@@ -14,7 +16,7 @@ class EnterpriseFilterSet(django_filters.FilterSet):
     size = django_filters.ChoiceFilter(choices=Enterprise.Size.choices, label="规模")
     joins_joint = django_filters.BooleanFilter(label="愿意参加联合检查")
     is_active = django_filters.BooleanFilter(label="存续")
-    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte", label="更新时间起")
+    updated_since = UpdatedSinceFilter()
 
     class Meta:
         model = Enterprise
@@ -39,7 +41,7 @@ class AnnualPlanFilterSet(django_filters.FilterSet):
     agency = django_filters.CharFilter(method="filter_agency", label="单位代码（牵头或参与）")
     industry = django_filters.CharFilter(field_name="industry__code", label="行业代码")
     q = django_filters.CharFilter(field_name="title", lookup_expr="icontains", label="计划名称")
-    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte", label="更新时间起")
+    updated_since = UpdatedSinceFilter()
 
     class Meta:
         model = AnnualPlan

@@ -7,6 +7,7 @@ from subjects.serializers import AgencyCodeField
 
 from .models import AnnualPlan, Block, CapPolicy, Enterprise, FrequencyPolicy, Pool
 from .services.caps import FREQUENCY_FIELDS
+from .services.enterprises import uscc_normalise, uscc_validate
 
 
 class IndustryCodeField(serializers.SlugRelatedField):
@@ -33,6 +34,18 @@ class EnterpriseSerializer(serializers.ModelSerializer):
                   "joins_joint", "pool", "pool_label", "contact_name", "contact_phone", "is_active",
                   "checksum_warning_accepted", "accept_checksum_warning", "reason", "created_at", "updated_at"]
         read_only_fields = ["checksum_warning_accepted", "created_at", "updated_at"]
+
+    def validate_uscc(self, value):
+        # API.md: a uscc of the wrong shape is a 400 `invalid_uscc`, a bad check character a 400
+        # `uscc_checksum_mismatch` (unless a reviewer accepts it), whatever else is wrong in the body:
+        # the service's validator runs first, not after the generic field errors.
+        value = uscc_normalise(value)
+        if self.instance is None or value != self.instance.uscc:
+            raw = self.initial_data.get("accept_checksum_warning") if isinstance(self.initial_data, dict) else None
+            request = self.context.get("request")
+            uscc_validate(value, accept_checksum_warning=raw in (True, 1, "1", "true", "True"),
+                          by=getattr(request, "user", None))
+        return value
 
 
 class PoolMoveSerializer(serializers.Serializer):
@@ -141,6 +154,10 @@ class PlanDrawSerializer(serializers.Serializer):
     count = serializers.IntegerField(required=False, min_value=1, allow_null=True)
     percent = serializers.FloatField(required=False, min_value=0.01, max_value=100, allow_null=True)
     stratify_by_credit = serializers.BooleanField(required=False, default=False)
+
+
+class PlanFileSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 
 class PlanReturnSerializer(serializers.Serializer):

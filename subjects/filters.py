@@ -1,6 +1,8 @@
 import django_filters
 from django.db.models import Q
 
+from jiujiang_inspect.api import UpdatedSinceFilter
+
 from .models import Agency, Certificate, Inspector
 
 
@@ -24,7 +26,7 @@ class InspectorFilterSet(django_filters.FilterSet):
                                                      choices=Certificate.Status.choices, label="证件状态")
     is_helper = django_filters.BooleanFilter(label="辅助人员")
     is_active = django_filters.BooleanFilter(label="在岗")
-    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte", label="更新时间起")
+    updated_since = UpdatedSinceFilter()
 
     class Meta:
         model = Inspector

@@ -23,7 +23,8 @@ class AgencySerializer(serializers.ModelSerializer):
                   "power_basis", "is_town", "is_active", "updated_at"]
         read_only_fields = ["updated_at"]
         # Uniqueness is checked by the service, which answers in the same field-error shape.
-        extra_kwargs = {"code": {"validators": []}, "name": {"validators": []}}
+        extra_kwargs = {"code": {"validators": []}, "name": {"validators": []},
+                        "power_basis": {"max_length": 5000}}
 
 
 class InspectorSerializer(serializers.ModelSerializer):

@@ -5,17 +5,18 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.permissions import BasePermission
+from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from jiujiang_inspect import roles
-from jiujiang_inspect.api import UpdatedSinceMixin
+from jiujiang_inspect.api import IDEMPOTENCY_HEADER, UpdatedSinceMixin, idempotent, local_times
 from jiujiang_inspect.exceptions import ValidationFailed
 from jiujiang_inspect.permissions import (
     IsReviewer,
     ReviewerOrPlatformRead,
     StaffOrPlatformRead,
+    _scope_ok,
     platform_scope,
 )
 from plans.services.blocks import block_override
@@ -44,7 +45,23 @@ from .stats_params import stats_filter_from, stats_json
 from .tasks import frequency_audit_run_task
 
 
-class AlertViewSet(UpdatedSinceMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin,
+def platform_writer(scope):
+    """Reviewers; the platform reads with `read` or with `scope` (API.md: "platform with hotline:write"
+    both POSTs and GETs its tickets) and writes with `scope`."""
+    base = platform_scope(scope)
+
+    class _PlatformWriter(base):
+        def has_permission(self, request, view):
+            if super().has_permission(request, view):
+                return True
+            return (request.method in SAFE_METHODS and roles.is_platform(request.user)
+                    and _scope_ok(request, scope))
+
+    _PlatformWriter.__name__ = base.__name__
+    return _PlatformWriter
+
+
+class AlertViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin,
                    viewsets.GenericViewSet):
     """提醒预警. Reviewers read and handle them; 智慧督 reads them (scope `read`)."""
 
@@ -54,7 +71,7 @@ class AlertViewSet(UpdatedSinceMixin, mixins.ListModelMixin, mixins.RetrieveMode
     http_method_names = ["get", "patch", "head", "options"]
 
     def get_queryset(self):
-        return self.filter_updated_since(lists.alert_list_for_user(user=self.request.user))
+        return lists.alert_list_for_user(user=self.request.user)
 
     @extend_schema(request=AlertPatchSerializer, responses=AlertSerializer)
     def partial_update(self, request, *args, **kwargs):
@@ -65,7 +82,7 @@ class AlertViewSet(UpdatedSinceMixin, mixins.ListModelMixin, mixins.RetrieveMode
         return Response(AlertSerializer(alert).data)
 
 
-class BlockViewSet(UpdatedSinceMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class BlockViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """阻断 (GET /blocks/, /blocks/{id}/): reviewers; 智慧督 with scope `read`. Filters `status`, `rule`,
     `enterprise` (uscc), `agency` (code), `year` (start year), `updated_since`; cursor pages ordered by
     -id. Lifting one is POST /blocks/{id}/override/ (BlockOverrideApi)."""
@@ -75,7 +92,7 @@ class BlockViewSet(UpdatedSinceMixin, mixins.ListModelMixin, mixins.RetrieveMode
     filterset_class = BlockFilterSet
 
     def get_queryset(self):
-        return self.filter_updated_since(lists.block_list())
+        return lists.block_list()
 
 
 class BlockOverrideApi(APIView):
@@ -92,18 +109,21 @@ class BlockOverrideApi(APIView):
         return Response(BlockSerializer(lists.block_list().get(pk=block.pk)).data)
 
 
-class HotlineTicketViewSet(UpdatedSinceMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+class HotlineTicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
                            mixins.CreateModelMixin, viewsets.GenericViewSet):
     """12345 工单 from 智慧督 (scope `hotline:write`): idempotent on external_id — a repeat answers
     200 with the stored ticket."""
 
     serializer_class = HotlineTicketSerializer
-    permission_classes = [platform_scope("hotline:write")]
+    permission_classes = [platform_writer("hotline:write")]
     filterset_class = HotlineTicketFilterSet
 
     def get_queryset(self):
-        return self.filter_updated_since(lists.hotline_ticket_list())
+        return lists.hotline_ticket_list()
 
+    @extend_schema(parameters=[IDEMPOTENCY_HEADER],
+                   responses={201: HotlineTicketSerializer, 200: HotlineTicketSerializer})
+    @idempotent
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -114,19 +134,21 @@ class HotlineTicketViewSet(UpdatedSinceMixin, mixins.ListModelMixin, mixins.Retr
         return Response(self.get_serializer(ticket).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
 
-class SupervisionCaseViewSet(UpdatedSinceMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+class SupervisionCaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
                              mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet):
     """监督案件: reviewers; 智慧督 with scope `cases:write` (idempotent on external_id)."""
 
     serializer_class = SupervisionCaseSerializer
-    permission_classes = [platform_scope("cases:write")]
+    permission_classes = [platform_writer("cases:write")]
     filterset_class = SupervisionCaseFilterSet
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
-        return self.filter_updated_since(lists.case_list().prefetch_related("measures", "inspections",
-                                                                            "typical_cases"))
+        return lists.case_list().prefetch_related("measures", "inspections", "typical_cases")
 
+    @extend_schema(parameters=[IDEMPOTENCY_HEADER],
+                   responses={201: SupervisionCaseSerializer, 200: SupervisionCaseSerializer})
+    @idempotent
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -140,7 +162,8 @@ class SupervisionCaseViewSet(UpdatedSinceMixin, mixins.ListModelMixin, mixins.Re
         return Response(self.get_serializer(self.get_queryset().get(pk=case.pk)).data,
                         status=status.HTTP_200_OK if existed else status.HTTP_201_CREATED)
 
-    @extend_schema(request=CasePatchSerializer, responses=SupervisionCaseSerializer)
+    @extend_schema(request=CasePatchSerializer, responses=SupervisionCaseSerializer, parameters=[IDEMPOTENCY_HEADER])
+    @idempotent
     def partial_update(self, request, *args, **kwargs):
         data = CasePatchSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -161,8 +184,10 @@ class SupervisionCaseViewSet(UpdatedSinceMixin, mixins.ListModelMixin, mixins.Re
     def update(self, request, *args, **kwargs):
         return self.partial_update(request, *args, **kwargs)
 
-    @extend_schema(request=CaseMeasureSerializer, responses={201: CaseMeasureSerializer})
+    @extend_schema(request=CaseMeasureSerializer, responses={201: CaseMeasureSerializer},
+                   parameters=[IDEMPOTENCY_HEADER])
     @action(detail=True, methods=["post"])
+    @idempotent
     def measures(self, request, pk=None):
         """Add a measure: correction → interview → public_notice → referral (never back down)."""
         data = CaseMeasureSerializer(data=request.data)
@@ -234,4 +259,4 @@ class StatsOverviewApi(APIView):
             f = stats_filter_from(request.query_params, user=request.user)
         except ValueError as exc:
             raise ValidationFailed(detail={"year": [str(exc)]})
-        return Response(stats_json(overview(f=f)))
+        return Response(local_times(stats_json(overview(f=f))))

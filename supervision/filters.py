@@ -2,6 +2,7 @@
 import django_filters
 from django.db.models import Q
 
+from jiujiang_inspect.api import UpdatedSinceFilter
 from jiujiang_inspect.models import Alert
 from plans.models import Block
 
@@ -16,6 +17,7 @@ class AlertFilterSet(django_filters.FilterSet):
     enterprise = django_filters.CharFilter(field_name="enterprise_uscc", label="企业信用代码")
     source = django_filters.CharFilter(label="来源")
 
+    updated_since = UpdatedSinceFilter()
     class Meta:
         model = Alert
         fields = ["kind", "severity", "status"]
@@ -28,6 +30,7 @@ class BlockFilterSet(django_filters.FilterSet):
     enterprise = django_filters.CharFilter(field_name="enterprise__uscc", label="企业信用代码")
     year = django_filters.NumberFilter(field_name="starts_on__year", label="年度")
 
+    updated_since = UpdatedSinceFilter()
     class Meta:
         model = Block
         fields = ["status", "rule"]
@@ -37,6 +40,7 @@ class HotlineTicketFilterSet(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=HotlineTicket.Status.choices, label="状态")
     q = django_filters.CharFilter(method="search", label="关键词")
 
+    updated_since = UpdatedSinceFilter()
     class Meta:
         model = HotlineTicket
         fields = ["status"]
@@ -51,6 +55,7 @@ class SupervisionCaseFilterSet(django_filters.FilterSet):
     agency = django_filters.CharFilter(field_name="agency__code", label="单位代码")
     deadline_before = django_filters.DateFilter(field_name="deadline", lookup_expr="lte", label="期限不晚于")
 
+    updated_since = UpdatedSinceFilter()
     class Meta:
         model = SupervisionCase
         fields = ["status", "source"]

@@ -68,7 +68,7 @@ class HotlineTicketSerializer(serializers.ModelSerializer):
                   "close_reason", "created_at", "updated_at"]
         read_only_fields = ["id", "status", "close_reason", "created_at", "updated_at"]
         # Idempotency on external_id is the service's: a repeat is a 200, not a uniqueness error.
-        extra_kwargs = {"external_id": {"validators": []}}
+        extra_kwargs = {"external_id": {"validators": []}, "content": {"max_length": 10000}}
 
 
 class CaseMeasureSerializer(serializers.ModelSerializer):
@@ -76,6 +76,7 @@ class CaseMeasureSerializer(serializers.ModelSerializer):
         model = CaseMeasure
         fields = ["id", "kind", "date", "deadline", "document", "outcome"]
         read_only_fields = ["id"]
+        extra_kwargs = {"outcome": {"max_length": 5000}}
 
 
 class SupervisionCaseSerializer(serializers.ModelSerializer):
@@ -93,22 +94,23 @@ class SupervisionCaseSerializer(serializers.ModelSerializer):
         fields = ["id", "source", "title", "problem", "agency", "inspections", "typical_cases", "hotline_ticket",
                   "external_id", "deadline", "status", "outcome", "measures", "created_at", "updated_at"]
         read_only_fields = ["id", "status", "hotline_ticket", "measures", "created_at", "updated_at"]
-        extra_kwargs = {"source": {"required": False}}
+        extra_kwargs = {"source": {"required": False}, "problem": {"max_length": 5000},
+                        "outcome": {"max_length": 5000}}
 
 
 class CasePatchSerializer(serializers.Serializer):
     title = serializers.CharField(required=False, max_length=200)
-    problem = serializers.CharField(required=False)
+    problem = serializers.CharField(required=False, max_length=5000)
     agency = AgencyCodeField(required=False)
     deadline = serializers.DateField(required=False, allow_null=True)
-    outcome = serializers.CharField(required=False, allow_blank=True)
+    outcome = serializers.CharField(required=False, allow_blank=True, max_length=5000)
     inspections = serializers.PrimaryKeyRelatedField(many=True, required=False, queryset=Inspection.objects.all())
     typical_cases = serializers.PrimaryKeyRelatedField(
         many=True, required=False, queryset=TypicalCase.objects.all(),
         help_text=_("相关典型案例；办结后仍可关联"))
     status = serializers.ChoiceField(required=False, choices=[SupervisionCase.Status.CLOSED],
                                      help_text=_("传 closed 并附 outcome 即办结"))
-    reason = serializers.CharField(required=False, allow_blank=True)
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
 
 class FilingSummarySerializer(serializers.ModelSerializer):
