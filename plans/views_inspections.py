@@ -27,6 +27,8 @@ from .selectors.quota import enterprise_quota
 from .services import inspections as services
 from .services.gates import inspection_gate_report
 
+INSPECTION_SORTS = {"date": ("date", "id"), "enterprise": ("enterprise__name", "id"), "kind": ("kind", "date", "id"),
+                    "status": ("status", "date", "id")}
 STATUS_CSS = {"draft": "status-draft", "approved": "status-waiting", "code_issued": "status-active",
               "result_recorded": "status-active", "closed": "status-done", "cancelled": "status-draft",
               "merged": "status-draft"}
@@ -40,7 +42,14 @@ def _refused(request, exc):
 
 @staff_required
 def inspection_list(request):
-    base = inspection_list_for_user(user=request.user).order_by("-date", "-id")
+    # Sortable columns (UI.md): ?sort=<key> or -<key>; unknown keys fall back to newest first.
+    sort = request.GET.get("sort", "")
+    order = INSPECTION_SORTS.get(sort.lstrip("-"))
+    if order is None:
+        sort, order = "", ("-date", "-id")
+    elif sort.startswith("-"):
+        order = tuple(o[1:] if o.startswith("-") else f"-{o}" for o in order)
+    base = inspection_list_for_user(user=request.user).order_by(*order)
     f = InspectionFilterSet(request.GET, queryset=base)
     if request.GET.get("export") == "xlsx":
         rows = [[i.pk, i.enterprise.name, i.enterprise.uscc, i.date, i.get_kind_display(), i.get_mode_display(),
@@ -49,7 +58,16 @@ def inspection_list(request):
         return workbook_response(f"检查任务_{timezone.localdate():%Y%m%d}.xlsx", [(
             "检查任务", ["编号", "企业", "统一社会信用代码", "日期", "类型", "方式", "参与单位", "状态", "结果"], rows)])
     page = Paginator(f.qs, 50).get_page(request.GET.get("page"))
-    return render(request, "plans/inspection_list.html", {"filter": f, "page": page, "status_css": STATUS_CSS})
+    query = request.GET.copy()
+    query.pop("sort", None)
+    query.pop("page", None)
+    columns = [{"key": k, "label": label, "sortable": k in INSPECTION_SORTS,
+                "next": f"-{k}" if sort == k else k,
+                "aria": "ascending" if sort == k else "descending" if sort == f"-{k}" else ""}
+               for k, label in (("date", "日期"), ("enterprise", "企业"), ("kind", "类型"), ("agencies", "参与单位"),
+                                ("status", "状态"))]
+    return render(request, "plans/inspection_list.html", {"filter": f, "page": page, "status_css": STATUS_CSS,
+                                                          "columns": columns, "sort_query": query.urlencode()})
 
 
 @staff_required

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from jiujiang_inspect import roles
+from jiujiang_inspect.audit import audit_history
 from jiujiang_inspect.excel import workbook_response
 from jiujiang_inspect.exceptions import ApplicationError
 from jiujiang_inspect.web import upload_job_start
@@ -57,7 +58,9 @@ def test_detail(request, pk):
         "by_inspector": selectors.test_results_by_inspector(test=test, user=request.user)[:200],
         "is_reviewer": roles.is_reviewer(request.user), "can_take": bool(request.user.inspector_id),
         "pools": list(test.pools.select_related("tag")), "questions": list(test.questions.order_by("code"))
-        if roles.is_reviewer(request.user) else []})
+        if roles.is_reviewer(request.user) else [],
+        # Who published or closed the test, from the audit trail (UI.md: detail pages show history).
+        "history": audit_history(test)[:30] if roles.is_reviewer(request.user) else None})
 
 
 @reviewer_required

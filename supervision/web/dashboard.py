@@ -40,6 +40,17 @@ def _links(f, agency_code):
     }
 
 
+# Lists only 司法局 reviewers may open: an agency admin's figures stay plain numbers instead of links to a 403.
+REVIEWER_ONLY_LINKS = ("caps", "blocks", "alerts", "cases", "surveys", "evaluations", "jobs")
+
+
+def _links_for(f, agency_code, reviewer):
+    links = _links(f, agency_code)
+    if not reviewer:
+        links.update(dict.fromkeys(REVIEWER_ONLY_LINKS, ""))
+    return links
+
+
 CHART_AGENCIES = 15  # the bar chart stays legible; the table below lists every agency
 # Sortable columns of the per-agency table: query value → row key. Names sort by code (stable).
 AGENCY_SORTS = {"agency": "agency__code", "total": "total", "onsite": "onsite", "joint": "joint",
@@ -94,7 +105,7 @@ def dashboard(request):
         columns.append({"key": k, "label": label, "next": second if sort == first else first, "aria": aria})
     return render(request, "supervision/dashboard.html", {
         "o": o, "f": f, "chart": chart, "agency_rows": agency_rows, "sort": sort, "columns": columns,
-        "chart_agencies": CHART_AGENCIES, "sort_query": base.urlencode(), "links": _links(f, agency_code), "reviewer": reviewer,
+        "chart_agencies": CHART_AGENCIES, "sort_query": base.urlencode(), "links": _links_for(f, agency_code, reviewer), "reviewer": reviewer,
         "agency_code": agency_code, "years": range(this_year, this_year - 6, -1), "months": range(1, 13),
         "towns": Town.choices, "agencies": Agency.objects.filter(is_active=True).only("code", "name") if reviewer else [],
         "industries": Industry.objects.filter(level__in=["section", "division"], is_key=True).only("code", "name")

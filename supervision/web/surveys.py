@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from jiujiang_inspect.audit import audit_history
 from jiujiang_inspect.exceptions import ApplicationError
 
 from ..exceptions import SurveyNotEligible
@@ -35,7 +36,8 @@ def survey_detail(request, pk):
     survey = get_object_or_404(Survey, pk=pk)
     return render(request, "supervision/survey_detail.html", {
         "survey": survey, "results": survey_results(survey=survey),
-        "public_url": request.build_absolute_uri(f"/supervision/s/{survey.pk}/")})
+        "public_url": request.build_absolute_uri(f"/supervision/s/{survey.pk}/"),
+        "history": audit_history(survey)[:30]})
 
 
 @reviewer_required
