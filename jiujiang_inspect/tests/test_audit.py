@@ -55,3 +55,13 @@ def test_history_shows_a_change_to_a_field_named_items(rita, client, agency_a):
     client.force_login(rita)
     html = client.get("/audit/").content.decode()
     assert "items：" in html
+
+
+def test_history_values_read_as_old_to_new_with_chinese_dates():
+    from jiujiang_inspect.templatetags.audit_tags import audit_value
+
+    assert audit_value(["2025-03-01", "2026-01-31"]) == "2025年3月1日 → 2026年1月31日"
+    assert audit_value([None, "published"]) == "— → published"
+    assert audit_value([True, False]) == "是 → 否"
+    assert audit_value("2025-03-01T08:00:00+08:00") == "2025年3月1日 08:00"
+    assert audit_value(["a", "b", "c"]) == "a、b、c"
