@@ -43,3 +43,12 @@ def test_home_pages_do_not_grow_queries_with_data(client, agency_a, rita, django
         client.force_login(user)
         with django_assert_max_num_queries(30):
             assert client.get("/").status_code == 200
+
+
+def test_dashboard_lists_lead_agencies_that_have_not_filed_their_plan(client, rita, agency_a):
+    from plans.tests.factories import AnnualPlanFactory
+
+    AnnualPlanFactory(lead_agency=agency_a, year=timezone.localdate().year, status="draft")
+    client.force_login(rita)
+    html = client.get("/supervision/dashboard/").content.decode()
+    assert "尚未备案检查计划的牵头单位" in html and agency_a.label in html

@@ -8,6 +8,7 @@ from jiujiang_inspect import roles
 from jiujiang_inspect.excel import workbook_response
 from matters.models import Industry
 from plans.models import Town
+from plans.selectors.plans import plans_lead_agencies_not_filed
 from subjects.models import Agency
 
 from ..selectors.stats import overview
@@ -112,6 +113,8 @@ def dashboard(request):
         if reviewer else [],
         "industry_code": request.GET.get("industry", ""),
         "query": request.GET.urlencode(),
+        # 举措 6: plans should be public by 31 March; reviewers see who has not filed.
+        "plans_not_filed": plans_lead_agencies_not_filed(year=f.year, today=timezone.localdate()) if reviewer else [],
     })
 
 
