@@ -1,14 +1,19 @@
 """FilterSets of 检查码 and 企业评议, shared by the staff pages and the API."""
 import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
 
 from jiujiang_inspect.api import UpdatedSinceFilter
 from matters.models import NegativeListItem
 
-from .models import CheckCode, Evaluation
+from .models import CheckCode, Evaluation, Rectification
+
+YES_NO_ALL = forms.Select(choices=[("", "全部"), ("true", "是"), ("false", "否")])
 
 
 class CheckCodeFilterSet(django_filters.FilterSet):
-    status = django_filters.ChoiceFilter(choices=CheckCode.Status.choices, label="状态")
+    status = django_filters.ChoiceFilter(choices=CheckCode.Status.choices, label="状态", empty_label="全部")
     is_late = django_filters.BooleanFilter(label="事后补码")
     agency = django_filters.CharFilter(field_name="inspection__participations__agency__code", label="参与单位代码",
                                        distinct=True)
@@ -42,3 +47,48 @@ class EvaluationFilterSet(django_filters.FilterSet):
         if value is None:
             return qs
         return qs.filter(negative_items__isnull=False).distinct() if value else qs.filter(negative_items__isnull=True)
+
+
+class CheckCodeListFilterSet(CheckCodeFilterSet):
+    """The staff 检查码 page: the API's filters plus a keyword, the inspection year (the dashboard
+    links here with ?year=) and a 全部/是/否 dropdown for 补码. Web-only, so the API contract is unchanged."""
+
+    q = django_filters.CharFilter(method="search", label="检查码或企业")
+    is_late = django_filters.BooleanFilter(label="事后补码", widget=YES_NO_ALL)
+    year = django_filters.NumberFilter(field_name="inspection__date__year", label="检查年度")
+
+    def search(self, qs, name, value):
+        value = value.strip()
+        return qs.filter(Q(code__icontains=value) | Q(inspection__enterprise__name__icontains=value)
+                         | Q(inspection__enterprise__uscc__icontains=value))
+
+
+class RectificationFilterSet(django_filters.FilterSet):
+    """整改复查 page. "待办" (the default) is everything still waiting for the enterprise or a 复查."""
+
+    PENDING = ("open", "responded", "rejected")
+
+    status = django_filters.ChoiceFilter(method="filter_status", label="状态", empty_label="全部",
+                                         choices=[("pending", "待办"), *Rectification.Status.choices])
+    q = django_filters.CharFilter(method="search", label="企业名称或代码")
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label="已逾期", widget=YES_NO_ALL)
+    deadline_from = django_filters.DateFilter(field_name="deadline", lookup_expr="gte", label="期限起")
+    deadline_to = django_filters.DateFilter(field_name="deadline", lookup_expr="lte", label="期限止")
+
+    class Meta:
+        model = Rectification
+        fields = ["status"]
+
+    def filter_status(self, qs, name, value):
+        return qs.filter(status__in=self.PENDING) if value == "pending" else qs.filter(status=value)
+
+    def search(self, qs, name, value):
+        value = value.strip()
+        return qs.filter(Q(result__inspection__enterprise__name__icontains=value)
+                         | Q(result__inspection__enterprise__uscc__icontains=value))
+
+    def filter_overdue(self, qs, name, value):
+        if value is None:
+            return qs
+        late = Q(deadline__lt=timezone.localdate()) & ~Q(status__in=("verified", "closed"))
+        return qs.filter(late) if value else qs.exclude(late)

@@ -8,11 +8,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from jiujiang_inspect.excel import workbook_response
 from jiujiang_inspect.exceptions import ApplicationError, ValidationFailed
 from jiujiang_inspect.web import staff_required
 from plans.selectors.inspections import inspection_list_for_user
 
 from . import qr, selectors, services
+from .filters import CheckCodeListFilterSet, RectificationFilterSet
 from .forms import ReasonForm, ResultForm, VerifyForm
 from .models import CheckCode
 
@@ -33,15 +35,26 @@ def _refused(request, exc):
     messages.error(request, f"未能完成：{text}")
 
 
+def _local(dt):
+    return timezone.localtime(dt).strftime("%Y-%m-%d %H:%M") if dt else ""
+
+
+CODE_HEADERS = ["检查码", "状态", "事后补码", "企业", "统一社会信用代码", "检查日期", "发起单位", "有效期起", "有效期至",
+                "赋码时间", "赋码人", "首次亮码", "撤销原因"]
+
+
 @staff_required
 def code_list(request):
-    qs = selectors.checkcode_list_for_user(user=request.user).order_by("-issued_at", "-id")
-    status = request.GET.get("status")
-    if status in CheckCode.Status.values:
-        qs = qs.filter(status=status)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    return render(request, "checkcode/code_list.html", {"page": page, "statuses": CheckCode.Status.choices,
-                                                        "status": status})
+    base = selectors.checkcode_list_for_user(user=request.user).order_by("-issued_at", "-id")
+    f = CheckCodeListFilterSet(request.GET, queryset=base)
+    if request.GET.get("export") == "xlsx":
+        rows = ([c.code, c.get_status_display(), "是" if c.is_late else "否", c.inspection.enterprise.name,
+                 c.inspection.enterprise.uscc, c.inspection.date, c.inspection.initiating_agency.name,
+                 _local(c.valid_from), _local(c.valid_until), _local(c.issued_at), str(c.issued_by),
+                 _local(c.first_shown_at), c.revoked_reason] for c in f.qs.iterator(chunk_size=500))
+        return workbook_response(f"检查码_{timezone.localdate():%Y%m%d}.xlsx", [("检查码", CODE_HEADERS, rows)])
+    page = Paginator(f.qs, 50).get_page(request.GET.get("page"))
+    return render(request, "checkcode/code_list.html", {"filter": f, "page": page})
 
 
 def _code_for(request, code):
@@ -139,15 +152,31 @@ def result(request, pk):
     return _back(pk)
 
 
+RECTIFICATION_HEADERS = ["企业", "统一社会信用代码", "检查日期", "发起单位", "整改事项", "整改期限", "状态",
+                         "企业反馈", "反馈时间", "复查意见", "复查时间"]
+
+
+def _items_text(items):
+    return "；".join(str(it.get("item", "")) if isinstance(it, dict) else str(it) for it in items or [])
+
+
 @staff_required
 def rectification_list(request):
-    qs = selectors.rectification_list_for_user(user=request.user).order_by("status", "deadline", "id")
-    status = request.GET.get("status", "pending")
-    if status == "pending":
-        qs = qs.filter(status__in=["open", "responded", "rejected"])
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    if "status" not in params:
+        params["status"] = "pending"
+    base = selectors.rectification_list_for_user(user=request.user).order_by("status", "deadline", "id")
+    f = RectificationFilterSet(params, queryset=base)
+    if request.GET.get("export") == "xlsx":
+        rows = ([r.result.inspection.enterprise.name, r.result.inspection.enterprise.uscc, r.result.inspection.date,
+                 r.result.inspection.initiating_agency.name, _items_text(r.items), r.deadline, r.get_status_display(),
+                 r.enterprise_response, _local(r.responded_at), r.verification_note, _local(r.verified_at)]
+                for r in f.qs.iterator(chunk_size=500))
+        return workbook_response(f"整改复查_{timezone.localdate():%Y%m%d}.xlsx",
+                                 [("整改复查", RECTIFICATION_HEADERS, rows)])
+    page = Paginator(f.qs, 50).get_page(request.GET.get("page"))
     return render(request, "checkcode/rectification_list.html", {
-        "page": page, "status": status, "form": VerifyForm(), "today": timezone.localdate()})
+        "filter": f, "page": page, "form": VerifyForm(), "today": timezone.localdate()})
 
 
 @staff_required
