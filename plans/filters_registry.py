@@ -9,11 +9,11 @@ from .models import AnnualPlan, Enterprise, Pool, Town
 
 class EnterpriseFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label="名称或信用代码")
-    town = django_filters.ChoiceFilter(choices=Town.choices, label="镇（街道）")
+    town = django_filters.ChoiceFilter(choices=Town.choices, label="镇（街道）", empty_label="全部")
     industry = django_filters.CharFilter(method="filter_industry", label="行业代码")
-    pool = django_filters.ChoiceFilter(choices=Pool.choices, label="对象库")
-    credit_class = django_filters.ChoiceFilter(choices=Enterprise.CreditClass.choices, label="信用风险分类")
-    size = django_filters.ChoiceFilter(choices=Enterprise.Size.choices, label="规模")
+    pool = django_filters.ChoiceFilter(choices=Pool.choices, label="对象库", empty_label="全部")
+    credit_class = django_filters.ChoiceFilter(choices=Enterprise.CreditClass.choices, label="信用风险分类", empty_label="全部")
+    size = django_filters.ChoiceFilter(choices=Enterprise.Size.choices, label="规模", empty_label="全部")
     joins_joint = django_filters.BooleanFilter(label="愿意参加联合检查")
     is_active = django_filters.BooleanFilter(label="存续")
     updated_since = UpdatedSinceFilter()
@@ -37,7 +37,7 @@ class EnterpriseFilterSet(django_filters.FilterSet):
 
 class AnnualPlanFilterSet(django_filters.FilterSet):
     year = django_filters.NumberFilter(label="年度")
-    status = django_filters.ChoiceFilter(choices=AnnualPlan.Status.choices, label="状态")
+    status = django_filters.ChoiceFilter(choices=AnnualPlan.Status.choices, label="状态", empty_label="全部")
     agency = django_filters.CharFilter(method="filter_agency", label="单位代码（牵头或参与）")
     industry = django_filters.CharFilter(field_name="industry__code", label="行业代码")
     q = django_filters.CharFilter(field_name="title", lookup_expr="icontains", label="计划名称")

@@ -13,7 +13,7 @@ from jiujiang_inspect.excel import workbook_response
 from jiujiang_inspect.exceptions import ApplicationError
 from jiujiang_inspect.web import apply_errors, reviewer_required, staff_required
 
-from .filters_inspections import InspectionFilterSet, TriggeredFilingFilterSet
+from .filters_inspections import GateRefusalFilterSet, InspectionFilterSet, TriggeredFilingListFilterSet
 from .forms_inspections import InspectionForm
 from .models import Inspection
 from .selectors.inspections import (
@@ -161,19 +161,36 @@ def inspection_cancel(request, pk):
     return redirect("plans:inspection_detail", pk=pk)
 
 
+def _local(dt):
+    return timezone.localtime(dt).strftime("%Y-%m-%d %H:%M") if dt else ""
+
+
 @staff_required
 def triggered_filing_list(request):
     base = triggered_filing_list_for_user(user=request.user).order_by("-filed_at", "-id")
-    f = TriggeredFilingFilterSet(request.GET, queryset=base)
+    f = TriggeredFilingListFilterSet(request.GET, queryset=base)
+    if request.GET.get("export") == "xlsx":
+        rows = ([t.month, t.agency.name, t.enterprise.name, t.enterprise.uscc, t.get_source_display(), t.reference,
+                 t.reason, t.inspection.date, _local(t.filed_at)] for t in f.qs.iterator(chunk_size=500))
+        return workbook_response(f"触发式检查备案_{timezone.localdate():%Y%m%d}.xlsx", [(
+            "触发式检查备案", ["月份", "单位", "企业", "统一社会信用代码", "触发来源", "来源编号", "原因", "检查日期",
+                        "备案时间"], rows)])
     page = Paginator(f.qs, 50).get_page(request.GET.get("page"))
-    return render(request, "plans/inspection_triggered_filings.html", {"filter": f, "page": page})
+    return render(request, "plans/inspection_triggered_filings.html", {
+        "filter": f, "page": page, "is_reviewer": roles.is_reviewer(request.user)})
 
 
 @reviewer_required
 def gate_refusal_list(request):
-    qs = gate_refusal_list_for_user(user=request.user)
-    code = request.GET.get("code")
-    if code:
-        qs = qs.filter(code=code)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    return render(request, "plans/inspection_refusals.html", {"page": page, "code": code})
+    base = gate_refusal_list_for_user(user=request.user).order_by("-at", "-id")
+    f = GateRefusalFilterSet(request.GET, queryset=base)
+    if request.GET.get("export") == "xlsx":
+        stages = dict(GateRefusalFilterSet.STAGES)
+        rows = ([_local(r.at), r.agency.name if r.agency else "", str(r.user) if r.user else "",
+                 r.inspection.enterprise.name, r.inspection.enterprise.uscc, stages.get(r.stage, r.stage), r.code,
+                 r.message, "、".join(r.all_codes or [])] for r in f.qs.iterator(chunk_size=500))
+        return workbook_response(f"检查拒绝记录_{timezone.localdate():%Y%m%d}.xlsx", [(
+            "检查拒绝记录", ["时间", "单位", "人员", "企业", "统一社会信用代码", "环节", "规则", "说明", "全部规则"],
+            rows)])
+    page = Paginator(f.qs, 50).get_page(request.GET.get("page"))
+    return render(request, "plans/inspection_refusals.html", {"filter": f, "page": page})

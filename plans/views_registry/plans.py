@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from jiujiang_inspect import roles
 from jiujiang_inspect.audit import audit_history
+from jiujiang_inspect.excel import workbook_response
 from jiujiang_inspect.exceptions import ApplicationError
 from jiujiang_inspect.web import apply_errors, reviewer_required, staff_required
 
@@ -26,6 +27,14 @@ S = AnnualPlan.Status
 def plan_list(request):
     base = selectors.plan_list_for_user(user=request.user).order_by("-year", "lead_agency__code", "id")
     f = AnnualPlanFilterSet(request.GET, queryset=base)
+    if request.GET.get("export") == "xlsx":
+        rows = ([p.year, p.title, p.lead_agency.name, "、".join(a.name for a in p.member_agencies.all()),
+                 p.industry.name if p.industry else "", p.joint_matter_list.title if p.joint_matter_list else "",
+                 "、".join(f"{m}月" for m in p.months or []), len(p.targets.all()), p.version, p.get_status_display(),
+                 p.status_reason] for p in f.qs.iterator(chunk_size=200))
+        return workbook_response(f"年度检查计划_{timezone.localdate():%Y%m%d}.xlsx", [(
+            "年度检查计划", ["年度", "计划名称", "牵头单位", "参与单位", "行业", "联查事项清单", "计划月份", "对象数", "版本",
+                       "状态", "退回原因"], rows)])
     page = Paginator(f.qs, 30).get_page(request.GET.get("page"))
     year = timezone.localdate().year
     not_filed = (selectors.plans_lead_agencies_not_filed(year=year, today=timezone.localdate())
