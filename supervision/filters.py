@@ -11,8 +11,8 @@ from .models import HotlineTicket, SupervisionCase
 
 class AlertFilterSet(django_filters.FilterSet):
     kind = django_filters.CharFilter(lookup_expr="startswith", label="类型")
-    severity = django_filters.ChoiceFilter(choices=Alert.Severity.choices, label="级别")
-    status = django_filters.ChoiceFilter(choices=Alert.Status.choices, label="状态")
+    severity = django_filters.ChoiceFilter(choices=Alert.Severity.choices, label="级别", empty_label="全部")
+    status = django_filters.ChoiceFilter(choices=Alert.Status.choices, label="状态", empty_label="全部")
     agency = django_filters.CharFilter(field_name="agency__code", label="单位代码")
     enterprise = django_filters.CharFilter(field_name="enterprise_uscc", label="企业信用代码")
     source = django_filters.CharFilter(label="来源")
@@ -24,8 +24,8 @@ class AlertFilterSet(django_filters.FilterSet):
 
 
 class BlockFilterSet(django_filters.FilterSet):
-    status = django_filters.ChoiceFilter(choices=Block.Status.choices, label="状态")
-    rule = django_filters.ChoiceFilter(choices=Block.Rule.choices, label="规则")
+    status = django_filters.ChoiceFilter(choices=Block.Status.choices, label="状态", empty_label="全部")
+    rule = django_filters.ChoiceFilter(choices=Block.Rule.choices, label="规则", empty_label="全部")
     agency = django_filters.CharFilter(field_name="agency__code", label="单位代码")
     enterprise = django_filters.CharFilter(field_name="enterprise__uscc", label="企业信用代码")
     year = django_filters.NumberFilter(field_name="starts_on__year", label="年度")
@@ -37,7 +37,7 @@ class BlockFilterSet(django_filters.FilterSet):
 
 
 class HotlineTicketFilterSet(django_filters.FilterSet):
-    status = django_filters.ChoiceFilter(choices=HotlineTicket.Status.choices, label="状态")
+    status = django_filters.ChoiceFilter(choices=HotlineTicket.Status.choices, label="状态", empty_label="全部")
     q = django_filters.CharFilter(method="search", label="关键词")
 
     updated_since = UpdatedSinceFilter()
@@ -50,8 +50,8 @@ class HotlineTicketFilterSet(django_filters.FilterSet):
 
 
 class SupervisionCaseFilterSet(django_filters.FilterSet):
-    status = django_filters.ChoiceFilter(choices=SupervisionCase.Status.choices, label="状态")
-    source = django_filters.ChoiceFilter(choices=SupervisionCase.Source.choices, label="来源")
+    status = django_filters.ChoiceFilter(choices=SupervisionCase.Status.choices, label="状态", empty_label="全部")
+    source = django_filters.ChoiceFilter(choices=SupervisionCase.Source.choices, label="来源", empty_label="全部")
     agency = django_filters.CharFilter(field_name="agency__code", label="单位代码")
     deadline_before = django_filters.DateFilter(field_name="deadline", lookup_expr="lte", label="期限不晚于")
 

@@ -59,6 +59,14 @@ def block_list(request):
     if "status" not in params:
         params["status"] = "active"
     f = BlockFilterSet(params, queryset=lists.block_list().order_by("-created_at", "-id"))
+    if request.GET.get("export") == "xlsx":
+        rows = ([b.enterprise.name, b.enterprise.uscc, b.agency.name if b.agency else "",
+                 b.inspector.name if b.inspector else "", b.get_rule_display(), b.reason, b.source, b.starts_on,
+                 b.ends_on, b.get_status_display(), b.override_reason, str(b.overridden_by or "")]
+                for b in f.qs.iterator(chunk_size=500))
+        return workbook_response(f"阻断_{timezone.localdate():%Y%m%d}.xlsx", [(
+            "阻断", ["企业", "统一社会信用代码", "限定单位", "限定人员", "规则", "原因", "来源", "开始", "结束", "状态",
+                   "解除原因", "解除人"], rows)])
     page = Paginator(f.qs, 50).get_page(request.GET.get("page"))
     return render(request, "supervision/block_list.html", {"filter": f, "page": page, "form": ReasonForm()})
 

@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from jiujiang_inspect.audit import audit_history
+from jiujiang_inspect.excel import workbook_response
 from jiujiang_inspect.exceptions import ApplicationError
 from jiujiang_inspect.jobs import job_create
 
@@ -31,6 +32,13 @@ def case_list(request):
     if "status" not in params:
         params["status"] = "open"
     f = SupervisionCaseFilterSet(params, queryset=lists.case_list().order_by("deadline", "-id"))
+    if request.GET.get("export") == "xlsx":
+        rows = ([c.pk, c.title, c.agency.name, c.get_source_display(), c.problem, c.deadline, c.get_status_display(),
+                 c.outcome, timezone.localtime(c.created_at).strftime("%Y-%m-%d %H:%M")]
+                for c in f.qs.iterator(chunk_size=500))
+        return workbook_response(f"监督案件_{timezone.localdate():%Y%m%d}.xlsx", [(
+            "监督案件", ["编号", "案件名称", "被监督单位", "来源", "问题描述", "办理期限", "状态", "办理结果", "立案时间"],
+            rows)])
     page = Paginator(f.qs, 50).get_page(request.GET.get("page"))
     return render(request, "supervision/case_list.html", {"filter": f, "page": page,
                                                            "today": timezone.localdate()})
