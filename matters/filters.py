@@ -23,8 +23,8 @@ def industry_codes_under(code: str) -> list[str]:
 
 class LegalBasisFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label="关键词")
-    status = django_filters.ChoiceFilter(choices=LegalBasis.Status.choices, label="状态")
-    level = django_filters.ChoiceFilter(choices=LegalBasis.Level.choices, label="效力层级")
+    status = django_filters.ChoiceFilter(choices=LegalBasis.Status.choices, label="状态", empty_label="全部")
+    level = django_filters.ChoiceFilter(choices=LegalBasis.Level.choices, label="效力层级", empty_label="全部")
     updated_since = UpdatedSinceFilter()
 
     class Meta:
@@ -38,7 +38,7 @@ class LegalBasisFilterSet(django_filters.FilterSet):
 class MatterFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label="关键词")
     agency = django_filters.CharFilter(field_name="agency__code", label="实施主体代码")
-    status = django_filters.ChoiceFilter(choices=InspectionMatter.Status.choices, label="状态")
+    status = django_filters.ChoiceFilter(choices=InspectionMatter.Status.choices, label="状态", empty_label="全部")
     industry = django_filters.CharFilter(method="filter_industry", label="行业代码")
     basis_status = django_filters.ChoiceFilter(choices=LegalBasis.Status.choices, method="filter_basis_status",
                                                label="依据状态")
@@ -65,7 +65,7 @@ class MatterFilterSet(django_filters.FilterSet):
 
 class IndustryFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label="关键词")
-    level = django_filters.ChoiceFilter(choices=Industry.Level.choices, label="层级")
+    level = django_filters.ChoiceFilter(choices=Industry.Level.choices, label="层级", empty_label="全部")
     is_key = django_filters.BooleanFilter(label="重点行业")
     parent = django_filters.CharFilter(field_name="parent__code", label="上级代码")
 
@@ -79,7 +79,7 @@ class IndustryFilterSet(django_filters.FilterSet):
 
 class JointMatterListFilterSet(django_filters.FilterSet):
     industry = django_filters.CharFilter(field_name="industry__code", label="行业代码")
-    status = django_filters.ChoiceFilter(choices=JointMatterList.Status.choices, label="状态")
+    status = django_filters.ChoiceFilter(choices=JointMatterList.Status.choices, label="状态", empty_label="全部")
     lead_agency = django_filters.ModelChoiceFilter(field_name="lead_agency", to_field_name="code",
                                                    queryset=Agency.objects.all(), label="牵头单位代码")
     updated_since = UpdatedSinceFilter()

@@ -192,6 +192,11 @@ def review_queue(request):
 def legal_basis_list(request):
     qs = selectors.legal_basis_list().annotate(matter_count=Count("matters")).order_by("title", "article", "id")
     f = LegalBasisFilterSet(request.GET, queryset=qs)
+    if request.GET.get("export") == "xlsx":
+        rows = ([b.title, b.article, b.get_level_display(), b.article_text, b.effective_date, b.get_status_display(),
+                 b.matter_count] for b in f.qs.iterator(chunk_size=500))
+        return workbook_response(f"法定依据_{timezone.localdate():%Y%m%d}.xlsx", [(
+            "法定依据", ["名称", "条款", "效力层级", "条文内容", "施行日期", "状态", "关联事项数"], rows)])
     page = Paginator(f.qs, 50).get_page(request.GET.get("page"))
     return render(request, "matters/legal_basis_list.html", {
         "filter": f, "page": page, "is_reviewer": roles.is_reviewer(request.user),

@@ -8,7 +8,7 @@ from .models import Agency, Certificate, Inspector
 
 class AgencyFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label="关键词")
-    kind = django_filters.ChoiceFilter(choices=Agency.Kind.choices, label="主体类型")
+    kind = django_filters.ChoiceFilter(choices=Agency.Kind.choices, label="主体类型", empty_label="全部")
     is_active = django_filters.BooleanFilter(label="有效")
 
     class Meta:
@@ -23,7 +23,8 @@ class InspectorFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label="姓名或证件号")
     agency = django_filters.CharFilter(field_name="agency__code", label="单位代码")
     certificate_status = django_filters.ChoiceFilter(field_name="certificate__status",
-                                                     choices=Certificate.Status.choices, label="证件状态")
+                                                     choices=Certificate.Status.choices, label="证件状态",
+                                                     empty_label="全部")
     is_helper = django_filters.BooleanFilter(label="辅助人员")
     is_active = django_filters.BooleanFilter(label="在岗")
     updated_since = UpdatedSinceFilter()

@@ -25,6 +25,13 @@ from .models import Agency, Inspector, User
 @staff_required
 def agency_list(request):
     f = AgencyFilterSet(request.GET, queryset=selectors.agency_list().order_by("code"))
+    if request.GET.get("export") == "xlsx":
+        rows = ([a.code, a.name, a.short_name, a.get_kind_display(), a.entrusting_agency.name if a.entrusting_agency else "",
+                 a.uscc, a.power_basis, "是" if a.is_town else "否", "有效" if a.is_active else "停用"]
+                for a in f.qs.iterator(chunk_size=500))
+        return workbook_response(f"执法主体_{timezone.localdate():%Y%m%d}.xlsx", [(
+            "执法主体", ["单位代码", "单位名称", "简称", "主体类型", "委托机关", "统一社会信用代码", "职权依据", "镇（街道）",
+                     "状态"], rows)])
     page = Paginator(f.qs, 50).get_page(request.GET.get("page"))
     return render(request, "subjects/agency_list.html", {"filter": f, "page": page})
 
