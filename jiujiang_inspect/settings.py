@@ -209,6 +209,9 @@ REST_FRAMEWORK = {
     "DATETIME_FORMAT": "iso-8601",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
+# Filter dropdowns read "全部" rather than "---------" everywhere (django-filter).
+FILTERS_EMPTY_CHOICE_LABEL = "全部"
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "鸠江区涉企行政检查“综合查一次”系统 API",
     "DESCRIPTION": "智慧督及其他客户端对接的接口（v1）。错误体统一为 {code, message, detail}。",
