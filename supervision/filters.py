@@ -4,9 +4,9 @@ from django.db.models import Q
 
 from jiujiang_inspect.api import UpdatedSinceFilter
 from jiujiang_inspect.models import Alert
-from plans.models import Block
+from plans.models import Block, MonthlyFilingSummary
 
-from .models import HotlineTicket, SupervisionCase
+from .models import HotlineTicket, JobRun, SupervisionCase, Survey
 
 
 class AlertFilterSet(django_filters.FilterSet):
@@ -59,3 +59,40 @@ class SupervisionCaseFilterSet(django_filters.FilterSet):
     class Meta:
         model = SupervisionCase
         fields = ["status", "source"]
+
+
+class FilingSummaryFilterSet(django_filters.FilterSet):
+    """触发式检查月度汇总 list: month, agency and whether the agency admin has confirmed it."""
+
+    CONFIRMED = [("yes", "已确认"), ("no", "待单位确认")]
+    month = django_filters.CharFilter(label="月份")
+    agency = django_filters.CharFilter(field_name="agency__code", label="单位代码")
+    confirmed = django_filters.ChoiceFilter(choices=CONFIRMED, method="filter_confirmed", label="确认",
+                                            empty_label="全部")
+
+    class Meta:
+        model = MonthlyFilingSummary
+        fields = []
+
+    def filter_confirmed(self, qs, name, value):
+        return qs.filter(confirmed_at__isnull=(value == "no"))
+
+
+class JobRunFilterSet(django_filters.FilterSet):
+    KINDS = [("frequency_audit", "月度频次监测"), ("daily_sweeps", "每日巡检")]
+    kind = django_filters.ChoiceFilter(choices=KINDS, label="任务", empty_label="全部")
+    period = django_filters.CharFilter(label="期间")
+    status = django_filters.ChoiceFilter(choices=JobRun.Status.choices, label="状态", empty_label="全部")
+
+    class Meta:
+        model = JobRun
+        fields = []
+
+
+class SurveyFilterSet(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=Survey.Status.choices, label="状态", empty_label="全部")
+    q = django_filters.CharFilter(field_name="title", lookup_expr="icontains", label="关键词")
+
+    class Meta:
+        model = Survey
+        fields = []

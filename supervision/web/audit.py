@@ -5,11 +5,14 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from jiujiang_inspect import roles
+from jiujiang_inspect.excel import workbook_response
 from jiujiang_inspect.exceptions import ApplicationError
 
+from ..filters import FilingSummaryFilterSet, JobRunFilterSet
 from ..forms import MonthForm
 from ..models import JobRun
 from ..periods import previous_month
@@ -29,13 +32,21 @@ def jobrun_list(request):
         transaction.on_commit(lambda: _queue(month, user_id))
         messages.info(request, f"已提交 {month} 频次监测任务。")
         return redirect(f"{request.path}?kind={AUDIT_KIND}&period={month}")
-    qs = lists.jobrun_list()
-    if request.GET.get("kind"):
-        qs = qs.filter(kind=request.GET["kind"])
-    if request.GET.get("period"):
-        qs = qs.filter(period=request.GET["period"])
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    return render(request, "supervision/jobrun_list.html", {"form": form, "page": page})
+    f = JobRunFilterSet(request.GET, queryset=lists.jobrun_list().order_by("-started_at", "-id"))
+    if request.GET.get("export") == "xlsx":
+        kinds = dict(JobRunFilterSet.KINDS)
+        rows = ([kinds.get(r.kind, r.kind), r.period, r.get_status_display(), _local(r.started_at),
+                 _local(r.finished_at), r.attempts, (r.counts or {}).get("alerts", ""),
+                 (r.counts or {}).get("blocks", ""), r.error, str(r.triggered_by or "")]
+                for r in f.qs.iterator(chunk_size=500))
+        return workbook_response(f"频次监测任务_{timezone.localdate():%Y%m%d}.xlsx", [(
+            "频次监测任务", ["任务", "期间", "状态", "开始", "结束", "次数", "预警", "阻断", "错误", "发起人"], rows)])
+    page = Paginator(f.qs, 50).get_page(request.GET.get("page"))
+    return render(request, "supervision/jobrun_list.html", {"form": form, "filter": f, "page": page})
+
+
+def _local(dt):
+    return timezone.localtime(dt).strftime("%Y-%m-%d %H:%M") if dt else ""
 
 
 def _queue(month, user_id):
@@ -55,13 +66,21 @@ def jobrun_detail(request, pk):
 
 @manager_required
 def filing_summary_list(request):
-    qs = lists.filing_summary_list_for_user(user=request.user).order_by("-month", "agency__code")
-    month = request.GET.get("month", "")
-    if month:
-        qs = qs.filter(month=month)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    base = lists.filing_summary_list_for_user(user=request.user).order_by("-month", "agency__code", "id")
+    f = FilingSummaryFilterSet(request.GET, queryset=base)
+    if request.GET.get("export") == "xlsx":
+        sources = {"complaint": "投诉举报", "referral": "交办转办", "data_monitoring": "数据监测",
+                   "enterprise_request": "企业申请"}
+        rows = ([s.month, s.agency.name, s.agency.code,
+                 "；".join(f"{sources.get(k, k)} {v}" for k, v in (s.counts_by_source or {}).items()),
+                 s.total, s.warnings, s.blocks, "已确认" if s.confirmed_at else "待单位确认",
+                 str(s.confirmed_by or ""), _local(s.confirmed_at)] for s in f.qs.iterator(chunk_size=500))
+        return workbook_response(f"触发式检查月度汇总_{timezone.localdate():%Y%m%d}.xlsx", [(
+            "月度汇总", ["月份", "单位", "单位代码", "按来源", "合计", "预警", "阻断", "确认", "确认人", "确认时间"],
+            rows)])
+    page = Paginator(f.qs, 50).get_page(request.GET.get("page"))
     return render(request, "supervision/filing_summary_list.html", {
-        "page": page, "month": month, "can_confirm": roles.is_agency_admin(request.user)})
+        "filter": f, "page": page, "can_confirm": roles.is_agency_admin(request.user)})
 
 
 @manager_required

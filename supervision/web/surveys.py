@@ -1,13 +1,17 @@
 """满意度测评 pages: reviewers create, open and close campaigns and read results per agency; enterprises
 answer through a public link, proving who they are with their 统一社会信用代码."""
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from jiujiang_inspect.audit import audit_history
+from jiujiang_inspect.excel import workbook_response
 from jiujiang_inspect.exceptions import ApplicationError
 
 from ..exceptions import SurveyNotEligible
+from ..filters import SurveyFilterSet
 from ..forms import SurveyForm, SurveyProofForm
 from ..models import Survey
 from ..selectors.surveys import survey_results
@@ -28,7 +32,15 @@ def survey_list(request):
             apply_errors(form, exc)
         else:
             return redirect("supervision:survey_detail", pk=survey.pk)
-    return render(request, "supervision/survey_list.html", {"form": form, "surveys": Survey.objects.all()[:100]})
+    f = SurveyFilterSet(request.GET, queryset=Survey.objects.select_related("created_by").order_by("-period_start", "-id"))
+    if request.GET.get("export") == "xlsx":
+        rows = ([s.title, s.period_start, s.period_end, s.get_status_display(), len(s.questions or []),
+                 str(s.created_by or ""), timezone.localtime(s.created_at).strftime("%Y-%m-%d %H:%M")]
+                for s in f.qs.iterator(chunk_size=500))
+        return workbook_response(f"满意度测评_{timezone.localdate():%Y%m%d}.xlsx", [(
+            "满意度测评", ["测评名称", "期间起", "期间止", "状态", "题目数", "创建人", "创建时间"], rows)])
+    page = Paginator(f.qs, 50).get_page(request.GET.get("page"))
+    return render(request, "supervision/survey_list.html", {"form": form, "filter": f, "page": page})
 
 
 @reviewer_required
