@@ -12,6 +12,7 @@ from jiujiang_inspect.jobs import job_create
 from subjects.models import Agency
 
 from .. import selectors, services
+from ..filters import TrainingFilterSet
 from ..forms import MaterialForm, TrainingForm, UploadForm
 from ..models import GuidancePolicy, TrainingSession
 from ..services.training import attendance_validate
@@ -20,10 +21,17 @@ from .common import apply_errors, manager_required, reviewer_required, staff_req
 
 @staff_required
 def training_list(request):
-    qs = selectors.training_list_for_user(user=request.user).order_by("-date", "-id")
-    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    base = selectors.training_list_for_user(user=request.user).order_by("-date", "-id")
+    f = TrainingFilterSet(request.GET, queryset=base)
+    if request.GET.get("export") == "xlsx":
+        rows = ([t.date, t.title, t.organiser.name, t.location, "是" if t.is_checkcode else "否", t.attendance_count,
+                 t.get_status_display(), timezone.localtime(t.created_at).strftime("%Y-%m-%d %H:%M")]
+                for t in f.qs.iterator(chunk_size=500))
+        return workbook_response(f"培训_{timezone.localdate():%Y%m%d}.xlsx", [(
+            "培训", ["培训日期", "培训名称", "主办单位", "地点或方式", "检查码培训", "签到人数", "状态", "创建时间"], rows)])
+    page = Paginator(f.qs, 30).get_page(request.GET.get("page"))
     can_create = roles.is_reviewer(request.user) or roles.is_agency_admin(request.user)
-    return render(request, "guidance/training_list.html", {"page": page, "can_create": can_create,
+    return render(request, "guidance/training_list.html", {"filter": f, "page": page, "can_create": can_create,
                                                            "today": timezone.localdate()})
 
 
