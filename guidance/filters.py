@@ -1,7 +1,8 @@
 """FilterSets behind the guidance HTML lists (UI.md list convention: filter bar with 全部, export of the same rows)."""
 import django_filters
 
-from .models import TrainingSession
+from . import selectors
+from .models import TrainingSession, TypicalCase
 
 
 class TrainingFilterSet(django_filters.FilterSet):
@@ -12,3 +13,17 @@ class TrainingFilterSet(django_filters.FilterSet):
     class Meta:
         model = TrainingSession
         fields = []
+
+
+class TypicalCaseFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label="关键词")
+    kind = django_filters.ChoiceFilter(choices=TypicalCase.Kind.choices, label="类型", empty_label="全部")
+    category = django_filters.ChoiceFilter(choices=TypicalCase.Category.choices, label="类别", empty_label="全部")
+
+    class Meta:
+        model = TypicalCase
+        fields = []
+
+    def search(self, qs, name, value):
+        # Same word-by-word search as before the filter bar (title, facts, rule, handling, lesson, matters).
+        return selectors.typical_case_search(qs, value)

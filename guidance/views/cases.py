@@ -2,12 +2,15 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 
 from jiujiang_inspect import roles
 from jiujiang_inspect.audit import audit_history
+from jiujiang_inspect.excel import workbook_response
 from jiujiang_inspect.exceptions import ApplicationError
 
 from .. import selectors, services
+from ..filters import TypicalCaseFilterSet
 from ..forms import TypicalCaseForm
 from ..models import TypicalCase
 from .common import apply_errors, reviewer_required, staff_required
@@ -16,16 +19,19 @@ from .common import apply_errors, reviewer_required, staff_required
 @staff_required
 def case_list(request):
     relevant = request.GET.get("relevant") == "1"
-    qs = (selectors.typical_cases_relevant_for_user(user=request.user) if relevant
-          else selectors.typical_case_list_for_user(user=request.user))
-    qs = selectors.typical_case_search(qs, request.GET.get("q", ""))
-    for key in ("kind", "category"):
-        if request.GET.get(key):
-            qs = qs.filter(**{key: request.GET[key]})
-    page = Paginator(qs.order_by("-occurred_on", "-id"), 20).get_page(request.GET.get("page"))
+    base = (selectors.typical_cases_relevant_for_user(user=request.user) if relevant
+            else selectors.typical_case_list_for_user(user=request.user)).order_by("-occurred_on", "-id")
+    f = TypicalCaseFilterSet(request.GET, queryset=base)
+    if request.GET.get("export") == "xlsx":
+        rows = ([c.title, c.get_kind_display(), c.get_category_display(), c.agency.name if c.agency else "",
+                 c.occurred_on, c.get_status_display(),
+                 timezone.localtime(c.published_at).strftime("%Y-%m-%d %H:%M") if c.published_at else "", c.lesson]
+                for c in f.qs.iterator(chunk_size=500))
+        return workbook_response(f"典型案例_{timezone.localdate():%Y%m%d}.xlsx", [(
+            "典型案例", ["案例标题", "类型", "类别", "涉及单位", "发生时间", "状态", "发布时间", "指导意义"], rows)])
+    page = Paginator(f.qs, 20).get_page(request.GET.get("page"))
     return render(request, "guidance/case_list.html", {
-        "page": page, "relevant": relevant, "kinds": TypicalCase.Kind.choices,
-        "categories": TypicalCase.Category.choices, "is_reviewer": roles.is_reviewer(request.user)})
+        "filter": f, "page": page, "relevant": relevant, "is_reviewer": roles.is_reviewer(request.user)})
 
 
 @staff_required
