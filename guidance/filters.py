@@ -1,8 +1,10 @@
 """FilterSets behind the guidance HTML lists (UI.md list convention: filter bar with 全部, export of the same rows)."""
 import django_filters
 
+from subjects.models import Agency
+
 from . import selectors
-from .models import TrainingSession, TypicalCase
+from .models import ResultRecognition, TrainingSession, TypicalCase
 
 
 class TrainingFilterSet(django_filters.FilterSet):
@@ -27,3 +29,15 @@ class TypicalCaseFilterSet(django_filters.FilterSet):
     def search(self, qs, name, value):
         # Same word-by-word search as before the filter bar (title, facts, rule, handling, lesson, matters).
         return selectors.typical_case_search(qs, value)
+
+
+class RecognitionFilterSet(django_filters.FilterSet):
+    agency = django_filters.ModelChoiceFilter(queryset=Agency.objects.order_by("code"), label="互认单位",
+                                              empty_label="全部")
+    year = django_filters.NumberFilter(field_name="created_at__year", label="年度")
+    month = django_filters.NumberFilter(field_name="created_at__month", label="月份")
+    q = django_filters.CharFilter(field_name="enterprise__name", lookup_expr="icontains", label="企业")
+
+    class Meta:
+        model = ResultRecognition
+        fields = []

@@ -5,8 +5,14 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from guidance.models import TrainingSession, TypicalCase
-from guidance.tests.factories import TrainingSessionFactory, TypicalCaseFactory
+from guidance.models import ResultRecognition, TrainingSession, TypicalCase
+from guidance.tests.factories import (
+    EnterpriseFactory,
+    TrainingSessionFactory,
+    TypicalCaseFactory,
+    inspection_with,
+    result_for,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -52,3 +58,31 @@ def test_case_export_is_scoped_and_follows_the_filters(client, alice, rita):
     assert "联合检查减负" in page and "未亮码入企" not in page and "导出 Excel" in page and "---------" not in page
     client.force_login(rita)
     assert "草稿案例" in {r[0] for r in _rows(client.get(url, {"export": "xlsx"}))[1:]}
+
+
+def _recognition(agency, by, other, other_user, enterprise_name):
+    enterprise = EnterpriseFactory(name=enterprise_name)
+    result = result_for(inspection_with(enterprise=enterprise, parts=[(other, [])], status="code_issued"), by=other_user)
+    draft = inspection_with(enterprise=enterprise, parts=[(agency, [])], status="cancelled")
+    return ResultRecognition.objects.create(inspection=draft, result=result, agency=agency, enterprise=enterprise,
+                                            reason="近期已查，结果互认", recognised_by=by)
+
+
+def test_recognition_export_is_scoped_and_follows_the_filters(client, alice, bob, rita, agency_a, agency_b):
+    """GIVEN two recognitions by A and one by B
+    WHEN an inspector of A exports THEN B's is absent, an enterprise filter narrows it, and the reviewer sees all."""
+    _recognition(agency_a, alice, agency_b, bob, "鸠江食品有限公司")
+    _recognition(agency_a, alice, agency_b, bob, "芜湖机械厂")
+    _recognition(agency_b, bob, agency_a, alice, "乙局互认企业")
+    url = reverse("guidance:recognition_list")
+    client.force_login(alice)
+    rows = _rows(client.get(url, {"export": "xlsx"}))
+    assert rows[0][:3] == ("互认时间", "互认单位", "企业")
+    assert {r[2] for r in rows[1:]} == {"鸠江食品有限公司", "芜湖机械厂"}
+    rows = _rows(client.get(url, {"export": "xlsx", "q": "食品"}))
+    assert [r[2] for r in rows[1:]] == ["鸠江食品有限公司"]
+    page = client.get(url, {"q": "机械"}).content.decode()
+    assert "芜湖机械厂" in page and "鸠江食品有限公司" not in page and "导出 Excel" in page and "---------" not in page
+    client.force_login(rita)
+    rows = _rows(client.get(url, {"export": "xlsx", "agency": agency_b.pk}))
+    assert [r[2] for r in rows[1:]] == ["乙局互认企业"]

@@ -3,12 +3,15 @@ equivalence table and the settings (reviewers)."""
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 
 from jiujiang_inspect import roles
+from jiujiang_inspect.excel import workbook_response
 from jiujiang_inspect.exceptions import ApplicationError
 from plans.models import Inspection
 
 from .. import selectors, services
+from ..filters import RecognitionFilterSet
 from ..forms import EquivalenceForm, PolicyForm, RecognitionForm
 from ..models import GuidancePolicy, MatterEquivalence
 from .common import apply_errors, reviewer_required, staff_required
@@ -48,9 +51,16 @@ def recognition_candidates(request, inspection_pk):
 
 @staff_required
 def recognition_list(request):
-    qs = selectors.recognition_list_for_user(user=request.user).order_by("-created_at", "-id")
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    return render(request, "guidance/recognition_list.html", {"page": page})
+    base = selectors.recognition_list_for_user(user=request.user).order_by("-created_at", "-id")
+    f = RecognitionFilterSet(request.GET, queryset=base)
+    if request.GET.get("export") == "xlsx":
+        rows = ([timezone.localtime(r.created_at).strftime("%Y-%m-%d %H:%M"), r.agency.name, r.enterprise.name,
+                 r.result.get_outcome_display(), r.result.inspection.date, str(r.recognised_by), r.reason]
+                for r in f.qs.iterator(chunk_size=500))
+        return workbook_response(f"结果互认_{timezone.localdate():%Y%m%d}.xlsx", [(
+            "结果互认", ["互认时间", "互认单位", "企业", "互认结果", "原检查日期", "办理人", "互认理由"], rows)])
+    page = Paginator(f.qs, 50).get_page(request.GET.get("page"))
+    return render(request, "guidance/recognition_list.html", {"filter": f, "page": page})
 
 
 @reviewer_required
