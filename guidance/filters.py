@@ -4,7 +4,7 @@ import django_filters
 from subjects.models import Agency
 
 from . import selectors
-from .models import ResultRecognition, TrainingSession, TypicalCase
+from .models import OnlineTest, ResultRecognition, TestAttempt, TrainingSession, TypicalCase
 
 
 class TrainingFilterSet(django_filters.FilterSet):
@@ -41,3 +41,35 @@ class RecognitionFilterSet(django_filters.FilterSet):
     class Meta:
         model = ResultRecognition
         fields = []
+
+
+class OnlineTestFilterSet(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=OnlineTest.Status.choices, label="状态", empty_label="全部")
+    mode = django_filters.ChoiceFilter(choices=OnlineTest.Mode.choices, label="组卷方式", empty_label="全部")
+    q = django_filters.CharFilter(field_name="title", lookup_expr="icontains", label="关键词")
+
+    class Meta:
+        model = OnlineTest
+        fields = []
+
+
+def _tests_for_request(request):
+    if request is None:
+        return OnlineTest.objects.none()
+    return OnlineTest.objects.filter(pk__in=selectors.test_list_for_user(user=request.user).values("pk")).order_by("-id")
+
+
+class AttemptFilterSet(django_filters.FilterSet):
+    # Only the tests the user may see (drafts stay hidden from non-reviewers).
+    test = django_filters.ModelChoiceFilter(queryset=_tests_for_request, label="测试", empty_label="全部")
+    status = django_filters.ChoiceFilter(choices=TestAttempt.Status.choices, label="状态", empty_label="全部")
+    passed = django_filters.ChoiceFilter(choices=[("1", "通过"), ("0", "未通过")], method="filter_passed",
+                                         label="结果", empty_label="全部")
+    q = django_filters.CharFilter(field_name="inspector__name", lookup_expr="icontains", label="姓名")
+
+    class Meta:
+        model = TestAttempt
+        fields = []
+
+    def filter_passed(self, qs, name, value):
+        return qs.filter(passed=value == "1")

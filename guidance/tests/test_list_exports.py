@@ -3,11 +3,13 @@ from io import BytesIO
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
-from guidance.models import ResultRecognition, TrainingSession, TypicalCase
+from guidance.models import OnlineTest, ResultRecognition, TestAttempt, TrainingSession, TypicalCase
 from guidance.tests.factories import (
     EnterpriseFactory,
+    OnlineTestFactory,
     TrainingSessionFactory,
     TypicalCaseFactory,
     inspection_with,
@@ -86,3 +88,44 @@ def test_recognition_export_is_scoped_and_follows_the_filters(client, alice, bob
     client.force_login(rita)
     rows = _rows(client.get(url, {"export": "xlsx", "agency": agency_b.pk}))
     assert [r[2] for r in rows[1:]] == ["乙局互认企业"]
+
+
+def test_online_test_export_is_scoped_and_follows_the_filters(client, alice, rita):
+    """GIVEN a published, a closed and a draft test
+    WHEN an inspector exports THEN the draft is absent (reviewers see it), and a status filter narrows it."""
+    OnlineTestFactory(title="检查码操作测试")
+    OnlineTestFactory(title="行政执法基础测试", status=OnlineTest.Status.CLOSED)
+    OnlineTestFactory(title="草稿测试", status=OnlineTest.Status.DRAFT)
+    url = reverse("guidance:test_list")
+    client.force_login(alice)
+    rows = _rows(client.get(url, {"export": "xlsx"}))
+    assert rows[0][:2] == ("测试名称", "组卷方式")
+    assert {r[0] for r in rows[1:]} == {"检查码操作测试", "行政执法基础测试"}
+    rows = _rows(client.get(url, {"export": "xlsx", "status": "closed"}))
+    assert [r[0] for r in rows[1:]] == ["行政执法基础测试"]
+    page = client.get(url, {"q": "检查码"}).content.decode()
+    assert "检查码操作测试" in page and "行政执法基础测试" not in page and "导出 Excel" in page and "---------" not in page
+    client.force_login(rita)
+    assert "草稿测试" in {r[0] for r in _rows(client.get(url, {"export": "xlsx"}))[1:]}
+
+
+def test_attempt_export_is_scoped_and_follows_the_filters(client, alice, anna, bob, rita):
+    """GIVEN attempts by alice (passed, failed) and bob (other agency)
+    WHEN alice exports THEN only her own rows; a result filter narrows them; the reviewer sees bob's too."""
+    test = OnlineTestFactory(title="检查码操作测试")
+    for user, passed in ((alice, True), (alice, False), (bob, True)):
+        TestAttempt.objects.create(test=test, inspector=user.inspector, user=user, paper=[], status="submitted",
+                                   deadline_at=timezone.now(), submitted_at=timezone.now(), score=90 if passed else 40,
+                                   passed=passed)
+    url = reverse("guidance:attempt_list")
+    client.force_login(alice)
+    rows = _rows(client.get(url, {"export": "xlsx"}))
+    assert rows[0][:3] == ("测试", "单位", "姓名")
+    assert [r[2] for r in rows[1:]] == [alice.inspector.name] * 2
+    rows = _rows(client.get(url, {"export": "xlsx", "passed": "0"}))
+    assert [r[-1] for r in rows[1:]] == ["否"]
+    page = client.get(url, {"passed": "1"}).content.decode()
+    assert "导出 Excel" in page and "---------" not in page
+    client.force_login(rita)
+    rows = _rows(client.get(url, {"export": "xlsx", "q": bob.inspector.name}))
+    assert [r[2] for r in rows[1:]] == [bob.inspector.name]

@@ -14,6 +14,7 @@ from jiujiang_inspect.exceptions import ApplicationError
 from jiujiang_inspect.web import upload_job_start
 
 from .. import selectors, services
+from ..filters import AttemptFilterSet, OnlineTestFilterSet
 from ..forms import TestForm, UploadForm
 from ..imports import QUESTION_HEADERS
 from ..models import OnlineTest, Question, TestAttempt
@@ -23,12 +24,22 @@ from .common import apply_errors, reviewer_required, staff_required
 
 @staff_required
 def test_list(request):
-    tests = selectors.test_list_for_user(user=request.user).order_by("-is_checkcode_test", "-id")
+    base = selectors.test_list_for_user(user=request.user).order_by("-is_checkcode_test", "-id")
+    f = OnlineTestFilterSet(request.GET, queryset=base)
+    if request.GET.get("export") == "xlsx":
+        rows = ([t.title, t.get_mode_display(), t.question_count, t.pass_mark, t.time_limit_minutes,
+                 t.max_attempts or "不限", "是" if t.is_checkcode_test else "否", t.get_status_display(),
+                 timezone.localtime(t.created_at).strftime("%Y-%m-%d %H:%M")]
+                for t in f.qs.iterator(chunk_size=500))
+        return workbook_response(f"在线测试_{timezone.localdate():%Y%m%d}.xlsx", [(
+            "在线测试", ["测试名称", "组卷方式", "固定试题数", "及格分", "限时（分钟）", "最多作答次数", "检查码测试",
+                     "状态", "创建时间"], rows)])
+    tests = f.qs
     mine = {}
     if request.user.inspector_id:
         mine = {r["test"].pk: r for r in selectors.tests_open_for_inspector(inspector=request.user.inspector)}
     return render(request, "guidance/test_list.html", {
-        "tests": [(t, mine.get(t.pk)) for t in tests], "is_reviewer": roles.is_reviewer(request.user)})
+        "filter": f, "tests": [(t, mine.get(t.pk)) for t in tests], "is_reviewer": roles.is_reviewer(request.user)})
 
 
 def _test_for(request, pk) -> OnlineTest:
@@ -87,9 +98,19 @@ def test_create(request):
 
 @staff_required
 def attempt_list(request):
-    qs = selectors.attempt_list_for_user(user=request.user).order_by("-started_at", "-id")
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    return render(request, "guidance/attempt_list.html", {"page": page})
+    base = selectors.attempt_list_for_user(user=request.user).order_by("-started_at", "-id")
+    f = AttemptFilterSet(request.GET, queryset=base, request=request)
+    if request.GET.get("export") == "xlsx":
+        rows = ([a.test.title, a.inspector.agency.name if a.inspector.agency_id else "", a.inspector.name,
+                 timezone.localtime(a.started_at).strftime("%Y-%m-%d %H:%M"),
+                 timezone.localtime(a.submitted_at).strftime("%Y-%m-%d %H:%M") if a.submitted_at else "",
+                 a.get_status_display(), a.score, a.correct_count, a.total_count, "是" if a.passed else "否"]
+                for a in f.qs.iterator(chunk_size=500))
+        return workbook_response(f"测试记录_{timezone.localdate():%Y%m%d}.xlsx", [(
+            "测试记录", ["测试", "单位", "姓名", "开始时间", "交卷时间", "状态", "得分", "答对题数", "题数", "通过"],
+            rows)])
+    page = Paginator(f.qs, 50).get_page(request.GET.get("page"))
+    return render(request, "guidance/attempt_list.html", {"filter": f, "page": page})
 
 
 def _answers_from_post(post, paper):
