@@ -231,6 +231,14 @@ def legal_basis_edit(request, pk=None):
 def joint_list_list(request):
     f = JointMatterListFilterSet(request.GET, queryset=selectors.joint_list_list_for_user(user=request.user)
                                  .order_by("industry__code", "-version"))
+    if request.GET.get("export") == "xlsx":
+        rows = ([jl.title, jl.version, f"{jl.industry.code} {jl.industry.name}", jl.lead_agency.name,
+                 "、".join(a.short_name or a.name for a in jl.member_agencies.all()), len(jl.matters.all()),
+                 jl.get_status_display(),
+                 timezone.localtime(jl.published_at).strftime("%Y-%m-%d %H:%M") if jl.published_at else ""]
+                for jl in f.qs.iterator(chunk_size=500))
+        return workbook_response(f"联查事项清单_{timezone.localdate():%Y%m%d}.xlsx", [(
+            "联查事项清单", ["清单名称", "版本", "行业", "牵头单位", "参与单位", "事项数", "状态", "公布时间"], rows)])
     page = Paginator(f.qs, 50).get_page(request.GET.get("page"))
     return render(request, "matters/joint_list_list.html", {
         "filter": f, "page": page, "key_industries": selectors.industry_key_list(),

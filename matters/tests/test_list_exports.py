@@ -7,9 +7,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from matters.models import LegalBasis
+from matters.models import JointMatterList, LegalBasis
 
-from .factories import LegalBasisFactory, MatterFactory
+from .factories import JointListFactory, LegalBasisFactory, MatterFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -51,3 +51,20 @@ def test_legal_basis_export_queries_do_not_grow(client, alice):
     with CaptureQueriesContext(connection) as many:
         assert len(_rows(client.get(url, {"export": "xlsx"}))) == 6
     assert len(many) == len(few)
+
+
+def test_joint_list_export_is_scoped_and_follows_the_filters(client, alice):
+    """GIVEN a draft and a published joint list WHEN staff export THEN both (staff see drafts),
+    a status filter narrows it, and an anonymous visitor gets no file."""
+    JointListFactory(title="餐饮行业联查事项清单", version=1, status=JointMatterList.Status.PUBLISHED)
+    JointListFactory(title="餐饮行业联查事项清单（修订）", version=2)
+    url = reverse("matters:joint_list_list")
+    assert client.get(url, {"export": "xlsx"}).status_code in (302, 403)
+    client.force_login(alice)
+    rows = _rows(client.get(url, {"export": "xlsx"}))
+    assert rows[0][:3] == ("清单名称", "版本", "行业")
+    assert {r[0] for r in rows[1:]} == {"餐饮行业联查事项清单", "餐饮行业联查事项清单（修订）"}
+    rows = _rows(client.get(url, {"export": "xlsx", "status": "published"}))
+    assert [r[0] for r in rows[1:]] == ["餐饮行业联查事项清单"]
+    page = client.get(url, {"status": "draft"}).content.decode()
+    assert "（修订）" in page and "导出 Excel" in page and "---------" not in page
