@@ -3,7 +3,7 @@ from django.db.models import Q
 
 from jiujiang_inspect.api import UpdatedSinceFilter
 
-from .models import Agency, Certificate, Inspector
+from .models import Agency, Certificate, Inspector, User
 
 
 class AgencyFilterSet(django_filters.FilterSet):
@@ -35,3 +35,23 @@ class InspectorFilterSet(django_filters.FilterSet):
 
     def search(self, qs, name, value):
         return qs.filter(Q(name__icontains=value) | Q(certificate__number__icontains=value))
+
+
+class UserFilterSet(django_filters.FilterSet):
+    """The reviewer's account list (web only; the API's /users/ has no filters)."""
+
+    q = django_filters.CharFilter(method="search", label="用户名或姓名")
+    role = django_filters.ChoiceFilter(choices=[c for c in User.Role.choices if c[0] != "platform"], label="角色")
+    agency = django_filters.CharFilter(field_name="agency__code", label="单位代码")
+    is_active = django_filters.ChoiceFilter(choices=[("true", "启用"), ("false", "停用")], method="active",
+                                            label="状态")
+
+    class Meta:
+        model = User
+        fields = ["role"]
+
+    def search(self, qs, name, value):
+        return qs.filter(Q(username__icontains=value) | Q(display_name__icontains=value))
+
+    def active(self, qs, name, value):
+        return qs.filter(is_active=(value == "true"))

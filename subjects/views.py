@@ -17,7 +17,7 @@ from jiujiang_inspect.web import (
 )
 
 from . import imports, selectors, services
-from .filters import AgencyFilterSet, InspectorFilterSet
+from .filters import AgencyFilterSet, InspectorFilterSet, UserFilterSet
 from .forms import AgencyForm, CertificateStatusForm, InspectorForm, UploadForm, UserForm
 from .models import Agency, Inspector, User
 
@@ -149,8 +149,16 @@ def inspector_import(request):
 @reviewer_required
 def user_list(request):
     users = selectors.user_list_for_user(user=request.user).exclude(role=User.Role.PLATFORM)
-    page = Paginator(users, 50).get_page(request.GET.get("page"))
-    return render(request, "subjects/user_list.html", {"page": page})
+    f = UserFilterSet(request.GET, queryset=users)
+    if request.GET.get("export") == "xlsx":
+        rows = ([u.username, u.display_name, u.get_role_display(), u.agency.name if u.agency_id else "",
+                 "启用" if u.is_active else "停用",
+                 timezone.localtime(u.last_login).strftime("%Y-%m-%d %H:%M") if u.last_login else ""]
+                for u in f.qs.iterator(chunk_size=500))
+        return workbook_response(f"账号_{timezone.localdate():%Y%m%d}.xlsx",
+                                 [("账号", ["用户名", "姓名", "角色", "单位", "状态", "最近登录"], rows)])
+    page = Paginator(f.qs, 50).get_page(request.GET.get("page"))
+    return render(request, "subjects/user_list.html", {"page": page, "filter": f})
 
 
 @reviewer_required

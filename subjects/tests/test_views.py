@@ -53,3 +53,18 @@ def test_login_is_throttled_after_repeated_failures(client, alice):
     r = client.post("/accounts/login/", {"username": "alice", "password": "Passw0rd!jj"})
     assert r.status_code in (403, 429)
     assert "_auth_user_id" not in client.session
+
+
+def test_account_list_filters_and_exports_only_what_the_page_shows(client, rita, anna, alice, bob):
+    import io
+
+    from openpyxl import load_workbook
+
+    client.force_login(rita)
+    html = client.get("/subjects/users/?role=agency_admin").content.decode()
+    assert "anna" in html and "alice" not in html
+    r = client.get("/subjects/users/?role=inspector&export=xlsx")
+    names = [row[0] for row in load_workbook(io.BytesIO(r.content)).active.iter_rows(min_row=2, values_only=True)]
+    assert sorted(names) == ["alice", "bob"]
+    client.force_login(anna)
+    assert client.get("/subjects/users/?export=xlsx").status_code == 403
