@@ -27,3 +27,10 @@ MEDIA_ROOT = tempfile.mkdtemp(prefix="jj-test-media-")
 # `celery_worker_real` fixture (jiujiang_inspect.testing), which switches this off against Redis.
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
+
+# Each test run gets its own cache namespace: with REDIS_URL set the cache outlives the test database,
+# and stale entries (e.g. remembered Idempotency-Key answers) must not leak from one run into the next.
+import uuid  # noqa: E402
+
+for _cache in CACHES.values():  # noqa: F405
+    _cache["KEY_PREFIX"] = f"test-{uuid.uuid4().hex[:12]}"
