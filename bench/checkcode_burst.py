@@ -49,7 +49,7 @@ urlpatterns = [
 
 def _setup(n):
     from plans.models import CapPolicy, Inspection, Participation
-    from plans.tests.factories_inspections import EnterpriseFactory, MatterFactory, team
+    from plans.tests.factories import EnterpriseFactory, MatterFactory, team
     from subjects.tests.factories import AgencyFactory, UserFactory
 
     CapPolicy.objects.update_or_create(pool="joint", defaults={"yearly_onsite_cap": 2})

@@ -1,19 +1,15 @@
-"""plans API: enterprises/pools/caps/plans (api_registry.py) and inspections (api_inspections.py).
-Each module exposes `register(router)`; modules not written yet are skipped."""
-from importlib import import_module
-
+"""plans API routes (viewsets in api.py): enterprises, annual plans, cap policies, inspections,
+triggered filings and 邀约."""
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-router = SimpleRouter(trailing_slash=True)
-extra_urls = []
-for name in ("plans.api_registry", "plans.api_inspections"):
-    try:
-        module = import_module(name)
-    except ModuleNotFoundError as exc:
-        if exc.name != name:
-            raise
-        continue
-    module.register(router)
-    extra_urls += getattr(module, "urlpatterns", [])
+from . import api
 
-urlpatterns = extra_urls + router.urls
+router = SimpleRouter(trailing_slash=True)
+router.register("enterprises", api.EnterpriseViewSet, basename="enterprise")
+router.register("plans", api.AnnualPlanViewSet, basename="annual-plan")
+router.register("inspections", api.InspectionViewSet, basename="inspection")
+router.register("triggered-filings", api.TriggeredFilingViewSet, basename="triggered-filing")
+router.register("invitations", api.InvitationViewSet, basename="invitation")
+
+urlpatterns = [path("cap-policies/", api.CapPoliciesApi.as_view(), name="cap-policies"), *router.urls]

@@ -1,4 +1,6 @@
-"""Domain errors of the enterprise registry, pools, caps and annual plans (codes per API.md)."""
+"""Domain errors of the enterprise registry, pools, caps, annual plans, inspections and their gates. Each
+`code` is part of the API contract (API.md "Error codes the rules use"); the gate service returns them in
+the order of DOMAIN.md's gate list. `InspectorNotInAgency` lives in subjects (it owns inspectors)."""
 from django.utils.translation import gettext_lazy as _
 
 from jiujiang_inspect.exceptions import (
@@ -9,7 +11,10 @@ from jiujiang_inspect.exceptions import (
 )
 
 __all__ = ["ApplicationError", "InvalidState", "PermissionDeniedError", "ValidationFailed", "InvalidUscc",
-           "UsccChecksumMismatch", "EnterpriseNotJoint"]
+           "UsccChecksumMismatch", "EnterpriseNotJoint", "TooFewInspectors", "InspectorCertificateInvalid",
+           "EnterpriseOverYearlyCap", "AgencyOverYearlyCap", "TriggeredFrequencyBlocked", "EnterpriseBlocked",
+           "InspectorLowEfficiencyBlocked", "OnsiteJustificationRequired", "AdvanceNoticeMissing", "PlanNotFiled",
+           "InspectorNotTrained", "InvitationNotAccepted", "UsccMismatch"]
 
 
 class InvalidUscc(ValidationFailed):
@@ -29,8 +34,81 @@ class UsccChecksumMismatch(ValidationFailed):
 
 
 class EnterpriseNotJoint(ApplicationError):
-    """An enterprise that declined joint inspections cannot be put in the 联合检查对象库."""
+    """An enterprise that declined joint inspections cannot be put in the 联合检查对象库 (pools), nor be
+    inspected jointly (the gate raises it with its own message)."""
 
     code = "enterprise_not_joint"
     status_code = 409
     default_message = _("该企业不参加联合检查，不能纳入联合检查对象库。")
+
+
+class TooFewInspectors(ApplicationError):
+    """行政处罚法 第42条: each participating agency brings at least two of its own certified inspectors."""
+
+    code = "too_few_inspectors"
+    default_message = _("每个参与单位至少需要两名本单位持有效执法证件的执法人员（辅助人员不计入）。")
+
+
+class InspectorCertificateInvalid(ApplicationError):
+    code = "inspector_certificate_invalid"
+    default_message = _("有执法人员在检查当日没有有效的行政执法证件或已不在岗。")
+
+
+class EnterpriseOverYearlyCap(ApplicationError):
+    code = "enterprise_over_yearly_cap"
+    default_message = _("该企业本年度现场检查次数已达上限。")
+
+
+class AgencyOverYearlyCap(ApplicationError):
+    code = "agency_over_yearly_cap"
+    default_message = _("本单位对该企业本年度现场检查次数已达上限。")
+
+
+class TriggeredFrequencyBlocked(ApplicationError):
+    code = "triggered_frequency_blocked"
+    default_message = _("该企业触发式检查过于频繁，已被阻断，需区司法局解除。")
+
+
+class EnterpriseBlocked(ApplicationError):
+    code = "enterprise_blocked"
+    default_message = _("该企业存在生效的阻断，暂不能检查。")
+
+
+class InspectorLowEfficiencyBlocked(ApplicationError):
+    code = "inspector_low_efficiency_blocked"
+    default_message = _("执法人员在该企业连续多次检查未发现问题，已暂停其对该企业的检查。")
+
+
+class OnsiteJustificationRequired(ApplicationError):
+    code = "onsite_justification_required"
+    default_message = _("所有检查事项均可非现场检查，现场检查须书面说明必要性。")
+
+
+class AdvanceNoticeMissing(ApplicationError):
+    code = "advance_notice_missing"
+    default_message = _("检查前须记录预先告知（时间、方式、内容），或说明免予告知的理由。")
+
+
+class PlanNotFiled(ApplicationError):
+    code = "plan_not_filed"
+    default_message = _("计划检查须依据已备案（或已公布）且包含该企业的年度检查计划。")
+
+
+class InspectorNotTrained(ApplicationError):
+    code = "inspector_not_trained"
+    default_message = _("有执法人员尚未通过检查码测试，不得参加现场检查。")
+
+
+class InvitationNotAccepted(InvalidState):
+    """举措 13: a non-inspection visit is registered only when the enterprise invited or accepted it."""
+
+    code = "invitation_not_accepted"
+    default_message = _("企业尚未同意该邀约（或已拒绝），不能登记此次走访。")
+
+
+class UsccMismatch(ApplicationError):
+    """The public page's proof: the enterprise's own 统一社会信用代码 (same code as the code page's)."""
+
+    code = "uscc_mismatch"
+    status_code = 403
+    default_message = _("统一社会信用代码与受邀企业不一致。")

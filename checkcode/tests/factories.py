@@ -1,5 +1,5 @@
 """Factories for checkcode tests: an approved, gate-clean on-site inspection and its code."""
-from plans.tests.factories_inspections import make_inspection  # noqa: F401
+from plans.tests.factories import make_inspection  # noqa: F401
 
 
 def approved_inspection(**kwargs):

@@ -5,7 +5,7 @@ import pytest
 
 from checkcode.models import CheckCode, CodeScan
 from plans.models import CapPolicy
-from plans.tests.factories_inspections import EnterpriseFactory, NegativeItemFactory
+from plans.tests.factories import EnterpriseFactory, NegativeItemFactory
 
 from .factories import approved_inspection
 

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from jiujiang_inspect.browser_testing import login, screenshot
 from plans.models import Inspection
-from plans.tests.factories_inspections import EnterpriseFactory, MatterFactory
+from plans.tests.factories import EnterpriseFactory, MatterFactory
 from subjects.tests.factories import InspectorFactory
 
 

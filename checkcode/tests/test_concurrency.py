@@ -13,7 +13,7 @@ from checkcode.models import CheckCode
 from jiujiang_inspect.exceptions import RuleViolations
 from jiujiang_inspect.testing import require_postgres
 from plans.models import CapPolicy, FrequencyPolicy, GateRefusal
-from plans.tests.factories_inspections import EnterpriseFactory, inspector_user_of
+from plans.tests.factories import EnterpriseFactory, inspector_user_of
 from subjects.tests.factories import AgencyFactory
 
 from .factories import approved_inspection

@@ -4,7 +4,7 @@ import pytest
 from checkcode import demo
 from checkcode.models import CheckCode
 from plans.models import Inspection
-from plans.tests.factories_inspections import EnterpriseFactory, MatterFactory, team
+from plans.tests.factories import EnterpriseFactory, MatterFactory, team
 
 pytestmark = pytest.mark.django_db
 

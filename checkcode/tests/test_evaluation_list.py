@@ -9,7 +9,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from checkcode.services import checkcode_issue, evaluation_submit, result_record
-from plans.tests.factories_inspections import NegativeItemFactory
+from plans.tests.factories import NegativeItemFactory
 
 from .factories import approved_inspection
 

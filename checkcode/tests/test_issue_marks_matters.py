@@ -3,7 +3,7 @@ import pytest
 
 from checkcode.services.issue import checkcode_issue
 from plans.services.inspections import inspection_approve
-from plans.tests.factories_inspections import admin_of, make_inspection
+from plans.tests.factories import admin_of, make_inspection
 
 pytestmark = pytest.mark.django_db
 

@@ -9,13 +9,14 @@ from django.utils import timezone
 
 from jiujiang_inspect.models import Alert
 from plans.models import CapPolicy, TriggeredFiling
-from plans.tests.factories import bad_checksum, uscc_for
-from plans.tests.factories_inspections import (
+from plans.tests.factories import (
     EnterpriseFactory,
     MatterFactory,
     NegativeItemFactory,
+    bad_checksum,
     make_inspection,
     team,
+    uscc_for,
 )
 from subjects.services import platform_client_create
 from supervision.tests.factories import (

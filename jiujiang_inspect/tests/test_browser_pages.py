@@ -16,7 +16,7 @@ def demo(agency_a, alice):
     supervision case and a 12345 ticket, so lists render rows (the widest case), not empty states."""
     from checkcode.services import checkcode_issue
     from checkcode.tests.factories import approved_inspection
-    from plans.tests.factories_inspections import team
+    from plans.tests.factories import team
     from supervision.tests.factories import (
         AlertFactory,
         CaseFactory,

@@ -10,7 +10,7 @@ import re
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from plans.tests.factories_inspections import make_inspection
+from plans.tests.factories import make_inspection
 from subjects.tests.factories import InspectorFactory
 
 pytestmark = pytest.mark.django_db

@@ -21,8 +21,9 @@ from django.utils.translation import gettext as _
 from jiujiang_inspect.alerts import alert_raise
 from jiujiang_inspect.exceptions import RuleViolations
 from matters.selectors import matters_usable_errors
+from subjects.exceptions import InspectorNotInAgency
 
-from .. import exceptions_inspections as exc
+from .. import exceptions as exc
 from ..models import Block, Enterprise, FrequencyPolicy, GateRefusal, Inspection, Pool
 from ..selectors.blocks import blocks_applying_to
 from ..selectors.quota import used_slots, used_slots_by_agency_map, yearly_cap_for
@@ -99,7 +100,7 @@ def _inspector_errors(parts, on_date):
     if invalid:
         errors.append(exc.InspectorCertificateInvalid(detail={"inspectors": invalid}))
     if foreign:
-        errors.append(exc.InspectorNotInAgency(detail={"inspectors": foreign}))
+        errors.append(InspectorNotInAgency(_("执法人员不属于其所列的参与单位。"), detail={"inspectors": foreign}))
     return errors
 
 
@@ -229,7 +230,8 @@ def inspection_gate_report(*, inspection: Inspection, enterprise: Enterprise | N
     errs += _matter_errors(parts, on_date)
     errs += _inspector_errors(parts, on_date)
     if len(parts) > 1 and (enterprise.pool == Pool.NON_JOINT or not enterprise.joins_joint):
-        errs.append(exc.EnterpriseNotJoint(detail={"pool": enterprise.pool, "agencies": [p.agency.code for p in parts]}))
+        errs.append(exc.EnterpriseNotJoint(_("该企业在非联合检查对象库，不能进行多部门联合检查。"),
+                                           detail={"pool": enterprise.pool, "agencies": [p.agency.code for p in parts]}))
     errs += _cap_errors(inspection, enterprise, parts, policy)
     errs += _triggered_frequency(inspection, enterprise, parts, policy, report)
     block_errs, low_blocks = _block_errors(inspection, enterprise, parts, report)

@@ -11,7 +11,7 @@ from jiujiang_inspect import roles
 from jiujiang_inspect.audit import audit_record
 from jiujiang_inspect.exceptions import InvalidState, PermissionDeniedError, ValidationFailed
 
-from ..exceptions_inspections import InvitationNotAccepted, UsccMismatch
+from ..exceptions import InvitationNotAccepted, UsccMismatch
 from ..models import Invitation
 
 _TOKEN_SALT = "plans.invitation.public"

@@ -1,9 +1,23 @@
-"""factory_boy factories for enterprises, pools, plans and (minimal) inspections."""
+"""factory_boy factories for enterprises, pools, plans and inspections: `InspectionFactory` is just a
+slot-taking row; `make_inspection` builds a gate-clean inspection with participations, inspectors and
+published matters (`team`, `admin_of`, `inspector_user_of` give it people)."""
+from datetime import date, timedelta
+
 import factory
 from django.utils import timezone
 
-from plans.models import AnnualPlan, Enterprise, Inspection, PlanTarget, Pool, PoolMembership, Town
-from subjects.tests.factories import AgencyFactory
+from matters.models import InspectionMatter, LegalBasis, NegativeListItem
+from plans.models import (
+    AnnualPlan,
+    Enterprise,
+    Inspection,
+    Participation,
+    PlanTarget,
+    Pool,
+    PoolMembership,
+    Town,
+)
+from subjects.tests.factories import AgencyFactory, InspectorFactory, UserFactory
 from subjects.validators import USCC_ALPHABET, uscc_check_char
 
 
@@ -70,3 +84,82 @@ class InspectionFactory(factory.django.DjangoModelFactory):
     date = factory.LazyFunction(timezone.localdate)
     status = Inspection.Status.CODE_ISSUED
     slot_year = factory.LazyAttribute(lambda o: o.date.year)
+
+
+class LegalBasisFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LegalBasis
+
+    title = factory.Sequence(lambda n: f"中华人民共和国测试法{n}")
+    level = LegalBasis.Level.LAW
+    article = "第十条"
+    effective_date = date(2020, 1, 1)
+    status = LegalBasis.Status.IN_FORCE
+
+
+class MatterFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = InspectionMatter
+        skip_postgeneration_save = True
+
+    code = factory.Sequence(lambda n: f"M{n:05d}")
+    name = factory.Sequence(lambda n: f"检查事项{n}")
+    agency = factory.SubFactory(AgencyFactory)
+    status = InspectionMatter.Status.PUBLISHED
+    offsite_capable = False
+
+    @factory.post_generation
+    def legal_bases(obj, create, extracted, **kwargs):
+        if create:
+            obj.legal_bases.set(extracted if extracted is not None else [LegalBasisFactory()])
+
+
+class NegativeItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = NegativeListItem
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"TNEG{n:03d}")
+    title = factory.Sequence(lambda n: f"负面行为{n}")
+
+
+def team(agency, n=2, **kwargs):
+    """n certified, active, non-helper inspectors of `agency`."""
+    return [InspectorFactory(agency=agency, **kwargs) for _ in range(n)]
+
+
+def make_inspection(*, agency, enterprise=None, inspectors=None, matters=None, kind=Inspection.Kind.SPECIAL,
+                    mode=Inspection.Mode.ONSITE, day=None, status=Inspection.Status.DRAFT, extra_agencies=(),
+                    **fields) -> Inspection:
+    """A gate-clean inspection by `agency` (special kind with approval ref, advance notice recorded)
+    unless the caller overrides fields. `extra_agencies` adds joint participations, each with its
+    own two inspectors and one matter."""
+    enterprise = enterprise or EnterpriseFactory()
+    day = day or date.today() + timedelta(days=1)
+    fields.setdefault("special_approval_ref", "鸠司审〔2025〕1号")
+    fields.setdefault("notified_at", day - timedelta(days=1) if isinstance(day, date) else None)
+    fields.setdefault("notice_method", "电话")
+    if kind == Inspection.Kind.TRIGGERED:
+        fields.setdefault("trigger_source", Inspection.TriggerSource.COMPLAINT)
+        fields.setdefault("trigger_reason", "12345 投诉")
+    from datetime import datetime, time
+
+    from django.utils import timezone
+
+    if isinstance(fields.get("notified_at"), date) and not isinstance(fields["notified_at"], datetime):
+        fields["notified_at"] = timezone.make_aware(datetime.combine(fields["notified_at"], time(9)))
+    insp = Inspection.objects.create(enterprise=enterprise, initiating_agency=agency, kind=kind, mode=mode, date=day,
+                                     status=status, **fields)
+    for n, ag in enumerate([agency, *extra_agencies]):
+        part = Participation.objects.create(inspection=insp, agency=ag, is_lead=(n == 0))
+        part.inspectors.set(inspectors if (n == 0 and inspectors is not None) else team(ag))
+        part.matters.set(matters if (n == 0 and matters is not None) else [MatterFactory(agency=ag)])
+    return insp
+
+
+def admin_of(agency, **kwargs):
+    return UserFactory(role="agency_admin", agency=agency, **kwargs)
+
+
+def inspector_user_of(agency, **kwargs):
+    return UserFactory(role="inspector", agency=agency, **kwargs)

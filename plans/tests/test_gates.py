@@ -12,7 +12,7 @@ from plans.services.inspections import inspection_approve
 from subjects.models import Certificate
 from subjects.tests.factories import InspectorFactory
 
-from .factories_inspections import (
+from .factories import (
     AnnualPlanFactory,
     EnterpriseFactory,
     LegalBasisFactory,

@@ -10,7 +10,7 @@ from plans.models import GateRefusal, Inspection, Invitation
 from plans.services.invitations import invitation_create
 from subjects.tests.factories import UserFactory
 
-from .factories_inspections import EnterpriseFactory, make_inspection
+from .factories import EnterpriseFactory, make_inspection
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 
 from plans.models import GateRefusal, Inspection
 
-from .factories_inspections import EnterpriseFactory, MatterFactory, make_inspection, team
+from .factories import EnterpriseFactory, MatterFactory, make_inspection, team
 
 pytestmark = pytest.mark.django_db
 

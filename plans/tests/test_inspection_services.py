@@ -21,7 +21,7 @@ from plans.services.invitations import (
 )
 from plans.services.triggered_filings import monthly_summary_compute
 
-from .factories_inspections import EnterpriseFactory, MatterFactory, make_inspection, team
+from .factories import EnterpriseFactory, MatterFactory, make_inspection, team
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from jiujiang_inspect.browser_testing import login, screenshot
 from plans.models import Invitation
 
-from .factories_inspections import EnterpriseFactory
+from .factories import EnterpriseFactory
 
 
 @pytest.mark.browser

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from jiujiang_inspect.audit import audit_history
 from jiujiang_inspect.exceptions import PermissionDeniedError
-from plans.exceptions_inspections import InvitationNotAccepted, UsccMismatch
+from plans.exceptions import InvitationNotAccepted, UsccMismatch
 from plans.models import Invitation
 from plans.services.invitations import (
     invitation_accept,
@@ -21,7 +21,7 @@ from plans.services.invitations import (
     invitation_respond_public,
 )
 
-from .factories_inspections import EnterpriseFactory
+from .factories import EnterpriseFactory
 
 pytestmark = pytest.mark.django_db
 

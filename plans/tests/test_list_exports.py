@@ -11,8 +11,7 @@ from openpyxl import load_workbook
 from plans.models import GateRefusal
 from plans.services.triggered_filings import triggered_filing_file
 
-from .factories import AnnualPlanFactory
-from .factories_inspections import EnterpriseFactory, make_inspection
+from .factories import AnnualPlanFactory, EnterpriseFactory, make_inspection
 
 pytestmark = pytest.mark.django_db
 

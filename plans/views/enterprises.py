@@ -15,8 +15,8 @@ from jiujiang_inspect.jobs import job_create
 from jiujiang_inspect.web import apply_errors, reviewer_required, staff_required
 
 from .. import imports
-from ..filters_registry import EnterpriseFilterSet
-from ..forms_registry import CapPolicyForm, EnterpriseForm, EnterpriseImportForm, PoolMoveForm
+from ..filters import EnterpriseFilterSet
+from ..forms import CapPolicyForm, EnterpriseForm, EnterpriseImportForm, PoolMoveForm
 from ..models import CapPolicy, FrequencyPolicy
 from ..selectors import enterprises as selectors
 from ..selectors.quota import enterprise_quota

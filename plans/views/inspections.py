@@ -13,19 +13,19 @@ from jiujiang_inspect.excel import workbook_response
 from jiujiang_inspect.exceptions import ApplicationError
 from jiujiang_inspect.web import apply_errors, reviewer_required, staff_required
 
-from .filters_inspections import GateRefusalFilterSet, InspectionFilterSet, TriggeredFilingListFilterSet
-from .forms_inspections import InspectionForm
-from .models import Inspection
-from .selectors.inspections import (
+from ..filters import GateRefusalFilterSet, InspectionFilterSet, TriggeredFilingListFilterSet
+from ..forms import InspectionForm
+from ..models import Inspection
+from ..selectors.inspections import (
     gate_refusal_list_for_user,
     inspection_list_for_user,
     inspections_detailed,
     joint_match_candidates,
     triggered_filing_list_for_user,
 )
-from .selectors.quota import enterprise_quota
-from .services import inspections as services
-from .services.gates import inspection_gate_report
+from ..selectors.quota import enterprise_quota
+from ..services import inspections as services
+from ..services.gates import inspection_gate_report
 
 INSPECTION_SORTS = {"date": ("date", "id"), "enterprise": ("enterprise__name", "id"), "kind": ("kind", "date", "id"),
                     "status": ("status", "date", "id")}

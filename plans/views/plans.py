@@ -14,8 +14,8 @@ from jiujiang_inspect.excel import workbook_response
 from jiujiang_inspect.exceptions import ApplicationError
 from jiujiang_inspect.web import apply_errors, reviewer_required, staff_required
 
-from ..filters_registry import AnnualPlanFilterSet, EnterpriseFilterSet
-from ..forms_registry import AnnualPlanForm, PlanDrawForm, PlanTargetsForm, ReasonForm
+from ..filters import AnnualPlanFilterSet, EnterpriseFilterSet
+from ..forms import AnnualPlanForm, PlanDrawForm, PlanTargetsForm, ReasonForm
 from ..models import AnnualPlan, Enterprise
 from ..selectors import plans as selectors
 from ..services import annual_plans, draw

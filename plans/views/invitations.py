@@ -16,11 +16,11 @@ from jiujiang_inspect.excel import workbook_response
 from jiujiang_inspect.exceptions import ApplicationError
 from jiujiang_inspect.web import apply_errors, staff_required
 
-from .filters_invitations import InvitationFilterSet
-from .forms_invitations import InvitationForm, InvitationReasonForm, PublicInvitationForm
-from .models import Invitation
-from .selectors.invitations import invitation_list_for_user
-from .services import invitations as services
+from ..filters import InvitationFilterSet
+from ..forms import InvitationForm, InvitationReasonForm, PublicInvitationForm
+from ..models import Invitation
+from ..selectors.invitations import invitation_list_for_user
+from ..services import invitations as services
 
 STATUS_CSS = {"proposed": "status-waiting", "accepted": "status-active", "declined": "status-refused",
               "done": "status-done"}

@@ -1,0 +1,139 @@
+"""FilterSets shared by the HTML list pages and the API: enterprises and annual plans, inspections and
+triggered filings, 邀约."""
+import django_filters
+from django.db.models import Q
+
+from jiujiang_inspect.api import UpdatedSinceFilter
+
+from .models import AnnualPlan, Enterprise, GateRefusal, Inspection, Invitation, Pool, Town, TriggeredFiling
+
+
+class EnterpriseFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label="名称或信用代码")
+    town = django_filters.ChoiceFilter(choices=Town.choices, label="镇（街道）", empty_label="全部")
+    industry = django_filters.CharFilter(method="filter_industry", label="行业代码")
+    pool = django_filters.ChoiceFilter(choices=Pool.choices, label="对象库", empty_label="全部")
+    credit_class = django_filters.ChoiceFilter(choices=Enterprise.CreditClass.choices, label="信用风险分类", empty_label="全部")
+    size = django_filters.ChoiceFilter(choices=Enterprise.Size.choices, label="规模", empty_label="全部")
+    joins_joint = django_filters.BooleanFilter(label="愿意参加联合检查")
+    is_active = django_filters.BooleanFilter(label="存续")
+    updated_since = UpdatedSinceFilter()
+
+    class Meta:
+        model = Enterprise
+        fields = ["town", "pool", "credit_class", "size", "joins_joint", "is_active"]
+
+    def search(self, qs, name, value):
+        value = value.strip()
+        return qs.filter(Q(name__icontains=value) | Q(uscc__icontains=value.upper()))
+
+    def filter_industry(self, qs, name, value):
+        # GB/T 4754 numeric codes nest by prefix (62 → 621 → 6210); a 门类 letter matches its own rows.
+        value = value.strip()
+        if value.isalpha():
+            return qs.filter(Q(industry__code=value) | Q(industry__parent__code=value)
+                             | Q(industry__parent__parent__code=value) | Q(industry__parent__parent__parent__code=value))
+        return qs.filter(industry__code__startswith=value)
+
+
+class AnnualPlanFilterSet(django_filters.FilterSet):
+    year = django_filters.NumberFilter(label="年度")
+    status = django_filters.ChoiceFilter(choices=AnnualPlan.Status.choices, label="状态", empty_label="全部")
+    agency = django_filters.CharFilter(method="filter_agency", label="单位代码（牵头或参与）")
+    industry = django_filters.CharFilter(field_name="industry__code", label="行业代码")
+    q = django_filters.CharFilter(field_name="title", lookup_expr="icontains", label="计划名称")
+    updated_since = UpdatedSinceFilter()
+
+    class Meta:
+        model = AnnualPlan
+        fields = ["year", "status"]
+
+    def filter_agency(self, qs, name, value):
+        ids = AnnualPlan.objects.filter(Q(lead_agency__code=value) | Q(member_agencies__code=value)).values("id")
+        return qs.filter(id__in=ids)
+
+
+class InspectionFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label="企业名称或代码")
+    enterprise = django_filters.CharFilter(field_name="enterprise__uscc", label="统一社会信用代码")
+    agency = django_filters.CharFilter(field_name="participations__agency__code", label="参与单位代码", distinct=True)
+    kind = django_filters.ChoiceFilter(choices=Inspection.Kind.choices, empty_label="全部", label="检查类型")
+    mode = django_filters.ChoiceFilter(choices=Inspection.Mode.choices, empty_label="全部", label="检查方式")
+    status = django_filters.ChoiceFilter(choices=Inspection.Status.choices, empty_label="全部", label="状态")
+    outcome = django_filters.ChoiceFilter(choices=Inspection.Outcome.choices, empty_label="全部", label="检查结果")
+    date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte", label="日期起")
+    date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte", label="日期止")
+
+    updated_since = UpdatedSinceFilter()
+    class Meta:
+        model = Inspection
+        fields = ["kind", "mode", "status", "outcome"]
+
+    def search(self, qs, name, value):
+        return qs.filter(Q(enterprise__name__icontains=value) | Q(enterprise__uscc__icontains=value))
+
+
+class TriggeredFilingFilterSet(django_filters.FilterSet):
+    month = django_filters.CharFilter(label="月份（YYYY-MM）")
+    agency = django_filters.CharFilter(field_name="agency__code", label="单位代码")
+    source = django_filters.ChoiceFilter(choices=Inspection.TriggerSource.choices, label="触发来源", empty_label="全部")
+
+    updated_since = UpdatedSinceFilter()
+    class Meta:
+        model = TriggeredFiling
+        fields = ["month", "source"]
+
+
+class TriggeredFilingListFilterSet(TriggeredFilingFilterSet):
+    """The staff page: the API's filters plus the year (the dashboard links here with ?year=) and a
+    keyword on the enterprise. Web-only, so the API contract is unchanged."""
+
+    year = django_filters.NumberFilter(method="filter_year", label="年度")
+    q = django_filters.CharFilter(method="search", label="企业名称或代码")
+
+    def filter_year(self, qs, name, value):
+        return qs.filter(month__startswith=f"{int(value):04d}-")
+
+    def search(self, qs, name, value):
+        value = value.strip()
+        return qs.filter(Q(enterprise__name__icontains=value) | Q(enterprise__uscc__icontains=value))
+
+
+class GateRefusalFilterSet(django_filters.FilterSet):
+    """检查拒绝记录: which rule, at which step, by which agency, when."""
+
+    STAGES = [("approve", "审批"), ("issue", "申领检查码"), ("late_code", "事后补码")]
+
+    code = django_filters.CharFilter(label="规则代码")
+    stage = django_filters.ChoiceFilter(choices=STAGES, label="环节", empty_label="全部")
+    agency = django_filters.CharFilter(field_name="agency__code", label="单位代码")
+    q = django_filters.CharFilter(method="search", label="企业名称或代码")
+    date_from = django_filters.DateFilter(field_name="at", lookup_expr="date__gte", label="日期起")
+    date_to = django_filters.DateFilter(field_name="at", lookup_expr="date__lte", label="日期止")
+
+    class Meta:
+        model = GateRefusal
+        fields = ["code", "stage"]
+
+    def search(self, qs, name, value):
+        value = value.strip()
+        return qs.filter(Q(inspection__enterprise__name__icontains=value)
+                         | Q(inspection__enterprise__uscc__icontains=value))
+
+
+class InvitationFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label="企业名称或代码")
+    enterprise = django_filters.CharFilter(field_name="enterprise__uscc", label="统一社会信用代码")
+    agency = django_filters.CharFilter(field_name="agency__code", label="单位代码")
+    activity = django_filters.ChoiceFilter(choices=Invitation.Activity.choices, label="活动类型")
+    status = django_filters.ChoiceFilter(choices=Invitation.Status.choices, label="状态")
+    date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte", label="日期起")
+    date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte", label="日期止")
+
+    updated_since = UpdatedSinceFilter()
+    class Meta:
+        model = Invitation
+        fields = ["activity", "status"]
+
+    def search(self, qs, name, value):
+        return qs.filter(Q(enterprise__name__icontains=value) | Q(enterprise__uscc__icontains=value))

@@ -1,0 +1,241 @@
+"""HTML forms of the plans pages: enterprises, pools, caps and plans; drafting an inspection by the
+user's own agency (joint inspections are formed by merging with other agencies' drafts); 邀约. They only
+shape input; the services decide."""
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from matters.models import Industry, InspectionMatter, JointMatterList
+from subjects.forms import BootstrapMixin, DateInput
+from subjects.models import Agency, Inspector
+
+from .models import AnnualPlan, Enterprise, Inspection, Invitation, Pool, Town
+from .services.caps import FREQUENCY_FIELDS, FREQUENCY_INT_FIELDS
+
+
+class EnterpriseForm(BootstrapMixin, forms.Form):
+    uscc = forms.CharField(label=_("统一社会信用代码"), max_length=18, min_length=18)
+    name = forms.CharField(label=_("企业名称"), max_length=200)
+    town = forms.ChoiceField(label=_("镇（街道）"), choices=Town.choices)
+    address = forms.CharField(label=_("地址"), max_length=200, required=False)
+    industry = forms.ModelChoiceField(label=_("行业"), queryset=Industry.objects.order_by("code"), required=False,
+                                      to_field_name="code")
+    size = forms.ChoiceField(label=_("规模"), choices=Enterprise.Size.choices, initial=Enterprise.Size.SMALL)
+    credit_class = forms.ChoiceField(label=_("信用风险分类"), choices=Enterprise.CreditClass.choices, initial="B")
+    joins_joint = forms.BooleanField(label=_("愿意参加联合检查"), required=False, initial=True)
+    contact_name = forms.CharField(label=_("联系人"), max_length=50, required=False)
+    contact_phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)
+    is_active = forms.BooleanField(label=_("存续"), required=False, initial=True)
+    accept_checksum_warning = forms.BooleanField(
+        label=_("确认校验位异常（仅司法局审核员）"), required=False,
+        help_text=_("部分早期赋码的代码不符合校验规则；核实无误后勾选，系统将记录您的确认。"))
+    reason = forms.CharField(label=_("修改原因"), max_length=500, required=False)
+
+    def __init__(self, *args, editing=False, reviewer=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if editing:
+            self.fields["uscc"].disabled = True
+            del self.fields["accept_checksum_warning"]
+        else:
+            del self.fields["reason"]
+            if not reviewer:
+                del self.fields["accept_checksum_warning"]
+
+    def clean_uscc(self):
+        return self.cleaned_data["uscc"].strip().upper()
+
+
+class PoolMoveForm(BootstrapMixin, forms.Form):
+    pool = forms.ChoiceField(label=_("调入对象库"), choices=Pool.choices)
+    reason = forms.CharField(label=_("调整原因"), widget=forms.Textarea(attrs={"rows": 2}), max_length=1000)
+
+
+class CapPolicyForm(BootstrapMixin, forms.Form):
+    """One field per pool cap and one per frequency rule, labelled as in the models."""
+
+    reason = forms.CharField(label=_("修改原因"), max_length=500, required=False)
+
+    def __init__(self, *args, caps=(), frequency=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        for policy in caps:
+            self.fields[f"cap_{policy.pool}"] = forms.IntegerField(
+                label=_("%(pool)s 年度现场检查上限（次）") % {"pool": policy.get_pool_display()}, min_value=0,
+                max_value=1000, initial=policy.yearly_onsite_cap)
+        from .models import FrequencyPolicy
+
+        for name in FREQUENCY_FIELDS:
+            label = FrequencyPolicy._meta.get_field(name).verbose_name
+            if name in FREQUENCY_INT_FIELDS:
+                field = forms.IntegerField(label=label, min_value=0, max_value=1000)
+            else:
+                field = forms.BooleanField(label=label, required=False)
+            field.initial = getattr(frequency, name) if frequency else None
+            self.fields[name] = field
+        self.fields["reason"] = self.fields.pop("reason")
+        # BootstrapMixin styled only the fields declared on the class; style the ones added here.
+        for field in self.fields.values():
+            w = field.widget
+            w.attrs.setdefault("class", "form-check-input" if isinstance(w, forms.CheckboxInput) else "form-control")
+
+    def caps_data(self):
+        return {k[4:]: v for k, v in self.cleaned_data.items() if k.startswith("cap_")}
+
+    def frequency_data(self):
+        return {k: self.cleaned_data[k] for k in FREQUENCY_FIELDS}
+
+
+class AnnualPlanForm(BootstrapMixin, forms.Form):
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
+    title = forms.CharField(label=_("计划名称"), max_length=200)
+    member_agencies = forms.ModelMultipleChoiceField(
+        label=_("参与单位"), queryset=Agency.objects.filter(is_active=True).order_by("code"), required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}), help_text=_("按住 Ctrl 可多选；联合检查一般为 2–3 个单位。"))
+    industry = forms.ModelChoiceField(label=_("行业"), queryset=Industry.objects.order_by("code"), required=False,
+                                      to_field_name="code")
+    joint_matter_list = forms.ModelChoiceField(label=_("联查事项清单"), required=False,
+                                               queryset=JointMatterList.objects.filter(status="published"))
+    months = forms.CharField(label=_("计划月份"), max_length=200,
+                             help_text=_("以逗号分隔，如 2025-04, 2025-05；随机抽取的对象按顺序分配到各月。"))
+
+    def __init__(self, *args, editing=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if editing:
+            self.fields["year"].disabled = True
+
+    def clean_months(self):
+        raw = self.cleaned_data["months"].replace("，", ",").replace("、", ",")
+        return sorted({m.strip() for m in raw.split(",") if m.strip()})
+
+
+class PlanDrawForm(BootstrapMixin, forms.Form):
+    count = forms.IntegerField(label=_("抽取数量（家）"), min_value=1, required=False)
+    percent = forms.FloatField(label=_("或抽取比例（%）"), min_value=0.01, max_value=100, required=False)
+    stratify_by_credit = forms.BooleanField(label=_("按信用风险分类分层（按比例分配）"), required=False)
+    seed = forms.CharField(label=_("随机种子（选填）"), max_length=64, required=False,
+                           help_text=_("留空由系统生成；种子会被记录，用同一种子可复现本次抽取结果。"))
+
+    def clean(self):
+        data = super().clean()
+        if (data.get("count") is None) == (data.get("percent") is None):
+            raise forms.ValidationError(_("请填写抽取数量或抽取比例（二选一）。"))
+        return data
+
+
+class PlanTargetsForm(BootstrapMixin, forms.Form):
+    usccs = forms.CharField(label=_("按统一社会信用代码添加"), widget=forms.Textarea(attrs={"rows": 3}),
+                            help_text=_("每行一个，或以逗号、空格分隔。"))
+
+    def clean_usccs(self):
+        import re
+
+        return [u.upper() for u in re.split(r"[\s,，、]+", self.cleaned_data["usccs"]) if u]
+
+
+class ReasonForm(BootstrapMixin, forms.Form):
+    reason = forms.CharField(label=_("原因"), widget=forms.Textarea(attrs={"rows": 2}), max_length=1000)
+
+
+class EnterpriseImportForm(BootstrapMixin, forms.Form):
+    file = forms.FileField(label=_("Excel 文件（.xlsx）"))
+    accept_checksum_warning = forms.BooleanField(
+        label=_("确认导入校验位异常的代码（仅司法局审核员）"), required=False)
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+
+class InspectionForm(BootstrapMixin, forms.Form):
+    enterprise = forms.CharField(label=_("检查对象（统一社会信用代码）"), max_length=18)
+    kind = forms.ChoiceField(label=_("检查类型"), choices=Inspection.Kind.choices)
+    mode = forms.ChoiceField(label=_("检查方式"), choices=Inspection.Mode.choices)
+    date = forms.DateField(label=_("计划检查日期"), widget=DateInput)
+    plan = forms.ModelChoiceField(label=_("年度计划（计划检查）"), required=False, queryset=AnnualPlan.objects.none())
+    trigger_source = forms.ChoiceField(label=_("触发来源（触发式检查）"), required=False,
+                                       choices=[("", "—")] + list(Inspection.TriggerSource.choices))
+    trigger_reference = forms.CharField(label=_("来源编号（如12345工单号）"), required=False, max_length=100)
+    trigger_reason = forms.CharField(label=_("触发原因"), required=False, max_length=2000,
+                                     widget=forms.Textarea(attrs={"rows": 2}))
+    special_approval_ref = forms.CharField(label=_("专项检查审批文号"), required=False, max_length=100)
+    inspectors = forms.ModelMultipleChoiceField(label=_("本单位执法人员（至少两名持证人员）"),
+                                                queryset=Inspector.objects.none(), widget=forms.CheckboxSelectMultiple)
+    matters = forms.ModelMultipleChoiceField(label=_("检查事项"), queryset=InspectionMatter.objects.none(),
+                                             widget=forms.CheckboxSelectMultiple)
+    notified_at = forms.DateTimeField(label=_("预先告知时间"), required=False, widget=DateTimeInput)
+    notice_method = forms.CharField(label=_("告知方式"), required=False, max_length=100,
+                                    help_text=_("如：电话、短信、书面通知"))
+    notice_content = forms.CharField(label=_("告知内容"), required=False, max_length=2000,
+                                     widget=forms.Textarea(attrs={"rows": 2}))
+    notice_exempt_reason = forms.CharField(label=_("免予告知理由"), required=False, max_length=2000,
+                                           help_text=_("依法不予公开或上级要求不能事先通知的，说明理由"),
+                                           widget=forms.Textarea(attrs={"rows": 2}))
+    onsite_justification = forms.CharField(label=_("现场检查必要性说明"), required=False, max_length=5000,
+                                           help_text=_("所有事项均可非现场检查时必填"),
+                                           widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, agency=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if agency is not None:
+            self.fields["inspectors"].queryset = Inspector.objects.filter(agency=agency, is_active=True).select_related(
+                "certificate").order_by("name")
+            self.fields["matters"].queryset = InspectionMatter.objects.filter(
+                agency=agency, status=InspectionMatter.Status.PUBLISHED).order_by("code")
+            self.fields["plan"].queryset = AnnualPlan.objects.filter(
+                status__in=[AnnualPlan.Status.FILED, AnnualPlan.Status.PUBLISHED]).order_by("-year", "id")
+        for name in ("inspectors", "matters"):
+            self.fields[name].widget.attrs["class"] = "me-1"
+        self.fields["inspectors"].label_from_instance = lambda i: f"{i.name}" + (
+            "（辅助人员）" if i.is_helper else f"（{getattr(getattr(i, 'certificate', None), 'number', '无证')}）")
+
+    def clean_enterprise(self):
+        value = self.cleaned_data["enterprise"].strip().upper()
+        ent = Enterprise.objects.filter(uscc=value).first()
+        if ent is None:
+            raise forms.ValidationError(_("未找到该统一社会信用代码对应的检查对象。"))
+        return ent
+
+    def service_kwargs(self, agency):
+        d = self.cleaned_data
+        trigger = None
+        if d["kind"] == Inspection.Kind.TRIGGERED:
+            trigger = {"source": d["trigger_source"], "reference": d["trigger_reference"], "reason": d["trigger_reason"]}
+        return dict(
+            enterprise=d["enterprise"], kind=d["kind"], mode=d["mode"], date=d["date"], plan=d.get("plan"),
+            trigger=trigger, special_approval_ref=d["special_approval_ref"],
+            participations=[{"agency": agency, "inspectors": list(d["inspectors"]), "matters": list(d["matters"])}],
+            advance_notice={"notified_at": d.get("notified_at"), "method": d["notice_method"],
+                            "content": d["notice_content"]},
+            notice_exempt_reason=d["notice_exempt_reason"], onsite_justification=d["onsite_justification"])
+
+
+class InvitationForm(BootstrapMixin, forms.Form):
+    enterprise = forms.CharField(label=_("企业（统一社会信用代码）"), max_length=18)
+    activity = forms.ChoiceField(label=_("活动类型"), choices=Invitation.Activity.choices)
+    date = forms.DateField(label=_("日期"), widget=DateInput)
+    purpose = forms.CharField(label=_("事由"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+                              help_text=_("如：食品安全政策宣讲、产业发展调研、安全生产培训"))
+    invited_by_enterprise = forms.BooleanField(label=_("企业主动邀约"), required=False,
+                                               help_text=_("企业主动提出的，登记后即视为企业已同意"))
+
+    def clean_enterprise(self):
+        value = self.cleaned_data["enterprise"].strip().upper()
+        ent = Enterprise.objects.filter(uscc=value).first()
+        if ent is None:
+            raise forms.ValidationError(_("未找到该统一社会信用代码对应的企业。"))
+        return ent
+
+
+class InvitationReasonForm(forms.Form):
+    reason = forms.CharField(required=False, max_length=2000)
+
+
+class PublicInvitationForm(BootstrapMixin, forms.Form):
+    uscc = forms.CharField(label=_("本企业统一社会信用代码"), max_length=18,
+                           help_text=_("用于确认您是受邀企业。"))
+    answer = forms.ChoiceField(label=_("答复"), widget=forms.RadioSelect,
+                               choices=[("accept", _("同意")), ("decline", _("不同意"))])
+    reason = forms.CharField(label=_("说明（可选）"), required=False, max_length=2000,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["answer"].widget.attrs["class"] = "me-1"
