@@ -25,7 +25,8 @@ seed: migrate
 	DEBUG=1 $(BIN)/python manage.py seed_demo
 
 run: seed
-	DEBUG=1 $(BIN)/python manage.py collectstatic --noinput -v0
+	@# Collected with the production (manifest) storage, so a missing referenced file fails here too.
+	DEBUG=1 STATIC_MANIFEST=1 $(BIN)/python manage.py collectstatic --noinput -v0
 	@DEBUG=1 $(BIN)/python manage.py demo_logins
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 

@@ -145,13 +145,16 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "media/"
+# Manifest storage in production; plain storage under DEBUG so a fresh clone serves pages before
+# collectstatic has ever run. STATIC_MANIFEST=1 forces the manifest storage under DEBUG too: `make run`
+# collects that way, so a static file referencing a missing one (a .map, a font) fails there, not only
+# in production, where it would turn every HTML page into a 500.
+STATIC_MANIFEST = env.bool("STATIC_MANIFEST", default=not DEBUG)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        # Manifest storage in production; plain storage under DEBUG so a fresh clone serves pages
-        # before collectstatic has ever run.
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if not DEBUG
+        if STATIC_MANIFEST
         else "django.contrib.staticfiles.storage.StaticFilesStorage",
     },
 }
