@@ -28,7 +28,7 @@ from .serializers import (
     ResultOutSerializer,
     VerifySerializer,
 )
-from .views_public import client_ip
+from .views.public import client_ip
 
 
 def _inspection(request, pk):

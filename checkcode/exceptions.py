@@ -18,8 +18,3 @@ class EvaluationAlreadySubmitted(ApplicationError):
     code = "evaluation_already_submitted"
     default_message = _("该检查码已提交过评议，每个检查码只能评议一次。")
 
-
-class UsccMismatch(ApplicationError):
-    code = "uscc_mismatch"
-    status_code = 403
-    default_message = _("统一社会信用代码与被检查企业不一致。")

@@ -3,6 +3,7 @@ run as background jobs through jiujiang_inspect.jobs."""
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from jiujiang_inspect import roles
 from jiujiang_inspect.audit import audit_record
 from jiujiang_inspect.excel import RowErrors, check_xlsx_upload, iter_rows
 from jiujiang_inspect.exceptions import ApplicationError, ValidationFailed
@@ -10,7 +11,7 @@ from jiujiang_inspect.jobs import job_progress
 from subjects.models import Inspector
 
 from .models import Question, TrainingAttendance, TrainingSession
-from .services.common import require_organiser, require_reviewer
+from .services.common import require_organiser
 from .services.quizzes import question_errors, question_save
 from .services.training import attendance_validate, training_attendance_record
 
@@ -68,7 +69,7 @@ def questions_import(*, job=None, fileobj, by=None):
     """Import a question bank. Every row is checked first; one bad row and nothing is written.
     Re-importing updates questions in place by 题目编号 (idempotent)."""
     by = by or job.created_by
-    require_reviewer(by)
+    roles.require(by, roles.REVIEWER)
     check_xlsx_upload(fileobj)
     errors, rows, seen = RowErrors(), [], {}
     for n, row in iter_rows(fileobj, header_map=QUESTION_HEADERS):

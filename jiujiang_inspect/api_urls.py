@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .api_views import TokenCreateApi
+from .views import TokenCreateApi
 
 urlpatterns = [
     path("auth/token/", TokenCreateApi.as_view(), name="api_token_create"),

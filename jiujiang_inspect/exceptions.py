@@ -67,3 +67,11 @@ class RuleViolations(ApplicationError):
             detail={"errors": [{"code": e.code, "message": e.message, **({"detail": e.detail} if e.detail else {})}
                                for e in self.errors]},
         )
+
+
+class InvalidCredentials(ApplicationError):
+    """POST /api/v1/auth/token/ with a wrong password, an unknown or inactive account, or a non-staff user."""
+
+    code = "invalid_credentials"
+    status_code = 400
+    default_message = _("用户名或密码错误，或账号已停用。")

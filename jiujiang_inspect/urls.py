@@ -5,8 +5,6 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from supervision import views as home_views
-
 from . import views
 
 api_v1 = [
@@ -21,8 +19,7 @@ api_v1 = [
 ]
 
 urlpatterns = [
-    path("", home_views.home, name="home"),
-    path("public/", home_views.public_home, name="public_home"),
+    path("", include("supervision.home_urls")),
     path("supervision/", include("supervision.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(template_name="registration/login.html"), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

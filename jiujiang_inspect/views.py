@@ -1,11 +1,22 @@
-"""Plumbing pages: the audit trail (reviewers) and a background job's progress (its owner)."""
+"""Plumbing views: the audit trail (reviewers), a background job's progress (its owner), and
+POST /api/v1/auth/token/ where a staff user exchanges username + password for a bearer token."""
+from django.contrib.auth import authenticate
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
 
 from . import roles
+from .exceptions import InvalidCredentials
 from .models import AuditEntry, BackgroundJob
+from .tokens import api_token_create
 
 
 @login_required
@@ -33,3 +44,31 @@ def job_status(request, pk):
         raise PermissionDenied
     template = "job_progress_fragment.html" if request.headers.get("HX-Request") else "job_status.html"
     return render(request, template, {"job": job})
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(max_length=128, style={"input_type": "password"})
+
+
+class TokenCreateApi(APIView):
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "token"
+
+    @extend_schema(
+        request=TokenRequestSerializer,
+        responses={201: inline_serializer("TokenResponse", {"token": serializers.CharField(),
+                                                            "expires_at": serializers.DateTimeField()})},
+        summary="以用户名和密码换取令牌（工作人员）",
+    )
+    def post(self, request):
+        data = TokenRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = authenticate(request._request, username=data.validated_data["username"],
+                            password=data.validated_data["password"])
+        if user is None or not roles.is_staff_member(user):
+            raise InvalidCredentials()
+        token, secret = api_token_create(user=user, name="staff-login")
+        return Response({"token": secret, "expires_at": timezone.localtime(token.expires_at).isoformat()}, status=status.HTTP_201_CREATED)

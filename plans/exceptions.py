@@ -107,8 +107,9 @@ class InvitationNotAccepted(InvalidState):
 
 
 class UsccMismatch(ApplicationError):
-    """The public page's proof: the enterprise's own 统一社会信用代码 (same code as the code page's)."""
+    """A public page's proof failed: the 统一社会信用代码 given is not the enterprise's own (邀约, 检查码
+    evaluation and 整改 response, satisfaction survey). Each page raises it with its own wording."""
 
     code = "uscc_mismatch"
     status_code = 403
-    default_message = _("统一社会信用代码与受邀企业不一致。")
+    default_message = _("统一社会信用代码与该企业不一致。")

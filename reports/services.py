@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from guidance.models import TypicalCase
 from jiujiang_inspect import roles
 from jiujiang_inspect.audit import audit_record
-from jiujiang_inspect.exceptions import InvalidState, PermissionDeniedError, ValidationFailed
+from jiujiang_inspect.exceptions import InvalidState, ValidationFailed
 from jiujiang_inspect.jobs import job_create, job_progress
 
 from . import figures as f
@@ -18,11 +18,6 @@ from .models import Report
 
 JOB_KIND = "reports.services.report_generate_job"
 MAX_PERIOD_DAYS = 3 * 366
-
-
-def _require_reviewer(by):
-    if not roles.is_reviewer(by):
-        raise PermissionDeniedError(_("仅区司法局审核员可以生成总结报告。"))
 
 
 def _validate_period(start, end):
@@ -38,7 +33,7 @@ def _validate_period(start, end):
 def report_request(*, by, period_start: date, period_end: date, title: str = "", typical_cases=(),
                    note: str = "") -> Report:
     """Queue the generation of a report for a period (a new version if the period had one)."""
-    _require_reviewer(by)
+    roles.require(by, roles.REVIEWER, message=_("仅区司法局审核员可以生成总结报告。"))
     _validate_period(period_start, period_end)
     title = (title or "").strip() or _("鸠江区“综合查一次”改革试点工作总结报告（%(s)s至%(e)s）") % {
         "s": f"{period_start:%Y年%-m月%-d日}", "e": f"{period_end:%Y年%-m月%-d日}"}

@@ -2,6 +2,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from jiujiang_inspect.models import ApiToken
+
 from .models import Agency, Certificate, User
 from .validators import id_number_error
 
@@ -109,3 +111,10 @@ class UserForm(BootstrapMixin, forms.ModelForm):
 
     def validate_unique(self):
         pass
+
+
+class PlatformTokenForm(BootstrapMixin, forms.Form):
+    name = forms.CharField(label="客户端名称", max_length=60, help_text="例如：智慧督")
+    scopes = forms.MultipleChoiceField(label="权限范围", choices=ApiToken.Scope.choices,
+                                       widget=forms.CheckboxSelectMultiple, initial=["read"])
+    days = forms.IntegerField(label="有效天数", min_value=1, max_value=730, initial=365)

@@ -23,11 +23,6 @@ def _fail(field, message):
     raise ValidationFailed(detail={field: [str(message)]}, message=str(message))
 
 
-def require_reviewer(by):
-    if not roles.is_reviewer(by):
-        raise PermissionDeniedError(_("仅区司法局审核员可以执行此操作。"))
-
-
 def require_manager_of(by, agency):
     """Reviewers manage every agency; an agency admin only their own."""
     if roles.is_reviewer(by):
@@ -50,7 +45,7 @@ def _validate_agency(agency):
 def agency_create(*, by, code: str, name: str, kind: str = Agency.Kind.STATUTORY, entrusting_agency=None,
                   uscc: str = "", power_basis: str = "", short_name: str = "", is_town: bool = False) -> Agency:
     """Register a 行政检查主体 (举措 1). Entrusted organisations need their entrusting agency."""
-    require_reviewer(by)
+    roles.require(by, roles.REVIEWER)
     if Agency.objects.filter(code=code).exists():
         _fail("code", _("单位代码已存在。"))
     if Agency.objects.filter(name=name).exists():
@@ -65,7 +60,7 @@ def agency_create(*, by, code: str, name: str, kind: str = Agency.Kind.STATUTORY
 
 @transaction.atomic
 def agency_update(*, agency: Agency, by, reason: str = "", **fields) -> Agency:
-    require_reviewer(by)
+    roles.require(by, roles.REVIEWER)
     before = snapshot(agency, AGENCY_FIELDS)
     for key, value in fields.items():
         setattr(agency, key, value)
@@ -208,7 +203,7 @@ def _validate_user(user, password=None):
 def user_create(*, by, username: str, password: str, role: str, agency: Agency | None = None,
                 display_name: str = "", inspector: Inspector | None = None, is_active: bool = True) -> User:
     """Create an account with a role and agency (reviewers and superusers only)."""
-    require_reviewer(by)
+    roles.require(by, roles.REVIEWER)
     if role not in User.Role.values or role == roles.PLATFORM:
         _fail("role", _("角色无效。"))
     if User.objects.filter(username=username).exists():
@@ -228,7 +223,7 @@ def user_create(*, by, username: str, password: str, role: str, agency: Agency |
 
 @transaction.atomic
 def user_update(*, user: User, by, password: str | None = None, reason: str = "", **fields) -> User:
-    require_reviewer(by)
+    roles.require(by, roles.REVIEWER)
     tracked = ["role", "agency_id", "display_name", "is_active", "inspector_id"]
     before = snapshot(user, tracked)
     for key, value in fields.items():

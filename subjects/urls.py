@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_tokens
+from . import views
 
 app_name = "subjects"
 
@@ -17,6 +17,6 @@ urlpatterns = [
     path("users/", views.user_list, name="user_list"),
     path("users/new/", views.user_edit, name="user_create"),
     path("users/<int:pk>/edit/", views.user_edit, name="user_edit"),
-    path("tokens/", views_tokens.token_list, name="token_list"),
-    path("tokens/<int:pk>/revoke/", views_tokens.token_revoke, name="token_revoke"),
+    path("tokens/", views.token_list, name="token_list"),
+    path("tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
 ]

@@ -1,4 +1,5 @@
-"""HTML pages for agencies, inspectors and accounts. Views shape input and show service errors."""
+"""HTML pages for agencies, inspectors, accounts and platform tokens (智慧督 and other clients: reviewers
+create, see once, and revoke them). Views shape input and show service errors."""
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
@@ -8,6 +9,8 @@ from jiujiang_inspect import roles
 from jiujiang_inspect.audit import audit_history
 from jiujiang_inspect.excel import workbook_response
 from jiujiang_inspect.exceptions import ApplicationError
+from jiujiang_inspect.models import ApiToken
+from jiujiang_inspect.tokens import api_token_revoke
 from jiujiang_inspect.web import (
     apply_errors,
     manager_required,
@@ -18,7 +21,7 @@ from jiujiang_inspect.web import (
 
 from . import imports, selectors, services
 from .filters import AgencyFilterSet, InspectorFilterSet, UserFilterSet
-from .forms import AgencyForm, CertificateStatusForm, InspectorForm, UploadForm, UserForm
+from .forms import AgencyForm, CertificateStatusForm, InspectorForm, PlatformTokenForm, UploadForm, UserForm
 from .models import Agency, Inspector, User
 
 
@@ -180,3 +183,29 @@ def user_edit(request, pk=None):
             messages.success(request, "账号已保存。")
             return redirect("subjects:user_list")
     return render(request, "subjects/form.html", {"form": form, "title": "编辑账号" if user else "新建账号"})
+
+
+@reviewer_required
+def token_list(request):
+    form = PlatformTokenForm(request.POST or None)
+    secret = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            _token, secret = services.platform_client_create(
+                name=form.cleaned_data["name"], scopes=form.cleaned_data["scopes"], by=request.user,
+                days=form.cleaned_data["days"])
+        except ApplicationError as exc:
+            apply_errors(form, exc)
+        else:
+            form = PlatformTokenForm()
+    tokens = ApiToken.objects.filter(user__role="platform").select_related("user", "created_by")
+    return render(request, "subjects/token_list.html", {"form": form, "tokens": tokens, "secret": secret})
+
+
+@reviewer_required
+def token_revoke(request, pk):
+    token = get_object_or_404(ApiToken, pk=pk, user__role="platform")
+    if request.method == "POST" and token.revoked_at is None:
+        api_token_revoke(token=token, by=request.user, reason=request.POST.get("reason", ""))
+        messages.success(request, f"已撤销令牌“{token.name}”。")
+    return redirect("subjects:token_list")

@@ -23,7 +23,3 @@ class SurveyAlreadyAnswered(ApplicationError):
     code = "survey_already_answered"
     default_message = _("本企业已对该单位提交过测评。")
 
-
-class UsccMismatch(ApplicationError):
-    code = "uscc_mismatch"
-    default_message = _("统一社会信用代码不正确。")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .web import alerts, audit, cases, dashboard, surveys
+from .views import alerts, audit, cases, dashboard, surveys
 
 app_name = "supervision"
 

@@ -9,10 +9,11 @@ from jiujiang_inspect import roles
 from jiujiang_inspect.alerts import alert_raise
 from jiujiang_inspect.audit import audit_record
 from jiujiang_inspect.exceptions import InvalidState, PermissionDeniedError, ValidationFailed
+from plans.exceptions import UsccMismatch
 from plans.models import Inspection
 from plans.services.inspections import user_may_act_for
 
-from ..exceptions import CodeExpired, CodeNotIssued, EvaluationAlreadySubmitted, UsccMismatch
+from ..exceptions import CodeExpired, CodeNotIssued, EvaluationAlreadySubmitted
 from ..models import CheckCode, Evaluation, InspectionResult, Rectification
 
 OUTCOMES = [c[0] for c in Inspection.Outcome.choices]
@@ -91,7 +92,7 @@ def result_record(*, inspection: Inspection, by, outcome: str, findings: str = "
 
 def _proof(code: CheckCode, uscc: str):
     if (uscc or "").strip().upper() != code.inspection.enterprise.uscc:
-        raise UsccMismatch()
+        raise UsccMismatch(_("统一社会信用代码与被检查企业不一致。"))
 
 
 def evaluation_submit(*, code: CheckCode, uscc: str, rating: int, code_shown: bool, notified_in_advance: bool,
@@ -140,7 +141,7 @@ def rectification_respond(*, rectification: Rectification, uscc: str, response: 
     rect = Rectification.objects.select_for_update().select_related("result__inspection__enterprise").get(
         pk=rectification.pk)
     if (uscc or "").strip().upper() != rect.result.inspection.enterprise.uscc:
-        raise UsccMismatch()
+        raise UsccMismatch(_("统一社会信用代码与被检查企业不一致。"))
     if rect.status not in (Rectification.Status.OPEN, Rectification.Status.REJECTED):
         raise InvalidState(_("当前整改状态不需要反馈。"))
     if not (response or "").strip() or len(response) > 5000:

@@ -7,7 +7,7 @@ import time_machine
 from django.utils import timezone
 
 from checkcode import codes
-from checkcode.exceptions import CodeNotIssued, EvaluationAlreadySubmitted, UsccMismatch
+from checkcode.exceptions import CodeNotIssued, EvaluationAlreadySubmitted
 from checkcode.models import CheckCode, CodeScan, Rectification
 from checkcode.selectors import (
     checkcode_get_by_string,
@@ -28,6 +28,7 @@ from checkcode.services import (
 )
 from jiujiang_inspect.exceptions import InvalidState, PermissionDeniedError, RuleViolations
 from jiujiang_inspect.models import Alert
+from plans.exceptions import UsccMismatch
 from plans.models import CapPolicy, GateRefusal
 from plans.selectors.quota import used_slots
 from plans.tests.factories import EnterpriseFactory, NegativeItemFactory

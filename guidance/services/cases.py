@@ -3,11 +3,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jiujiang_inspect import roles
 from jiujiang_inspect.audit import audit_record, model_changes, snapshot
 
 from ..exceptions import InvalidState
 from ..models import TypicalCase
-from .common import fail, require_reviewer, require_text
+from .common import fail, require_text
 
 CASE_FIELDS = ["title", "kind", "category", "agency_id", "occurred_on", "facts", "rule", "handling", "lesson",
                "status"]
@@ -19,7 +20,7 @@ TEXT_LIMITS = {"title": (_("案例标题"), 200), "facts": (_("基本案情"), 8
 def typical_case_save(*, by, case: TypicalCase | None = None, matters=None, negative_items=None, reason: str = "",
                       **fields) -> TypicalCase:
     """Create or edit a typical case with its links to matters and negative-list items."""
-    require_reviewer(by)
+    roles.require(by, roles.REVIEWER)
     before = snapshot(case, CASE_FIELDS) if case else {}
     case = case or TypicalCase(created_by=by)
     for key, value in fields.items():
@@ -52,7 +53,7 @@ def typical_case_save(*, by, case: TypicalCase | None = None, matters=None, nega
 
 @transaction.atomic
 def typical_case_publish(*, case: TypicalCase, by) -> TypicalCase:
-    require_reviewer(by)
+    roles.require(by, roles.REVIEWER)
     if case.status == TypicalCase.Status.PUBLISHED:
         raise InvalidState(_("该案例已发布。"))
     case.status, case.published_at = TypicalCase.Status.PUBLISHED, timezone.now()
@@ -63,7 +64,7 @@ def typical_case_publish(*, case: TypicalCase, by) -> TypicalCase:
 
 @transaction.atomic
 def typical_case_withdraw(*, case: TypicalCase, by, reason: str) -> TypicalCase:
-    require_reviewer(by)
+    roles.require(by, roles.REVIEWER)
     reason = require_text("reason", reason, _("撤回原因"))
     if case.status != TypicalCase.Status.PUBLISHED:
         raise InvalidState(_("只有已发布的案例可以撤回。"))

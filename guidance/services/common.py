@@ -10,12 +10,6 @@ def fail(field, message):
     raise ValidationFailed(str(message), detail={field: [str(message)]})
 
 
-def require_reviewer(by):
-    """Question banks, tests, the case library, equivalences and settings are kept by 区司法局."""
-    if not roles.is_reviewer(by):
-        raise PermissionDeniedError(_("仅区司法局审核员可以执行此操作。"))
-
-
 def require_organiser(by, agency):
     """A training is managed by reviewers, or by an agency admin of the organising agency."""
     if roles.is_reviewer(by):

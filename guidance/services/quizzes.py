@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jiujiang_inspect import roles
 from jiujiang_inspect.audit import audit_record, model_changes, snapshot
 from subjects.services import inspector_mark_checkcode_test_passed
 
@@ -25,7 +26,7 @@ from ..exceptions import (
     ValidationFailed,
 )
 from ..models import OnlineTest, Question, QuestionTag, TestAttempt, TestPool
-from .common import fail, inspector_of, require_reviewer
+from .common import fail, inspector_of
 
 SUBMIT_GRACE = timedelta(seconds=60)
 QUESTION_FIELDS = ["code", "kind", "stem", "options", "answer", "basis", "explanation", "is_active"]
@@ -81,7 +82,7 @@ def question_save(*, by, question: Question | None = None, code: str, kind: str,
                   answer: list, basis: str, explanation: str, tags=(), is_active: bool = True,
                   audit: bool = True) -> Question:
     """Create or edit a question of the bank (reviewers). `code` identifies it across imports."""
-    require_reviewer(by)
+    roles.require(by, roles.REVIEWER)
     stem, basis, explanation = (stem or "").strip(), (basis or "").strip(), (explanation or "").strip()
     errors = question_errors(code=code, kind=kind, stem=stem, options=options, answer=answer, basis=basis,
                              explanation=explanation)
@@ -139,7 +140,7 @@ def test_save(*, by, test: OnlineTest | None = None, questions=None, pools=None,
               **fields) -> OnlineTest:
     """Create or edit a test (reviewers). `questions`: Question list for a fixed test; `pools`:
     [(tag name, count)] for a random one. A published test keeps its paper rules: close it first."""
-    require_reviewer(by)
+    roles.require(by, roles.REVIEWER)
     if test is not None and test.status != OnlineTest.Status.DRAFT and (questions is not None or pools is not None):
         raise InvalidState(_("已发布的测试不能修改试题，请先关闭后另建测试。"))
     before = snapshot(test, TEST_FIELDS) if test else {}
@@ -172,7 +173,7 @@ def test_save(*, by, test: OnlineTest | None = None, questions=None, pools=None,
 @transaction.atomic
 def test_publish(*, test: OnlineTest, by) -> OnlineTest:
     """Open a test to inspectors, once its paper can be assembled."""
-    require_reviewer(by)
+    roles.require(by, roles.REVIEWER)
     if test.status == OnlineTest.Status.PUBLISHED:
         raise InvalidState(_("该测试已发布。"))
     if test.mode == OnlineTest.Mode.FIXED and not test.questions.filter(is_active=True).exists():
@@ -192,7 +193,7 @@ def test_publish(*, test: OnlineTest, by) -> OnlineTest:
 
 @transaction.atomic
 def test_close(*, test: OnlineTest, by) -> OnlineTest:
-    require_reviewer(by)
+    roles.require(by, roles.REVIEWER)
     if test.status != OnlineTest.Status.PUBLISHED:
         raise InvalidState(_("只有已发布的测试可以关闭。"))
     test.status = OnlineTest.Status.CLOSED

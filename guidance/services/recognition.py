@@ -18,7 +18,7 @@ from ..exceptions import (
 )
 from ..models import GuidancePolicy, MatterEquivalence, ResultRecognition
 from ..selectors.recognition import recognisable_results
-from .common import fail, require_reviewer, require_text
+from .common import fail, require_text
 
 POLICY_FIELDS = ["recognition_window_days", "checkcode_training_deadline"]
 
@@ -26,7 +26,7 @@ POLICY_FIELDS = ["recognition_window_days", "checkcode_training_deadline"]
 @transaction.atomic
 def policy_update(*, by, reason: str = "", **fields) -> GuidancePolicy:
     """The 司法局 changes the recognition window or the training deadline; audited with a reason."""
-    require_reviewer(by)
+    roles.require(by, roles.REVIEWER)
     policy = GuidancePolicy.objects.select_for_update().get(pk=GuidancePolicy.current().pk)
     before = snapshot(policy, POLICY_FIELDS)
     for key, value in fields.items():
@@ -46,7 +46,7 @@ def policy_update(*, by, reason: str = "", **fields) -> GuidancePolicy:
 def equivalence_create(*, by, matter_a: InspectionMatter, matter_b: InspectionMatter,
                        note: str = "") -> MatterEquivalence:
     """Record that two matters of different agencies check the same thing (reviewers)."""
-    require_reviewer(by)
+    roles.require(by, roles.REVIEWER)
     if matter_a.pk == matter_b.pk or matter_a.agency_id == matter_b.agency_id:
         raise EquivalenceSameAgency(detail={"matter_b": [str(EquivalenceSameAgency.default_message)]})
     low, high = sorted([matter_a, matter_b], key=lambda m: m.pk)
@@ -64,7 +64,7 @@ def equivalence_create(*, by, matter_a: InspectionMatter, matter_b: InspectionMa
 
 @transaction.atomic
 def equivalence_deactivate(*, equivalence: MatterEquivalence, by, reason: str) -> MatterEquivalence:
-    require_reviewer(by)
+    roles.require(by, roles.REVIEWER)
     reason = require_text("reason", reason, _("原因"))
     if not equivalence.is_active:
         raise InvalidState(_("该等效关系已失效。"))

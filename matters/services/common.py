@@ -3,7 +3,6 @@ from django.utils.translation import gettext as _
 
 from jiujiang_inspect import roles
 from jiujiang_inspect.exceptions import PermissionDeniedError, ValidationFailed
-from subjects.services import require_reviewer  # noqa: F401  (one home for the reviewer check)
 
 
 def fail(field: str, message) -> None:

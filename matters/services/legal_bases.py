@@ -10,7 +10,7 @@ from jiujiang_inspect.audit import audit_record, model_changes, snapshot
 from jiujiang_inspect.exceptions import PermissionDeniedError
 
 from ..models import InspectionMatter, LegalBasis
-from .common import check_length, fail, require_reviewer
+from .common import check_length, fail
 
 FIELDS = ["title", "level", "article", "article_text", "effective_date", "status"]
 NOT_IN_FORCE = (LegalBasis.Status.AMENDED, LegalBasis.Status.REPEALED)
@@ -50,7 +50,7 @@ def legal_basis_create(*, by, title: str, level: str, article: str = "", article
 def legal_basis_update(*, basis: LegalBasis, by, reason: str = "", **fields) -> LegalBasis:
     """Edit a basis (区司法局 only: one basis serves many agencies). Setting the status to amended or
     repealed flags every matter relying on it 需调整 and alerts each agency (see module doc)."""
-    require_reviewer(by)
+    roles.require(by, roles.REVIEWER)
     unknown = [k for k in fields if k not in FIELDS]
     if unknown:
         fail(unknown[0], _("该字段不能修改。"))

@@ -9,12 +9,13 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jiujiang_inspect import roles
 from jiujiang_inspect.audit import audit_record
 
 from ..exceptions import CatalogueNotReady, InvalidState, LegalBasisNotInForce, ValidationFailed
 from ..models import CheckStandard, CommonProblem, Industry, InspectionMatter, LegalBasis
 from ..selectors import matter_content, matter_with_details, matters_usable_errors
-from .common import check_length, fail, require_catalogue_manager, require_reviewer
+from .common import check_length, fail, require_catalogue_manager
 
 S = InspectionMatter.Status
 MATTER_CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -272,7 +273,7 @@ def catalogue_submit(*, agency, by) -> list[InspectionMatter]:
 @transaction.atomic
 def matter_file(*, matter: InspectionMatter, by, note: str = "") -> InspectionMatter:
     """区司法局 files (备案) a submitted matter. What was filed is kept in `filed_snapshot`."""
-    require_reviewer(by)
+    roles.require(by, roles.REVIEWER)
     matter = _lock(matter)
     if matter.status != S.SUBMITTED:
         raise InvalidState(_("只有待备案的事项可以备案（当前：%(s)s）。") % {"s": matter.get_status_display()})
@@ -288,7 +289,7 @@ def matter_file(*, matter: InspectionMatter, by, note: str = "") -> InspectionMa
 @transaction.atomic
 def matter_reject(*, matter: InspectionMatter, by, reason: str) -> InspectionMatter:
     """区司法局 returns a submitted matter with a reason; the agency edits and submits again."""
-    require_reviewer(by)
+    roles.require(by, roles.REVIEWER)
     reason = (reason or "").strip()
     if not reason:
         fail("reason", _("退回必须说明原因。"))

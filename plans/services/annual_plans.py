@@ -36,11 +36,6 @@ def _require_editor(by, plan_or_agency):
         raise PermissionDeniedError(_("只有牵头单位的单位管理员可以编制和修改本计划。"))
 
 
-def _require_reviewer(by):
-    if not roles.is_reviewer(by):
-        raise PermissionDeniedError(_("仅区司法局审核员可以办理计划备案。"))
-
-
 def _lock(plan) -> AnnualPlan:
     return AnnualPlan.objects.select_for_update().get(pk=plan.pk)
 
@@ -250,7 +245,7 @@ def plan_submit(*, plan: AnnualPlan, by) -> tuple[AnnualPlan, list[dict]]:
 @transaction.atomic
 def plan_file(*, plan: AnnualPlan, by, reason: str = "") -> AnnualPlan:
     """The 区司法局 files (备案) a submitted plan."""
-    _require_reviewer(by)
+    roles.require(by, roles.REVIEWER, message=_("仅区司法局审核员可以办理计划备案。"))
     plan = _lock(plan)
     if plan.status != S.SUBMITTED:
         raise InvalidState(_("只有待备案的计划可以备案。"))
@@ -264,7 +259,7 @@ def plan_file(*, plan: AnnualPlan, by, reason: str = "") -> AnnualPlan:
 @transaction.atomic
 def plan_return(*, plan: AnnualPlan, by, reason: str) -> AnnualPlan:
     """The 区司法局 returns a submitted plan with a reason; the lead agency corrects and resubmits."""
-    _require_reviewer(by)
+    roles.require(by, roles.REVIEWER, message=_("仅区司法局审核员可以办理计划备案。"))
     reason = (reason or "").strip()
     if not reason:
         raise ValidationFailed(detail={"reason": [_("退回必须说明原因。")]})

@@ -41,8 +41,7 @@ def block_create(*, enterprise, rule: str, reason: str, starts_on: date, ends_on
 @transaction.atomic
 def block_override(*, block: Block, by, reason: str) -> Block:
     """司法局 lifts a block with a reason (audited)."""
-    if not roles.is_reviewer(by):
-        raise PermissionDeniedError(_("仅区司法局审核员可以解除阻断。"))
+    roles.require(by, roles.REVIEWER, message=_("仅区司法局审核员可以解除阻断。"))
     if not (reason or "").strip():
         raise ValidationFailed(detail={"reason": [_("解除阻断必须说明理由。")]})
     block = Block.objects.select_for_update().get(pk=block.pk)

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from jiujiang_inspect import roles
 from jiujiang_inspect.audit import audit_record
 
-from ..exceptions import PermissionDeniedError, ValidationFailed
+from ..exceptions import ValidationFailed
 from ..models import CapPolicy, FrequencyPolicy, Pool
 
 FREQUENCY_INT_FIELDS = ["per_agency_yearly_cap", "triggered_warn_per_day", "triggered_warn_per_week",
@@ -16,11 +16,6 @@ FREQUENCY_INT_FIELDS = ["per_agency_yearly_cap", "triggered_warn_per_day", "trig
 FREQUENCY_BOOL_FIELDS = ["triggered_counts_toward_cap", "require_training"]
 FREQUENCY_FIELDS = FREQUENCY_INT_FIELDS + FREQUENCY_BOOL_FIELDS
 MAX_CAP = 1000
-
-
-def _require_reviewer(by):
-    if not roles.is_reviewer(by):
-        raise PermissionDeniedError(_("仅区司法局审核员可以修改频次规则。"))
 
 
 def _as_count(key, value):
@@ -39,7 +34,7 @@ def _as_count(key, value):
 def cap_policy_update(*, by, caps: dict, reason: str = "") -> list[CapPolicy]:
     """Set the yearly on-site cap per pool, e.g. {"whitelist": 1, "joint": 2}. Unchanged pools leave
     no entry."""
-    _require_reviewer(by)
+    roles.require(by, roles.REVIEWER, message=_("仅区司法局审核员可以修改频次规则。"))
     unknown = [p for p in caps if p not in Pool.values]
     if unknown:
         raise ValidationFailed(detail={p: [_("对象库无效。")] for p in unknown})
@@ -64,7 +59,7 @@ def cap_policy_update(*, by, caps: dict, reason: str = "") -> list[CapPolicy]:
 def frequency_policy_update(*, by, reason: str = "", **fields) -> FrequencyPolicy:
     """Change the district's frequency rules (per-agency cap, triggered thresholds, low-efficiency
     rule, …); one audit entry per changed field."""
-    _require_reviewer(by)
+    roles.require(by, roles.REVIEWER, message=_("仅区司法局审核员可以修改频次规则。"))
     unknown = [k for k in fields if k not in FREQUENCY_FIELDS]
     if unknown:
         raise ValidationFailed(detail={k: [_("未知的规则字段。")] for k in unknown})

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from jiujiang_inspect import roles
 from jiujiang_inspect.audit import audit_record
 
-from ..exceptions import EnterpriseNotJoint, InvalidState, PermissionDeniedError, ValidationFailed
+from ..exceptions import EnterpriseNotJoint, InvalidState, ValidationFailed
 from ..models import Enterprise, Pool, PoolMembership
 
 
@@ -33,8 +33,7 @@ def pool_switch(*, enterprise: Enterprise, pool: str, by, reason: str) -> Enterp
 def enterprise_pool_move(*, enterprise: Enterprise, pool: str, reason: str, by) -> Enterprise:
     """A 司法局 reviewer moves an enterprise between 联合检查 / 白名单 / 重点监管 / 非联合 pools with a
     reason. An enterprise that declined joint inspections cannot enter the 联合检查对象库."""
-    if not roles.is_reviewer(by):
-        raise PermissionDeniedError(_("仅区司法局审核员可以调整对象库。"))
+    roles.require(by, roles.REVIEWER, message=_("仅区司法局审核员可以调整对象库。"))
     if pool not in Pool.values:
         raise ValidationFailed(detail={"pool": [_("对象库无效，应为 joint、whitelist、key、non_joint 之一。")]})
     reason = (reason or "").strip()

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from jiujiang_inspect import roles
 from jiujiang_inspect.audit import audit_record
-from jiujiang_inspect.exceptions import InvalidState, PermissionDeniedError, ValidationFailed
+from jiujiang_inspect.exceptions import InvalidState, ValidationFailed
 from jiujiang_inspect.models import Alert
 
 from ..models import SupervisionCase
@@ -16,15 +16,10 @@ NEXT = {Alert.Status.OPEN: {Alert.Status.ACKNOWLEDGED, Alert.Status.RESOLVED},
         Alert.Status.ACKNOWLEDGED: {Alert.Status.RESOLVED}}
 
 
-def _reviewer(by):
-    if not roles.is_reviewer(by):
-        raise PermissionDeniedError(_("仅区司法局审核员可以处理预警。"))
-
-
 @transaction.atomic
 def alert_set_status(*, alert: Alert, by, status: str, note: str = "") -> Alert:
     """open → acknowledged (已知悉) → resolved (已处理, note required); audited."""
-    _reviewer(by)
+    roles.require(by, roles.REVIEWER, message=_("仅区司法局审核员可以处理预警。"))
     alert = Alert.objects.select_for_update().get(pk=alert.pk)
     if status not in NEXT.get(alert.status, set()):
         raise InvalidState(_("预警当前为“%(s)s”，不能改为该状态。") % {"s": alert.get_status_display()})
@@ -42,7 +37,7 @@ def alert_set_status(*, alert: Alert, by, status: str, note: str = "") -> Alert:
 @transaction.atomic
 def alert_open_case(*, alert: Alert, by, title: str = "", problem: str = "", deadline=None) -> SupervisionCase:
     """Turn an alert into a 监督案件 against its agency; the alert is resolved with a pointer to the case."""
-    _reviewer(by)
+    roles.require(by, roles.REVIEWER, message=_("仅区司法局审核员可以处理预警。"))
     if alert.agency_id is None:
         raise ValidationFailed(detail={"agency": [_("该预警未关联单位，无法立案。")]})
     source = SupervisionCase.Source.EVALUATION if alert.kind == "sweep.low_rating" else SupervisionCase.Source.AUDIT

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from jiujiang_inspect import roles
 from jiujiang_inspect.audit import audit_record
 from jiujiang_inspect.excel import RowErrors, check_xlsx_upload, iter_rows
-from jiujiang_inspect.exceptions import InvalidState, PermissionDeniedError, ValidationFailed
+from jiujiang_inspect.exceptions import InvalidState, ValidationFailed
 from jiujiang_inspect.jobs import job_progress
 from subjects.models import Agency
 
@@ -38,8 +38,7 @@ def hotline_ticket_receive(*, by, external_id: str, title: str, content: str, re
 
 
 def _triage(ticket, by):
-    if not roles.is_reviewer(by):
-        raise PermissionDeniedError(_("仅区司法局审核员可以分拣工单。"))
+    roles.require(by, roles.REVIEWER, message=_("仅区司法局审核员可以分拣工单。"))
     ticket = HotlineTicket.objects.select_for_update().get(pk=ticket.pk)
     if ticket.status != HotlineTicket.Status.NEW:
         raise InvalidState(_("该工单已分拣。"))

@@ -7,17 +7,13 @@ from django.utils.translation import gettext as _
 
 from jiujiang_inspect import roles
 from jiujiang_inspect.audit import audit_record
-from jiujiang_inspect.exceptions import InvalidState, PermissionDeniedError, ValidationFailed
+from jiujiang_inspect.exceptions import InvalidState, ValidationFailed
+from plans.exceptions import UsccMismatch
 from plans.models import Enterprise, Participation
 from subjects.models import Agency
 
-from ..exceptions import SurveyAlreadyAnswered, SurveyNotEligible, SurveyNotOpen, UsccMismatch
+from ..exceptions import SurveyAlreadyAnswered, SurveyNotEligible, SurveyNotOpen
 from ..models import Survey, SurveyResponse
-
-
-def _reviewer(by):
-    if not roles.is_reviewer(by):
-        raise PermissionDeniedError(_("仅区司法局可以管理满意度测评。"))
 
 
 def _clean_questions(questions):
@@ -33,7 +29,7 @@ def _clean_questions(questions):
 
 @transaction.atomic
 def survey_create(*, by, title: str, period_start, period_end, questions) -> Survey:
-    _reviewer(by)
+    roles.require(by, roles.REVIEWER, message=_("仅区司法局可以管理满意度测评。"))
     if period_end < period_start:
         raise ValidationFailed(detail={"period_end": [_("结束日期不能早于开始日期。")]})
     survey = Survey.objects.create(title=title, period_start=period_start, period_end=period_end,
@@ -45,7 +41,7 @@ def survey_create(*, by, title: str, period_start, period_end, questions) -> Sur
 
 @transaction.atomic
 def survey_set_status(*, survey: Survey, by, status: str) -> Survey:
-    _reviewer(by)
+    roles.require(by, roles.REVIEWER, message=_("仅区司法局可以管理满意度测评。"))
     allowed = {Survey.Status.DRAFT: Survey.Status.OPEN, Survey.Status.OPEN: Survey.Status.CLOSED}
     if allowed.get(survey.status) != status:
         raise InvalidState()
@@ -67,7 +63,7 @@ def survey_agencies_for(*, survey: Survey, enterprise: Enterprise):
 def survey_enterprise_by_uscc(*, uscc: str) -> Enterprise:
     enterprise = Enterprise.objects.filter(uscc=(uscc or "").strip().upper()).first()
     if enterprise is None:
-        raise UsccMismatch()
+        raise UsccMismatch(_("统一社会信用代码不正确。"))
     return enterprise
 
 

@@ -8,9 +8,9 @@ from django.views.decorators.http import require_GET
 
 from jiujiang_inspect.exceptions import ApplicationError
 
-from . import qr, selectors, services
-from .forms import EvaluationForm, LookupForm, RectificationResponseForm
-from .models import Rectification
+from .. import qr, selectors, services
+from ..forms import EvaluationForm, LookupForm, RectificationResponseForm
+from ..models import Rectification
 
 
 def client_ip(request) -> str:

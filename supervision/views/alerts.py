@@ -8,13 +8,13 @@ from django.views.decorators.http import require_POST
 from jiujiang_inspect.excel import workbook_response
 from jiujiang_inspect.exceptions import ApplicationError
 from jiujiang_inspect.models import Alert
+from jiujiang_inspect.web import reviewer_required
 from plans.services.blocks import block_override
 
 from ..filters import AlertFilterSet, BlockFilterSet
 from ..forms import NoteForm, ReasonForm
 from ..selectors import lists
 from ..services.alerts import alert_open_case, alert_set_status
-from .common import reviewer_required
 
 
 @reviewer_required

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from jiujiang_inspect.audit import audit_history
 from jiujiang_inspect.excel import workbook_response
 from jiujiang_inspect.exceptions import ApplicationError
+from jiujiang_inspect.web import reviewer_required
 
 from ..exceptions import SurveyNotEligible
 from ..filters import SurveyFilterSet
@@ -16,7 +17,7 @@ from ..forms import SurveyForm, SurveyProofForm
 from ..models import Survey
 from ..selectors.surveys import survey_results
 from ..services import surveys as survey_services
-from .common import apply_errors, reviewer_required
+from .common import apply_errors
 
 
 @reviewer_required

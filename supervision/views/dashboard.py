@@ -2,10 +2,12 @@
 figure comes from selectors.stats.overview (a fixed number of queries) and links to its list."""
 from django.http import HttpResponseBadRequest
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 
 from jiujiang_inspect import roles
 from jiujiang_inspect.excel import workbook_response
+from jiujiang_inspect.web import manager_required
 from matters.models import Industry
 from plans.models import Town
 from plans.selectors.plans import plans_lead_agencies_not_filed
@@ -13,31 +15,36 @@ from subjects.models import Agency
 
 from ..selectors.stats import overview
 from ..stats_params import stats_filter_from
-from .common import manager_required, url_or_empty
+
+
+def _url(name, *, query=""):
+    """The list page behind a figure, with its filter (a wrong name fails loudly: NoReverseMatch)."""
+    url = reverse(name)
+    return f"{url}?{query}" if query else url
 
 
 def _links(f, agency_code):
     y = f.year
     ag = f"&agency={agency_code}" if agency_code else ""
     return {
-        "plans": url_or_empty("plans:plan_list", "admin:plans_annualplan_changelist", query=f"year={y}{ag}"),
-        "plans_published": url_or_empty("plans:plan_list", "admin:plans_annualplan_changelist",
+        "plans": _url("plans:plan_list", query=f"year={y}{ag}"),
+        "plans_published": _url("plans:plan_list",
                                         query=f"year={y}&status=published{ag}"),
-        "inspections": url_or_empty("plans:inspection_list", "admin:plans_inspection_changelist",
+        "inspections": _url("plans:inspection_list",
                                     query=f"year={y}{ag}"),
-        "codes": url_or_empty("checkcode:code_list", "admin:checkcode_checkcode_changelist", query=f"year={y}"),
-        "triggered": url_or_empty("plans:triggered_filing_list", "admin:plans_triggeredfiling_changelist",
+        "codes": _url("checkcode:code_list", query=f"year={y}"),
+        "triggered": _url("plans:triggered_filing_list",
                                   query=f"year={y}{ag}"),
-        "summaries": url_or_empty("supervision:filing_summary_list"),
-        "caps": url_or_empty("supervision:block_list", query=f"rule=yearly_cap&year={y}&status="),
-        "blocks": url_or_empty("supervision:block_list", query="status=active"),
-        "alerts": url_or_empty("supervision:alert_list", query="status=open"),
-        "cases": url_or_empty("supervision:case_list", query="status=open"),
-        "surveys": url_or_empty("supervision:survey_list"),
-        "evaluations": url_or_empty("checkcode:evaluation_list", "admin:checkcode_evaluation_changelist"),
-        "enterprises": url_or_empty("plans:enterprise_list", "admin:plans_enterprise_changelist"),
-        "jobs": url_or_empty("supervision:jobrun_list"),
-        "recognitions": url_or_empty("guidance:recognition_list"),
+        "summaries": _url("supervision:filing_summary_list"),
+        "caps": _url("supervision:block_list", query=f"rule=yearly_cap&year={y}&status="),
+        "blocks": _url("supervision:block_list", query="status=active"),
+        "alerts": _url("supervision:alert_list", query="status=open"),
+        "cases": _url("supervision:case_list", query="status=open"),
+        "surveys": _url("supervision:survey_list"),
+        "evaluations": _url("checkcode:evaluation_list"),
+        "enterprises": _url("plans:enterprise_list"),
+        "jobs": _url("supervision:jobrun_list"),
+        "recognitions": _url("guidance:recognition_list"),
     }
 
 

@@ -4,7 +4,7 @@ from django.shortcuts import render
 
 from jiujiang_inspect import roles
 
-from . import home as home_pages
+from .. import home as home_pages
 
 
 @login_required

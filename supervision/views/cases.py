@@ -8,6 +8,7 @@ from jiujiang_inspect.audit import audit_history
 from jiujiang_inspect.excel import workbook_response
 from jiujiang_inspect.exceptions import ApplicationError
 from jiujiang_inspect.jobs import job_create
+from jiujiang_inspect.web import reviewer_required
 
 from ..filters import HotlineTicketFilterSet, SupervisionCaseFilterSet
 from ..forms import (
@@ -23,7 +24,7 @@ from ..models import HotlineTicket, SupervisionCase
 from ..selectors import lists
 from ..services import cases as case_services
 from ..services.hotline import hotline_ticket_close, hotline_ticket_open_case
-from .common import apply_errors, reviewer_required
+from .common import apply_errors
 
 
 @reviewer_required

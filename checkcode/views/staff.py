@@ -13,10 +13,10 @@ from jiujiang_inspect.exceptions import ApplicationError, ValidationFailed
 from jiujiang_inspect.web import staff_required
 from plans.selectors.inspections import inspection_list_for_user
 
-from . import qr, selectors, services
-from .filters import CheckCodeListFilterSet, RectificationFilterSet
-from .forms import ReasonForm, ResultForm, VerifyForm
-from .models import CheckCode
+from .. import qr, selectors, services
+from ..filters import CheckCodeListFilterSet, RectificationFilterSet
+from ..forms import ReasonForm, ResultForm, VerifyForm
+from ..models import CheckCode
 
 DOCUMENTS = {"notice": "检查通知书", "record": "现场检查笔录", "result": "结果告知书"}
 

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from jiujiang_inspect import roles
 from jiujiang_inspect.excel import workbook_response
 from jiujiang_inspect.exceptions import ApplicationError
+from jiujiang_inspect.web import manager_required, reviewer_required
 
 from ..filters import FilingSummaryFilterSet, JobRunFilterSet
 from ..forms import MonthForm
@@ -20,7 +21,6 @@ from ..selectors import lists
 from ..services.audit import AUDIT_KIND
 from ..services.summaries import filing_summary_confirm
 from ..tasks import frequency_audit_run_task
-from .common import manager_required, reviewer_required
 
 
 @reviewer_required

@@ -10,8 +10,8 @@ from jiujiang_inspect.excel import workbook_response
 from jiujiang_inspect.web import reviewer_required
 from plans.models import Participation
 
-from . import selectors
-from .filters import EvaluationFilterSet
+from .. import selectors
+from ..filters import EvaluationFilterSet
 
 
 @reviewer_required

@@ -1,0 +1,2 @@
+"""HTML pages of the 检查码: public pages (public.py, no login), staff pages (staff.py) and the 区司法局
+reviewer pages (reviewer.py). Routes in checkcode/urls.py."""

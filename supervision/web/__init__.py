@@ -1,1 +1,0 @@
-"""HTML pages of supervision, by subject. (views.py keeps the role home pages.)"""
