@@ -3,7 +3,7 @@ path outside it (issue 11 part 1), and every docs/ file they cite exists."""
 import re
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 SKIP_DIRS = {".git", ".venv", "node_modules", "staticfiles", "var", "__pycache__", "test-artifacts"}
 # Built from parts so this file does not cite what it forbids.
 OUTSIDE = re.compile(re.escape(".." + "/shared"))
