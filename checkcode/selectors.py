@@ -69,7 +69,7 @@ def checkcode_public_view(code: CheckCode, *, now=None) -> dict:
         "valid_from": code.valid_from, "valid_until": code.valid_until,
         "enterprise": {"name": insp.enterprise.name},
         "inspection": {"kind": insp.kind, "kind_label": insp.get_kind_display(), "mode": insp.mode,
-                       "mode_label": insp.get_mode_display(), "date": insp.date, "is_joint": len(participations) > 1},
+                       "mode_label": insp.get_mode_display(), "date": insp.date, "is_joint": insp.is_joint},
         "participations": participations,
         "quota": {"year": quota["year"], "yearly_cap": quota["yearly_cap"], "used": quota["used"],
                   "remaining": quota["remaining"]},

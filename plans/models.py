@@ -168,6 +168,10 @@ class Block(models.Model):
                                       related_name="+")
     overridden_at = models.DateTimeField(null=True, blank=True)
     override_reason = models.TextField(_("解除原因"), blank=True)
+    # The count that breached the rule when the block was opened, and the highest count the override
+    # allows for the rest of the block's period (only a count above it breaches again).
+    breach_count = models.PositiveIntegerField(_("触发时次数"), null=True, blank=True)
+    allowed_count = models.PositiveIntegerField(_("解除时允许次数"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     class Meta:
@@ -333,7 +337,11 @@ class Inspection(models.Model):
 
     @property
     def is_joint(self):
-        return self.participations.count() > 1
+        """Participations of two or more distinct agencies (the one definition lives in
+        plans.selectors.counting, with its queryset annotation)."""
+        from .selectors.counting import inspection_is_joint
+
+        return inspection_is_joint(self)
 
 
 class Participation(models.Model):

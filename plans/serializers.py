@@ -268,7 +268,7 @@ class InspectionSerializer(serializers.ModelSerializer):
                  "matters": [m.code for m in p.matters.all()]} for p in obj.participations.all()]
 
     def get_is_joint(self, obj) -> bool:
-        return len(obj.participations.all()) > 1
+        return obj.is_joint
 
     def get_check_code(self, obj) -> str | None:
         live = [c for c in obj.check_codes.all() if c.status in ("issued", "shown", "completed", "closed")]

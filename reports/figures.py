@@ -1,10 +1,10 @@
 """The figures of the summary report (举措 19 分析研判, 举措 21), computed with aggregate queries.
 
 Definitions (stated once, used for every period so comparisons are fair):
-- an inspection "carried out" in the period: its planned `date` falls in the period and its status is
-  approved, code issued, result recorded or closed (drafts, cancelled and merged ones are not);
+- an inspection "carried out" in the period: its planned `date` falls in the period and it is
+  counted (plans.selectors.counting: approved, code issued, result recorded or closed);
 - on-site: mode `onsite`; off-site: remote, online patrol, document review;
-- joint: more than one participating agency; inspections avoided by joining = Σ (agencies − 1)
+- joint: participations of two or more distinct agencies (counting.joint_annotation); inspections avoided by joining = Σ (agencies − 1)
   over joint inspections; inspections avoided by recognition = 结果互认 records made in the period;
 - codes: issued in the period (by `issued_at`), of which shown (scanned at least once), late (补码),
   revoked;
@@ -16,19 +16,17 @@ Definitions (stated once, used for every period so comparisons are fair):
 """
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Avg, Count, F, IntegerField, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Avg, Count, Q
 from django.utils import timezone
 
 from checkcode.models import CheckCode, Evaluation, InspectionResult
 from guidance.models import TypicalCase
 from guidance.selectors import recognitions_between
 from plans.models import Inspection, Participation, TriggeredFiling
+from plans.selectors import counting
 from subjects.models import Agency
 from supervision.models import CaseMeasure, SupervisionCase
 
-CARRIED_OUT = [Inspection.Status.APPROVED, Inspection.Status.CODE_ISSUED, Inspection.Status.RESULT_RECORDED,
-               Inspection.Status.CLOSED]
 PROBLEM_OUTCOMES = ["rectification", "case_transferred"]
 MIN_EVALUATIONS_PER_AGENCY = 5
 KEY_FIGURES = ["inspections", "onsite", "offsite", "joint", "single", "avoided_by_joining", "recognitions",
@@ -61,24 +59,15 @@ def _pct(part, whole):
 
 
 def carried_out(start, end):
-    return Inspection.objects.filter(date__gte=start, date__lte=end, status__in=CARRIED_OUT)
-
-
-def _agency_count():
-    """Participating agencies of an inspection, as a subquery so it can be summed afterwards."""
-    counts = (Participation.objects.filter(inspection=OuterRef("pk")).order_by().values("inspection")
-              .annotate(c=Count("id")).values("c"))
-    return Coalesce(Subquery(counts, output_field=IntegerField()), 0)
+    return counting.counted().filter(date__gte=start, date__lte=end)
 
 
 def key_figures(start: date, end: date) -> dict:
     """The dashboard's key figures for one period (a handful of aggregate queries)."""
     lo, hi = _bounds(start, end)
-    inspections = carried_out(start, end).annotate(n_agencies=_agency_count())
+    inspections = counting.with_joint(carried_out(start, end))
     agg = inspections.aggregate(
-        inspections=Count("id"), onsite=Count("id", filter=Q(mode="onsite")),
-        joint=Count("id", filter=Q(n_agencies__gt=1)),
-        avoided=Sum(F("n_agencies") - 1, filter=Q(n_agencies__gt=1)))
+        inspections=Count("id"), onsite=Count("id", filter=Q(mode="onsite")), n_joint=Count("id", filter=Q(joint=True)))
     codes = CheckCode.objects.filter(issued_at__gte=lo, issued_at__lt=hi).aggregate(
         issued=Count("id"), shown=Count("id", filter=Q(first_shown_at__isnull=False)),
         late=Count("id", filter=Q(is_late=True)), revoked=Count("id", filter=Q(status=CheckCode.Status.REVOKED)))
@@ -91,10 +80,10 @@ def key_figures(start: date, end: date) -> dict:
     recognitions = recognitions_between(start, end).count()
     filings = TriggeredFiling.objects.filter(filed_at__gte=lo, filed_at__lt=hi)
     by_source = dict(filings.order_by().values("source").annotate(n=Count("id")).values_list("source", "n"))
-    avoided_joining = agg["avoided"] or 0
+    avoided_joining = counting.visits_avoided_by_joining(carried_out(start, end))
     return {
         "inspections": agg["inspections"], "onsite": agg["onsite"], "offsite": agg["inspections"] - agg["onsite"],
-        "joint": agg["joint"], "single": agg["inspections"] - agg["joint"],
+        "joint": agg["n_joint"], "single": agg["inspections"] - agg["n_joint"],
         "avoided_by_joining": avoided_joining, "recognitions": recognitions,
         "avoided_total": avoided_joining + recognitions,
         "codes_issued": codes["issued"], "codes_shown": codes["shown"], "codes_late": codes["late"],
@@ -128,10 +117,10 @@ def per_agency(start: date, end: date) -> list[dict]:
     rests on at least 5 evaluations."""
     lo, hi = _bounds(start, end)
     parts = Participation.objects.filter(inspection__in=carried_out(start, end))
-    joint_ids = carried_out(start, end).annotate(n=_agency_count()).filter(n__gt=1).values("id")
-    rows = {r["agency_id"]: r for r in parts.order_by().values("agency_id").annotate(
+    rows = {r["agency_id"]: r for r in parts.annotate(in_joint=counting.joint_annotation("inspection_id")).order_by()
+            .values("agency_id").annotate(
         inspections=Count("id"), onsite=Count("id", filter=Q(inspection__mode="onsite")),
-        joint=Count("id", filter=Q(inspection_id__in=joint_ids)),
+        joint=Count("id", filter=Q(in_joint=True)),
         problems=Count("id", filter=Q(inspection__result__outcome__in=PROBLEM_OUTCOMES)))}
     codes = dict(CheckCode.objects.filter(issued_at__gte=lo, issued_at__lt=hi).order_by()
                  .values("inspection__initiating_agency_id").annotate(n=Count("id"))

@@ -20,6 +20,7 @@ from jiujiang_inspect.permissions import (
     platform_scope,
 )
 from plans.services.blocks import block_override
+from plans.services.filing_summaries import filing_summary_confirm
 
 from .filters import AlertFilterSet, BlockFilterSet, HotlineTicketFilterSet, SupervisionCaseFilterSet
 from .selectors import lists
@@ -40,7 +41,6 @@ from .serializers import (
 from .services import cases as case_services
 from .services.alerts import alert_set_status
 from .services.hotline import hotline_ticket_receive
-from .services.summaries import filing_summary_confirm
 from .stats_params import stats_filter_from, stats_json
 from .tasks import frequency_audit_run_task
 

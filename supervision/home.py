@@ -12,7 +12,7 @@ from guidance.selectors import tests_open_for_inspector, trainings_due_for_inspe
 from matters.selectors import matter_review_queue, matter_status_counts
 from plans.models import AnnualPlan, GateRefusal, Inspection, TriggeredFiling
 from plans.selectors.inspections import inspection_list_for_user
-from plans.selectors.plans import plan_filing_queue, plans_lead_agencies_not_filed
+from plans.selectors.plans import plan_filing_queue, plans_agencies_not_filed
 from subjects import selectors as subject_selectors
 
 from .home_panels import agency_admin_supervision_panel, reviewer_supervision_panel
@@ -78,7 +78,7 @@ def reviewer_home_context(*, user):
         **reviewer_supervision_panel(user=user),
         "matters_queue": matter_review_queue().count(),
         "plans_queue": plan_filing_queue().count(),
-        "plans_not_filed": plans_lead_agencies_not_filed(year=today.year, today=today)[:10],
+        "plans_not_filed": plans_agencies_not_filed(year=today.year, today=today)[:10],
         "expiring_certificates_count": subject_selectors.certificates_expiring(
             agency=None, within_days=30, today=today).count(),
     }

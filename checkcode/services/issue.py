@@ -12,16 +12,11 @@ from django.utils.translation import gettext as _
 
 from jiujiang_inspect import roles
 from jiujiang_inspect.audit import audit_record
-from jiujiang_inspect.exceptions import InvalidState, PermissionDeniedError, RuleViolations, ValidationFailed
+from jiujiang_inspect.exceptions import InvalidState, PermissionDeniedError, ValidationFailed
 from matters.services import matter_mark_used
-from plans.models import Enterprise, FrequencyPolicy, Inspection
-from plans.services.gates import (
-    gate_effects_apply,
-    gate_refusal_record,
-    inspection_gate_report,
-    inspection_gates_enforce,
-    inspection_takes_slot,
-)
+from plans.models import FrequencyPolicy, Inspection
+from plans.selectors.counting import takes_slot
+from plans.services.gates import gate_attempt, inspection_gate_report
 from plans.services.inspections import user_may_act_for
 
 from .. import codes
@@ -64,50 +59,46 @@ def checkcode_can_issue(*, inspection: Inspection, user) -> tuple[bool, list]:
 
 def _issue(*, inspection, issued_by, late_reason: str = "") -> CheckCode:
     late = bool(late_reason)
-    try:
-        with transaction.atomic():
-            # The lock that serialises competitors for the enterprise's last slot: taken FIRST.
-            enterprise = Enterprise.objects.select_for_update().get(pk=inspection.enterprise_id)
-            insp = Inspection.objects.select_for_update().get(pk=inspection.pk)
-            _require_issuer(issued_by, insp)
-            if insp.mode != Inspection.Mode.ONSITE:
-                raise InvalidState(_("只有现场检查需要检查码。"))
-            if insp.status != Inspection.Status.APPROVED:
-                raise InvalidState(_("检查须经审批后才能赋码。"))
-            today = timezone.localdate()
-            if late:
-                limit = FrequencyPolicy.current().late_code_days
-                if insp.date > today or (today - insp.date).days > limit:
-                    raise InvalidState(_("事后补码只能在检查后%(n)s日内办理。") % {"n": limit})
-            elif insp.date < today:
-                raise InvalidState(_("检查日期已过，紧急检查请办理事后补码。"))
-            report = inspection_gates_enforce(inspection=insp, enterprise=enterprise, late=late)
-            valid_from, valid_until = validity_window(insp.date)
-            code = _create_code(inspection=insp, issued_by=issued_by, valid_from=valid_from, valid_until=valid_until,
-                                is_late=late, late_reason=late_reason)
-            takes = inspection_takes_slot(inspection=insp)
-            insp.slot_year = insp.date.year if takes else None
-            insp.counts_toward_cap = takes
-            insp.status = Inspection.Status.CODE_ISSUED
-            fields = ["slot_year", "counts_toward_cap", "status", "updated_at"]
-            if late:
-                insp.is_emergency, insp.emergency_reason = True, late_reason
-                fields += ["is_emergency", "emergency_reason"]
-            insp.save(update_fields=fields)
-            # "Unused for years" clean-up lists (举措 2) read last_used_on; an issued code is a use.
-            matter_mark_used(matters=[m for p in insp.participations.all() for m in p.matters.all()],
-                             on_date=insp.date)
-            audit_record(actor=issued_by, action="checkcode.issued_late" if late else "checkcode.issued", target=code,
-                         reason=late_reason, changes={"inspection": insp.pk, "slot_year": insp.slot_year,
-                                                      "valid_from": valid_from, "valid_until": valid_until})
-            audit_record(actor=issued_by, action="inspection.code_issued", target=insp,
-                         changes={"status": ["approved", "code_issued"], "code": code.code, "late": late})
-            gate_effects_apply(report)
-            return code
-    except RuleViolations as violations:
-        gate_refusal_record(inspection=inspection, by=issued_by, stage="late_code" if late else "issue",
-                            violations=violations)
-        raise
+
+    def precheck(insp):
+        _require_issuer(issued_by, insp)
+        if insp.mode != Inspection.Mode.ONSITE:
+            raise InvalidState(_("只有现场检查需要检查码。"))
+        if insp.status != Inspection.Status.APPROVED:
+            raise InvalidState(_("检查须经审批后才能赋码。"))
+        today = timezone.localdate()
+        if late:
+            limit = FrequencyPolicy.current().late_code_days
+            if insp.date > today or (today - insp.date).days > limit:
+                raise InvalidState(_("事后补码只能在检查后%(n)s日内办理。") % {"n": limit})
+        elif insp.date < today:
+            raise InvalidState(_("检查日期已过，紧急检查请办理事后补码。"))
+
+    # The gate protocol locks the enterprise row FIRST: it serialises competitors for the last slot.
+    with gate_attempt(inspection=inspection, by=issued_by, stage="late_code" if late else "issue", late=late,
+                      precheck=precheck) as attempt:
+        insp = attempt.inspection
+        valid_from, valid_until = validity_window(insp.date)
+        code = _create_code(inspection=insp, issued_by=issued_by, valid_from=valid_from, valid_until=valid_until,
+                            is_late=late, late_reason=late_reason)
+        takes = takes_slot(inspection=insp)
+        insp.slot_year = insp.date.year if takes else None
+        insp.counts_toward_cap = takes
+        insp.status = Inspection.Status.CODE_ISSUED
+        fields = ["slot_year", "counts_toward_cap", "status", "updated_at"]
+        if late:
+            insp.is_emergency, insp.emergency_reason = True, late_reason
+            fields += ["is_emergency", "emergency_reason"]
+        insp.save(update_fields=fields)
+        # "Unused for years" clean-up lists (举措 2) read last_used_on; an issued code is a use.
+        matter_mark_used(matters=[m for p in insp.participations.all() for m in p.matters.all()],
+                         on_date=insp.date)
+        audit_record(actor=issued_by, action="checkcode.issued_late" if late else "checkcode.issued", target=code,
+                     reason=late_reason, changes={"inspection": insp.pk, "slot_year": insp.slot_year,
+                                                  "valid_from": valid_from, "valid_until": valid_until})
+        audit_record(actor=issued_by, action="inspection.code_issued", target=insp,
+                     changes={"status": ["approved", "code_issued"], "code": code.code, "late": late})
+    return code
 
 
 def checkcode_issue(*, inspection: Inspection, issued_by) -> CheckCode:

@@ -30,7 +30,7 @@ from jiujiang_inspect.exceptions import InvalidState, PermissionDeniedError, Rul
 from jiujiang_inspect.models import Alert
 from plans.exceptions import UsccMismatch
 from plans.models import CapPolicy, GateRefusal
-from plans.selectors.quota import used_slots
+from plans.selectors.counting import slots_used as used_slots
 from plans.tests.factories import EnterpriseFactory, NegativeItemFactory
 
 from .factories import approved_inspection

@@ -7,19 +7,22 @@ from django.utils import timezone
 from ..models import Block
 
 
-def blocks_active_for_enterprise(*, enterprise, on_date: date | None = None):
-    """Active blocks of any scope on the enterprise whose period covers `on_date` (default today)."""
+def blocks_active_for_enterprise(*, enterprise, on_date: date | None = None, status: str = Block.Status.ACTIVE):
+    """Active (or `status`) blocks of any scope on the enterprise whose period covers `on_date`
+    (default today)."""
     on_date = on_date or timezone.localdate()
-    return (Block.objects.filter(enterprise=enterprise, status=Block.Status.ACTIVE, starts_on__lte=on_date)
+    return (Block.objects.filter(enterprise=enterprise, status=status, starts_on__lte=on_date)
             .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on_date))
             .select_related("agency", "inspector").order_by("created_at", "id"))
 
 
-def blocks_applying_to(*, enterprise, agencies=(), inspectors=(), on_date: date | None = None):
-    """Blocks that refuse an inspection by these agencies with these inspectors: enterprise-wide
-    blocks, blocks on one of the agencies, and blocks on one of the inspectors."""
+def blocks_applying_to(*, enterprise, agencies=(), inspectors=(), on_date: date | None = None,
+                       status: str = Block.Status.ACTIVE):
+    """Blocks (active, or `status`) that concern an inspection by these agencies with these
+    inspectors: enterprise-wide blocks, blocks on one of the agencies, and blocks on one of the
+    inspectors."""
     agency_ids = [a.pk if hasattr(a, "pk") else a for a in agencies]
     inspector_ids = [i.pk if hasattr(i, "pk") else i for i in inspectors]
     scope = Q(agency__isnull=True, inspector__isnull=True) | Q(agency_id__in=agency_ids, inspector__isnull=True) \
         | Q(inspector_id__in=inspector_ids)
-    return blocks_active_for_enterprise(enterprise=enterprise, on_date=on_date).filter(scope)
+    return blocks_active_for_enterprise(enterprise=enterprise, on_date=on_date, status=status).filter(scope)

@@ -12,10 +12,10 @@ from django.utils.translation import gettext as _
 
 from jiujiang_inspect import roles
 from jiujiang_inspect.audit import audit_record, model_changes, snapshot
-from jiujiang_inspect.exceptions import InvalidState, PermissionDeniedError, RuleViolations, ValidationFailed
+from jiujiang_inspect.exceptions import InvalidState, PermissionDeniedError, ValidationFailed
 
 from ..models import Enterprise, Inspection, Participation
-from .gates import gate_effects_apply, gate_refusal_record, inspection_gates_enforce
+from .gates import gate_attempt
 from .triggered_filings import triggered_filing_file
 
 PENDING = (Inspection.Status.DRAFT, Inspection.Status.APPROVED)
@@ -171,25 +171,21 @@ def inspection_update(*, inspection: Inspection, by, participations: list[dict] 
 
 
 def inspection_approve(*, inspection: Inspection, by) -> Inspection:
-    """审批 by the agency admin of the initiating agency: runs every gate (409 with the first failing
-    rule's code; all of them in `detail`). A refusal is recorded after the attempt rolls back."""
+    """审批 by the agency admin of the initiating agency: runs every gate through `gate_attempt` (409
+    with the first failing rule's code; all of them in `detail`; the refusal recorded)."""
     if not (roles.is_agency_admin(by) and by.agency_id == inspection.initiating_agency_id):
         raise PermissionDeniedError(_("只有发起单位的单位管理员可以审批检查。"))
-    try:
-        with transaction.atomic():
-            enterprise = Enterprise.objects.select_for_update().get(pk=inspection.enterprise_id)
-            locked = Inspection.objects.select_for_update().get(pk=inspection.pk)
-            if locked.status != Inspection.Status.DRAFT:
-                raise InvalidState(_("只有草稿状态的检查可以审批。"))
-            report = inspection_gates_enforce(inspection=locked, enterprise=enterprise)
-            locked.status, locked.approved_by, locked.approved_at = Inspection.Status.APPROVED, by, timezone.now()
-            locked.save(update_fields=["status", "approved_by", "approved_at", "updated_at"])
-            audit_record(actor=by, action="inspection.approved", target=locked, changes={"status": ["draft", "approved"]})
-            gate_effects_apply(report)
-            return locked
-    except RuleViolations as violations:
-        gate_refusal_record(inspection=inspection, by=by, stage="approve", violations=violations)
-        raise
+
+    def precheck(locked):
+        if locked.status != Inspection.Status.DRAFT:
+            raise InvalidState(_("只有草稿状态的检查可以审批。"))
+
+    with gate_attempt(inspection=inspection, by=by, stage="approve", precheck=precheck) as attempt:
+        locked = attempt.inspection
+        locked.status, locked.approved_by, locked.approved_at = Inspection.Status.APPROVED, by, timezone.now()
+        locked.save(update_fields=["status", "approved_by", "approved_at", "updated_at"])
+        audit_record(actor=by, action="inspection.approved", target=locked, changes={"status": ["draft", "approved"]})
+    return locked
 
 
 @transaction.atomic

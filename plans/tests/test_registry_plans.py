@@ -5,8 +5,8 @@ import pytest
 
 from jiujiang_inspect.exceptions import InvalidState, PermissionDeniedError
 from jiujiang_inspect.models import AuditEntry
-from plans.models import AnnualPlan, PlanInspectorDraw, PlanTarget, Pool
-from plans.selectors.plans import plan_warnings, plans_lead_agencies_not_filed
+from plans.models import PlanInspectorDraw, PlanTarget, Pool
+from plans.selectors.plans import plan_warnings, plans_agencies_not_filed
 from plans.services.annual_plans import (
     plan_create,
     plan_file,
@@ -182,15 +182,29 @@ def test_draw_sample_is_uniform_over_the_pool_chi_square(anna, agency_b):
     assert max(strata_counts.values()) - min(strata_counts.values()) < 0.15 * runs
 
 
-def test_lead_agencies_not_filed_by_31_march(anna, rita, agency_b, agency_a):
-    """GIVEN agency A with a draft plan and agency B with a filed plan
-    THEN only A is listed, overdue after 31 March; once A's plan is filed nobody is listed."""
+def test_plans_not_filed_lists_every_agency_with_published_matters_outside_a_filed_plan(anna, rita, agency_b,
+                                                                                       agency_a):
+    """GIVEN agencies A (lead of a draft plan naming B as member), B and C, each with a published
+    matter, D with only a draft matter, and E (published matter, inactive)
+    THEN A, B and C are listed (overdue after 31 March), D and E are not; once A's plan is filed,
+    A (lead) and B (member) leave the list and only C remains; the daily sweep alerts exactly C."""
+    from matters.models import InspectionMatter
+    from plans.tests.factories import MatterFactory
+    from subjects.tests.factories import AgencyFactory
+    from supervision.services.sweeps import sweep_plans_not_filed
+
+    agency_c, agency_d = AgencyFactory(code="ZCJ"), AgencyFactory(code="ZDJ")
+    agency_e = AgencyFactory(code="ZEJ", is_active=False)
+    for ag in (agency_a, agency_b, agency_c, agency_e):
+        MatterFactory(agency=ag)
+    MatterFactory(agency=agency_d, status=InspectionMatter.Status.DRAFT)
     plan_a = _plan(anna, agency_b, EnterpriseFactory())
-    plan_b = AnnualPlanFactory(lead_agency=agency_b, status=AnnualPlan.Status.FILED, year=YEAR)
-    rows = plans_lead_agencies_not_filed(year=YEAR, today=date(YEAR, 4, 1))
-    assert [(r["agency"].code, r["overdue"], [p.pk for p in r["plans"]]) for r in rows] == [("SCJG", True, [plan_a.pk])]
-    assert plans_lead_agencies_not_filed(year=YEAR, today=date(YEAR, 3, 31))[0]["overdue"] is False
+    rows = plans_agencies_not_filed(year=YEAR, today=date(YEAR, 4, 1))
+    assert [(r["agency"].code, r["overdue"]) for r in rows] == [
+        (a.code, True) for a in sorted([agency_a, agency_b, agency_c], key=lambda a: a.code)]
+    assert next(r for r in rows if r["agency"] == agency_a)["plans"] == [plan_a]
+    assert plans_agencies_not_filed(year=YEAR, today=date(YEAR, 3, 31))[0]["overdue"] is False
     plan_a, _w = plan_submit(plan=plan_a, by=anna)
     plan_file(plan=plan_a, by=rita)
-    assert plans_lead_agencies_not_filed(year=YEAR, today=date(YEAR, 4, 1)) == []
-    assert plan_b.pk
+    assert [r["agency"] for r in plans_agencies_not_filed(year=YEAR, today=date(YEAR, 4, 1))] == [agency_c]
+    assert sweep_plans_not_filed(today=date(YEAR, 4, 1)) == 1

@@ -37,7 +37,7 @@ def plan_list(request):
                        "状态", "退回原因"], rows)])
     page = Paginator(f.qs, 30).get_page(request.GET.get("page"))
     year = timezone.localdate().year
-    not_filed = (selectors.plans_lead_agencies_not_filed(year=year, today=timezone.localdate())
+    not_filed = (selectors.plans_agencies_not_filed(year=year, today=timezone.localdate())
                  if roles.is_reviewer(request.user) else None)
     return render(request, "plans/plan_list.html", {
         "filter": f, "page": page, "statuses": S.choices, "year": year, "not_filed": not_filed,

@@ -136,3 +136,4 @@ def test_a_redelivered_job_does_not_recompute_a_done_report(rita, django_capture
     services.report_generate_job(job=report.job)
     report.refresh_from_db()
     assert report.generated_at == stamp and timedelta(0) <= timezone.now() - stamp
+

@@ -2,10 +2,12 @@
 "Supervision"). One function, a fixed number of aggregate queries (GROUP BY / conditional COUNT),
 whatever the number of rows: the page stays fast at city scale (bench/dashboard.py).
 
-Definitions:
-- counted inspections: not draft, cancelled or merged; the year is the inspection date's year;
-- joint: more than one participating agency; inspections avoided by joining = Σ (agencies − 1)
-  over joint inspections (each agency would otherwise have visited on its own);
+Definitions (which inspections count and what a joint one is: plans.selectors.counting):
+- counted inspections: `counting.counted` (approved, code issued, result recorded, closed); the year
+  is the inspection date's year;
+- joint: `counting.joint_annotation` (participations of two or more distinct agencies); inspections
+  avoided by joining = Σ (agencies − 1) over joint inspections (each agency would otherwise have
+  visited on its own);
 - inspections avoided by recognition (举措 12 结果互认) = ResultRecognition records made in the period
   (Asia/Shanghai, as guidance.selectors.recognitions_count and the summary report count them), of the
   filtered agency (the recognising one) and enterprises; avoided total = by joining + by recognition;
@@ -25,11 +27,11 @@ from checkcode.models import CheckCode, Evaluation
 from guidance.models import ResultRecognition
 from jiujiang_inspect.models import Alert
 from plans.models import AnnualPlan, Block, Enterprise, Inspection, Participation, TriggeredFiling
+from plans.selectors import counting
 from subjects.models import Agency
 
 from ..models import SupervisionCase, SurveyResponse
 
-VOID = ("draft", "cancelled", "merged")
 PROBLEM = ("rectification", "case_transferred")
 
 
@@ -55,7 +57,7 @@ def _enterprise_q(f: StatsFilter, prefix: str) -> Q:
 
 
 def _inspections(f: StatsFilter):
-    qs = Inspection.objects.filter(date__year__in=[f.year - 1, f.year]).exclude(status__in=VOID)
+    qs = counting.counted().filter(date__year__in=[f.year - 1, f.year])
     if f.month:
         qs = qs.filter(date__month=f.month)
     if f.agency_id:
@@ -75,13 +77,6 @@ def _recognitions(f: StatsFilter):
     return qs.filter(_enterprise_q(f, "enterprise__"))
 
 
-def _is_joint():
-    """EXISTS another agency's participation: an indexed probe per row, cheap on SQLite and PostgreSQL
-    alike (a correlated COUNT per row was not: minutes at 50,000 inspections)."""
-    return Exists(Participation.objects.filter(inspection=OuterRef("pk")).exclude(
-        agency_id=OuterRef("initiating_agency_id")))
-
-
 def _yoy(cur, prev):
     if cur is None or prev in (None, 0):
         return None
@@ -95,7 +90,7 @@ def _rate(num, den):
 def overview(*, f: StatsFilter, today: date | None = None) -> dict:
     today = today or timezone.localdate()
     y, py = f.year, f.year - 1
-    ins = _inspections(f).annotate(joint=_is_joint())
+    ins = counting.with_joint(_inspections(f))
 
     def by_year(yr):
         return {
@@ -196,9 +191,8 @@ def overview(*, f: StatsFilter, today: date | None = None) -> dict:
                           "problem_rate": _rate(r.get("problems", 0), r.get("with_outcome", 0)),
                           "total_prev": pr.get("total", 0), "yoy": _yoy(r.get("total", 0), pr.get("total", 0))})
 
-    others = Participation.objects.filter(inspection_id=OuterRef("inspection_id")).exclude(agency_id=OuterRef("agency_id"))
     parts = Participation.objects.filter(inspection__in=_inspections(f).filter(date__year=y)).annotate(
-        joint=Exists(others))
+        joint=counting.joint_annotation("inspection_id"))
     if f.agency_id:
         parts = parts.filter(agency_id=f.agency_id)
     ratings = dict(Evaluation.objects.filter(check_code__inspection__in=_inspections(f).filter(date__year=y))

@@ -2,7 +2,8 @@
 
 `frequency_audit_run(month=…)` counts the month and the year to date in the database, then writes
 what it found: Alerts (warnings) through `alert_raise` with a dedupe key, Blocks through
-`plans.services.blocks.block_create`, and the 按月汇总 of triggered filings per agency.
+`plans.services.blocks` (block_ensure / block_withdraw), and the 按月汇总 of triggered filings per
+agency through `plans.services.filing_summaries`. What counts comes from plans.selectors.counting.
 
 Idempotent and safe to deliver twice (STYLE.md "Celery"):
 - one JobRun row per (kind, period), claimed by an INSERT or an atomic UPDATE, so a second delivery
@@ -25,13 +26,13 @@ from jiujiang_inspect.alerts import alert_raise
 from jiujiang_inspect.audit import audit_record
 from jiujiang_inspect.models import Alert
 from plans.models import Block, Enterprise
-from plans.services.blocks import block_create
+from plans.services.blocks import block_ensure, block_withdraw
+from plans.services.filing_summaries import filing_summaries_write
 from subjects.models import Agency
 
 from ..models import JobRun
 from ..periods import iso_weeks_of_month, parse_month
 from . import audit_rules
-from .summaries import filing_summaries_write
 
 log = logging.getLogger(__name__)
 
@@ -92,7 +93,7 @@ def frequency_audit_run(*, month: str, by=None) -> JobRun:
         jobrun_progress(run, stage="triggered", percent=35)
         audit_rules.triggered_findings(start=start, end=end, weeks=iso_weeks_of_month(start, end), findings=findings)
         jobrun_progress(run, stage="write", percent=55)
-        written = findings_write(findings=findings, month=month, starts_on=start, by=by)
+        written = findings_write(findings=findings, month=month, by=by)
         jobrun_progress(run, stage="summaries", percent=85)
         summaries = filing_summaries_write(month=month, source=audit_source(month), by=by)
         counts = {**findings.counts, **written, "summaries": summaries,
@@ -109,7 +110,7 @@ def frequency_audit_run(*, month: str, by=None) -> JobRun:
     return run
 
 
-def findings_write(*, findings, month: str, starts_on, by=None) -> dict:
+def findings_write(*, findings, month: str, by=None) -> dict:
     """Write the findings, then withdraw what earlier runs of this month found and this one did not."""
     source = audit_source(month)
     ent_ids = {f["enterprise_id"] for f in findings.alerts + findings.blocks}
@@ -127,9 +128,9 @@ def findings_write(*, findings, month: str, starts_on, by=None) -> dict:
             # Same finding, new figures (data corrected since the last run): the open alert tells the truth.
             Alert.objects.filter(pk=alert.pk).update(title=title, message=f["message"], updated_at=timezone.now())
     for f in findings.blocks:
-        block = _block_ensure(enterprise=enterprises[f["enterprise_id"]], agency=agencies.get(f["agency_id"]),
-                              rule=f["rule"], reason=f["reason"], starts_on=starts_on, ends_on=f["ends_on"],
-                              source=source, year_scope=f["year_scope"], by=by)
+        block = block_ensure(enterprise=enterprises[f["enterprise_id"]], agency=agencies.get(f["agency_id"]),
+                             rule=f["rule"], reason=f["reason"], starts_on=f["starts_on"], ends_on=f["ends_on"],
+                             source=source, year_scope=f["year_scope"], breach_count=f["breach_count"], by=by)
         block_ids.append(block.pk)
     # Withdraw stale findings of an earlier run of this month. Alerts a reviewer already handled stay.
     stale_alerts = Alert.objects.filter(source=source, kind__startswith="audit.", status=Alert.Status.OPEN) \
@@ -137,36 +138,7 @@ def findings_write(*, findings, month: str, starts_on, by=None) -> dict:
     withdrawn_alerts = stale_alerts.delete()[0]
     withdrawn_blocks = 0
     for block in Block.objects.filter(source=source, status=Block.Status.ACTIVE).exclude(pk__in=block_ids):
-        _block_withdraw(block=block, by=by)
+        block_withdraw(block=block, by=by)
         withdrawn_blocks += 1
     return {"alerts": len(keys), "blocks": len(block_ids), "withdrawn_alerts": withdrawn_alerts,
             "withdrawn_blocks": withdrawn_blocks}
-
-
-def _block_ensure(*, enterprise, agency, rule, reason, starts_on, ends_on, source, year_scope, by):
-    """The block this finding calls for: an existing one (active or overridden) if any, else a new one.
-
-    A yearly-cap block is one per (enterprise, agency, year) whichever month's audit found it first,
-    and an override by 司法局 stands for the rest of its period: the audit never re-opens it."""
-    existing = Block.objects.filter(enterprise=enterprise, agency=agency, inspector__isnull=True, rule=rule,
-                                    status__in=[Block.Status.ACTIVE, Block.Status.OVERRIDDEN])
-    if year_scope:
-        existing = existing.filter(source__startswith=f"audit:{starts_on.year}-", ends_on=ends_on)
-    else:
-        existing = existing.filter(source=source)
-    block = existing.order_by("id").first()
-    if block is not None:
-        return block
-    return block_create(enterprise=enterprise, agency=agency, rule=rule, reason=reason, starts_on=starts_on,
-                        ends_on=ends_on, source=source, by=by)
-
-
-@transaction.atomic
-def _block_withdraw(*, block: Block, by=None):
-    """A re-run no longer finds what an earlier run blocked (the data was corrected): the block ends.
-    Marked expired, never deleted, and audited, so the trail shows it existed and why it ended."""
-    Block.objects.filter(pk=block.pk).update(status=Block.Status.EXPIRED, updated_at=timezone.now())
-    audit_record(actor=by, action="block.withdrawn", target=block, changes={"status": ["active", "expired"]},
-                 reason="频次监测复核：该情形已不存在")
-    Alert.objects.filter(dedupe_key=f"block:{block.pk}", status=Alert.Status.OPEN).update(
-        status=Alert.Status.RESOLVED, handled_at=timezone.now(), handling_note="频次监测复核后撤回阻断。")

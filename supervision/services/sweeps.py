@@ -8,14 +8,12 @@ import hashlib
 import logging
 from datetime import date, datetime, time
 
-from django.db.models import Count, Q
 from django.utils import timezone
 
 from checkcode.services.sweeps import checkcode_sweep_unshown, rectification_sweep
 from jiujiang_inspect.alerts import alert_raise
 from jiujiang_inspect.models import Alert
-from plans.models import AnnualPlan
-from subjects.models import Agency
+from plans.selectors.plans import plans_agencies_not_filed
 from subjects.selectors import certificates_expiring
 
 from ..models import JobRun
@@ -69,22 +67,14 @@ def sweep_certificates(*, today: date) -> int:
 
 
 def sweep_plans_not_filed(*, today: date) -> int:
-    """From 1 April: agencies with inspectors but no filed or published plan of the year (as lead or
-    member)."""
+    """From 1 April: one alert per agency listed by plans.selectors.plans.plans_agencies_not_filed
+    (active, with published matters, neither lead nor member of a filed or published plan)."""
     if (today.month, today.day) <= PLAN_DEADLINE:
         return 0
-    done = Q(led_plans__year=today.year, led_plans__status__in=[AnnualPlan.Status.FILED, AnnualPlan.Status.PUBLISHED])
-    member = Q(member_plans__year=today.year,
-               member_plans__status__in=[AnnualPlan.Status.FILED, AnnualPlan.Status.PUBLISHED])
-    agencies = (Agency.objects.filter(is_active=True).annotate(
-        n_inspectors=Count("inspectors", filter=Q(inspectors__is_active=True), distinct=True),
-        n_plans=Count("led_plans", filter=done, distinct=True),
-        n_member=Count("member_plans", filter=member, distinct=True))
-        .filter(n_inspectors__gt=0, n_plans=0, n_member=0))
-    n = 0
-    for agency in agencies:
-        n += 1
+    rows = plans_agencies_not_filed(year=today.year, today=today)
+    for row in rows:
+        agency = row["agency"]
         alert_raise(kind="sweep.plan_not_filed", title=f"{agency.name}：{today.year}年度检查计划未按期备案",
                     message="年度检查计划应于3月31日前备案并公布（举措6）。", agency=agency, source="sweep",
                     dedupe_key=f"sweep:plan:{agency.pk}:{today.year}")
-    return n
+    return len(rows)

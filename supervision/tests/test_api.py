@@ -218,6 +218,7 @@ def test_filing_summaries_scoped_and_confirmed_by_own_admin(api, anna, bert, rit
 def test_reviewer_queues_audit_and_lists_job_runs(api, rita, anna, agency_a, django_capture_on_commit_callbacks):
     ent = EnterpriseFactory(pool="whitelist")
     InspectionFactory(enterprise=ent, initiating_agency=agency_a, date=date(2025, 2, 3))
+    InspectionFactory(enterprise=ent, initiating_agency=agency_a, date=date(2025, 2, 4))  # above the cap of 1
     with django_capture_on_commit_callbacks(execute=True):
         r = api(rita).post("/api/v1/job-runs/frequency-audit/", {"month": "2025-02"}, format="json")
     assert r.status_code == 202

@@ -11,17 +11,27 @@ from jiujiang_inspect.models import Alert
 from plans.models import Block, Inspection, MonthlyFilingSummary
 from plans.selectors.blocks import blocks_applying_to
 from plans.services.blocks import block_override
+from plans.services.filing_summaries import filing_summary_confirm
 from supervision.models import JobRun
 from supervision.periods import previous_month
 from supervision.services import audit as audit_service
 from supervision.services.audit import frequency_audit_run
-from supervision.services.summaries import filing_summary_confirm
 from supervision.tasks import frequency_audit_run_task
 
 from .factories import EnterpriseFactory, InspectionFactory
 
 pytestmark = pytest.mark.django_db
 SH = ZoneInfo("Asia/Shanghai")
+
+
+def scheduled(month):
+    """The audit as the schedule runs it: at 02:00 on the 1st of the following month (Shanghai)."""
+    from supervision.periods import parse_month
+
+    first_next = parse_month(month)[1].toordinal() + 1
+    with time_machine.travel(datetime.combine(date.fromordinal(first_next), datetime.min.time().replace(hour=2),
+                                              tzinfo=SH), tick=False):
+        return frequency_audit_run(month=month)
 
 
 def triggered(enterprise, agency, day, **kw):
@@ -43,19 +53,24 @@ def state():
 def test_joint_inspection_counts_once_for_enterprise_and_once_per_agency(agency_a, agency_b):
     """GIVEN an enterprise of the joint pool (cap 2) with one joint visit by A+B and one visit by A
     WHEN the March audit runs
-    THEN the enterprise has used 2 (not 3): blocked for the year, with no 'exceeded' warning;
-         A (2 visits) reached the per-agency cap of 2, B (1 visit) did not."""
+    THEN the enterprise has used 2 (not 3): at its cap, not above it, so neither a block nor a warning
+         (decision c); A (2 visits) is at the per-agency cap of 2, B (1 visit) below it.
+    AND a third visit, by B, takes the enterprise above its cap: blocked to 31 December, warned."""
     ent = EnterpriseFactory(pool="joint")
     InspectionFactory(enterprise=ent, initiating_agency=agency_a, agencies=[agency_a, agency_b], date=date(2025, 3, 3))
     InspectionFactory(enterprise=ent, initiating_agency=agency_a, date=date(2025, 3, 20))
-    run = frequency_audit_run(month="2025-03")
+    run = scheduled("2025-03")
     assert run.status == JobRun.Status.SUCCEEDED
-    assert active_blocks(ent, agency__isnull=True, rule="yearly_cap").get().ends_on == date(2025, 12, 31)
-    assert active_blocks(ent, agency=agency_a, rule="yearly_cap").exists()
-    assert not active_blocks(ent, agency=agency_b).exists()
+    assert not Block.objects.exists()
     assert not Alert.objects.filter(kind__in=["audit.cap_exceeded", "audit.agency_cap_exceeded"]).exists()
     assert run.counts["agencies"]["SCJG"] == {"month": 2, "ytd": 2, "triggered_month": 0}
     assert run.counts["agencies"]["YJGL"]["ytd"] == 1
+    InspectionFactory(enterprise=ent, initiating_agency=agency_b, date=date(2025, 3, 25))
+    scheduled("2025-03")
+    block = active_blocks(ent, agency__isnull=True, rule="yearly_cap").get()
+    assert (block.ends_on, block.breach_count) == (date(2025, 12, 31), 3)
+    assert not active_blocks(ent, agency__isnull=False).exists()
+    assert Alert.objects.filter(kind="audit.cap_exceeded").count() == 1
 
 
 def test_offsite_and_triggered_inspections_do_not_use_the_onsite_cap(agency_a):
@@ -66,12 +81,13 @@ def test_offsite_and_triggered_inspections_do_not_use_the_onsite_cap(agency_a):
     assert not active_blocks(ent).exists()
 
 
-def test_cap_reached_in_december_holds_until_new_year_midnight_in_shanghai(agency_a):
-    """GIVEN a whitelisted enterprise (cap 1) inspected on 10 December 2025
+def test_cap_exceeded_in_december_holds_until_new_year_midnight_in_shanghai(agency_a):
+    """GIVEN a whitelisted enterprise (cap 1) inspected on 1 and 10 December 2025 (above its cap)
     WHEN a reviewer runs the December audit mid-month
     THEN issuance is blocked through 23:59 on 31 December (Shanghai) and free at 00:00 on 1 January,
-         and the January audit does not carry December's visit into 2026."""
+         and the January audit does not carry December's visits into 2026."""
     ent = EnterpriseFactory(pool="whitelist")
+    InspectionFactory(enterprise=ent, initiating_agency=agency_a, date=date(2025, 12, 1))
     InspectionFactory(enterprise=ent, initiating_agency=agency_a, date=date(2025, 12, 10))
     with time_machine.travel(datetime(2025, 12, 15, 10, 0, tzinfo=SH), tick=False):
         frequency_audit_run(month="2025-12")
@@ -83,7 +99,7 @@ def test_cap_reached_in_december_holds_until_new_year_midnight_in_shanghai(agenc
     InspectionFactory(enterprise=ent, initiating_agency=agency_a, mode="document", date=date(2026, 1, 5))
     with time_machine.travel(datetime(2026, 2, 1, 2, 0, tzinfo=SH), tick=False):
         run = JobRun.objects.get(pk=frequency_audit_run_task(None))
-    assert run.period == "2026-01" and run.counts["enterprises_at_cap"] == 0
+    assert run.period == "2026-01" and run.counts["enterprises_over_cap"] == 0
     assert Block.objects.filter(enterprise=ent).count() == 1
 
 
@@ -103,7 +119,7 @@ def test_triggered_monthly_thresholds_any_agency(n, warned, blocked):
     ent = EnterpriseFactory()
     for i in range(n):
         triggered(ent, AgencyFactory(), date(2025, 3, 3 + 7 * i if i < 4 else 30))
-    frequency_audit_run(month="2025-03")
+    scheduled("2025-03")
     kinds = set(Alert.objects.filter(kind__startswith="audit.").values_list("kind", flat=True))
     assert kinds == ({"audit.triggered_monthly"} if warned else set())
     assert active_blocks(ent, agency__isnull=True, rule="triggered_frequency").exists() is blocked
@@ -116,7 +132,7 @@ def test_triggered_same_agency_block_edge(agency_a, n, blocked):
     ent = EnterpriseFactory()
     for i in range(n):
         triggered(ent, agency_a, date(2025, 3, 3 + 7 * i))
-    frequency_audit_run(month="2025-03")
+    scheduled("2025-03")
     assert active_blocks(ent, agency=agency_a, rule="triggered_frequency").exists() is blocked
     assert not active_blocks(ent, agency__isnull=True).exists()
     if blocked:
@@ -156,8 +172,9 @@ def _history(agency_a, agency_b):
         triggered(ent, agency_a, date(2025, 3, d))
     triggered(ent, agency_b, date(2025, 3, 5))
     triggered(ent, agency_b, date(2025, 3, 20))
-    capped = EnterpriseFactory(pool="whitelist")
+    capped = EnterpriseFactory(pool="whitelist")  # cap 1, two visits: above it
     InspectionFactory(enterprise=capped, initiating_agency=agency_b, date=date(2025, 3, 9))
+    InspectionFactory(enterprise=capped, initiating_agency=agency_b, date=date(2025, 3, 10))
     return ent, capped
 
 
@@ -178,7 +195,7 @@ def test_run_killed_halfway_then_rerun_reaches_the_same_final_state(agency_a, ag
     THEN the run is failed and reported; a rerun succeeds and ends exactly where an uninterrupted
          run ends (checked against a fresh run afterwards)."""
     _history(agency_a, agency_b)
-    real = audit_service._block_ensure
+    real = audit_service.block_ensure
     calls = {"n": 0}
 
     def dying(**kw):
@@ -187,14 +204,14 @@ def test_run_killed_halfway_then_rerun_reaches_the_same_final_state(agency_a, ag
             raise RuntimeError("worker killed")
         return real(**kw)
 
-    monkeypatch.setattr(audit_service, "_block_ensure", dying)
+    monkeypatch.setattr(audit_service, "block_ensure", dying)
     with pytest.raises(RuntimeError):
         frequency_audit_run(month="2025-03")
     run = JobRun.objects.get()
     assert run.status == JobRun.Status.FAILED and "worker killed" in run.error
     assert Alert.objects.filter(kind="job.failed").count() == 1
     assert Block.objects.count() == 1  # half done
-    monkeypatch.setattr(audit_service, "_block_ensure", real)
+    monkeypatch.setattr(audit_service, "block_ensure", real)
     rerun = frequency_audit_run(month="2025-03")
     assert rerun.status == JobRun.Status.SUCCEEDED and rerun.attempts == 2
     after = state()
@@ -278,6 +295,7 @@ def test_management_command_runs_the_month(agency_a, capsys):
 
     ent = EnterpriseFactory(pool="whitelist")
     InspectionFactory(enterprise=ent, initiating_agency=agency_a, date=date(2025, 6, 2))
+    InspectionFactory(enterprise=ent, initiating_agency=agency_a, date=date(2025, 6, 3))
     call_command("frequency_audit", "--month", "2025-06")
     assert "2025-06" in capsys.readouterr().out
     assert active_blocks(ent).exists()

@@ -45,10 +45,11 @@ def test_home_pages_do_not_grow_queries_with_data(client, agency_a, rita, django
             assert client.get("/").status_code == 200
 
 
-def test_dashboard_lists_lead_agencies_that_have_not_filed_their_plan(client, rita, agency_a):
-    from plans.tests.factories import AnnualPlanFactory
+def test_dashboard_lists_agencies_outside_a_filed_plan(client, rita, agency_a):
+    from plans.tests.factories import AnnualPlanFactory, MatterFactory
 
+    MatterFactory(agency=agency_a)
     AnnualPlanFactory(lead_agency=agency_a, year=timezone.localdate().year, status="draft")
     client.force_login(rita)
     html = client.get("/supervision/dashboard/").content.decode()
-    assert "尚未备案检查计划的牵头单位" in html and agency_a.label in html
+    assert "尚未参加已备案检查计划的单位" in html and agency_a.label in html

@@ -30,8 +30,10 @@ def test_certificates_expiring_within_30_days_one_alert_per_agency(agency_a):
 
 
 def test_plans_not_filed_by_31_march(agency_a, agency_b):
-    InspectorFactory(agency=agency_a)
-    InspectorFactory(agency=agency_b)
+    from plans.tests.factories import MatterFactory
+
+    MatterFactory(agency=agency_a)
+    MatterFactory(agency=agency_b)
     PlanFactory(year=2025, lead_agency=agency_b, status="filed")
     daily_sweeps_run(today=date(2025, 3, 31))
     assert "sweep.plan_not_filed" not in kinds()

@@ -12,6 +12,7 @@ from jiujiang_inspect import roles
 from jiujiang_inspect.excel import workbook_response
 from jiujiang_inspect.exceptions import ApplicationError
 from jiujiang_inspect.web import manager_required, reviewer_required
+from plans.services.filing_summaries import filing_summary_confirm
 
 from ..filters import FilingSummaryFilterSet, JobRunFilterSet
 from ..forms import MonthForm
@@ -19,7 +20,6 @@ from ..models import JobRun
 from ..periods import previous_month
 from ..selectors import lists
 from ..services.audit import AUDIT_KIND
-from ..services.summaries import filing_summary_confirm
 from ..tasks import frequency_audit_run_task
 
 

@@ -10,7 +10,7 @@ from jiujiang_inspect.excel import workbook_response
 from jiujiang_inspect.web import manager_required
 from matters.models import Industry
 from plans.models import Town
-from plans.selectors.plans import plans_lead_agencies_not_filed
+from plans.selectors.plans import plans_agencies_not_filed
 from subjects.models import Agency
 
 from ..selectors.stats import overview
@@ -121,7 +121,7 @@ def dashboard(request):
         "industry_code": request.GET.get("industry", ""),
         "query": request.GET.urlencode(),
         # 举措 6: plans should be public by 31 March; reviewers see who has not filed.
-        "plans_not_filed": plans_lead_agencies_not_filed(year=f.year, today=timezone.localdate()) if reviewer else [],
+        "plans_not_filed": plans_agencies_not_filed(year=f.year, today=timezone.localdate()) if reviewer else [],
     })
 
 

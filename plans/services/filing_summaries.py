@@ -1,5 +1,7 @@
 """按月汇总 of triggered filings per agency (举措 7): counts by source, the month's warnings and
-blocks; the agency admin confirms its own summary, and 智慧督 reads them through the API."""
+blocks; the agency admin confirms its own summary, and 智慧督 reads them through the API. Every write
+to a MonthlyFilingSummary goes through this module (supervision's monthly audit calls
+`filing_summaries_write`)."""
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -9,7 +11,8 @@ from jiujiang_inspect import roles
 from jiujiang_inspect.audit import audit_record
 from jiujiang_inspect.exceptions import InvalidState, PermissionDeniedError
 from jiujiang_inspect.models import Alert
-from plans.models import Block, MonthlyFilingSummary, TriggeredFiling
+
+from ..models import Block, MonthlyFilingSummary, TriggeredFiling
 
 FIGURES = ("counts_by_source", "total", "warnings", "blocks")
 
