@@ -1,5 +1,5 @@
 """Root pytest configuration: the plumbing fixtures (jiujiang_inspect.testing, .browser_testing) and the
-personas every app's tests use (STYLE.md "Tests").
+personas every app's tests use (docs/style.md "Tests").
 
 alice: inspector of agency A; anna: agency admin of A; bob: inspector of agency B (must see nothing
 of A's); bert: agency admin of B; rita: 司法局 reviewer; a platform client with the `read` scope.

@@ -1,4 +1,4 @@
-"""检查码 over the API (API.md): issue (and late-register) a code, record a result, the public
+"""检查码 over the API (docs/api.md): issue (and late-register) a code, record a result, the public
 verification and evaluation endpoints, rectification response and 复查. Views call services only."""
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema

@@ -1,4 +1,4 @@
-"""Domain errors of the 检查码, results, evaluations and rectification (codes from API.md)."""
+"""Domain errors of the 检查码, results, evaluations and rectification (codes from docs/api.md)."""
 from django.utils.translation import gettext_lazy as _
 
 from jiujiang_inspect.exceptions import ApplicationError, InvalidState, PermissionDeniedError  # noqa: F401

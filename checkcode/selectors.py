@@ -46,7 +46,7 @@ def checkcode_verdict(code: CheckCode | None, *, now=None) -> str:
 
 
 def checkcode_public_view(code: CheckCode, *, now=None) -> dict:
-    """Everything the public may see about a code (API.md `/check-codes/{code}/`)."""
+    """Everything the public may see about a code (docs/api.md `/check-codes/{code}/`)."""
     insp = code.inspection
     verdict = checkcode_verdict(code, now=now)
     quota = enterprise_quota(enterprise=insp.enterprise, year=insp.date.year)

@@ -10,7 +10,7 @@ from .models import CheckCode
 
 
 class CheckCodeIssuedSerializer(serializers.ModelSerializer):
-    """201 body of POST /inspections/{id}/check-code/ (API.md)."""
+    """201 body of POST /inspections/{id}/check-code/ (docs/api.md)."""
 
     qr_png_url = serializers.SerializerMethodField()
     qr_svg_url = serializers.SerializerMethodField()

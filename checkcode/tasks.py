@@ -1,4 +1,4 @@
-"""Celery tasks of the 检查码 (STYLE.md "Celery": take ids or nothing, call one service, return a
+"""Celery tasks of the 检查码 (docs/style.md "Celery": take ids or nothing, call one service, return a
 result). Schedule (settings.CELERY_BEAT_SCHEDULE, owned by the lead): `rectification_sweep_task`
 daily at 07:00 Asia/Shanghai; `checkcode_sweep_unshown_task` every hour."""
 from celery import shared_task

@@ -1,4 +1,4 @@
-"""FilterSets behind the guidance HTML lists (UI.md list convention: filter bar with 全部, export of the same rows)."""
+"""FilterSets behind the guidance HTML lists (docs/ui.md list convention: filter bar with 全部, export of the same rows)."""
 import django_filters
 
 from subjects.models import Agency

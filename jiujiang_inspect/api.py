@@ -142,7 +142,7 @@ class UpdatedSinceFilter(django_filters.Filter):
 
 def local_times(data):
     """Hand-built JSON (dicts from selectors) with every aware datetime as ISO 8601 in Beijing time
-    (+08:00), as API.md requires; DRF's encoder would write the stored UTC value with "Z"."""
+    (+08:00), as docs/api.md requires; DRF's encoder would write the stored UTC value with "Z"."""
     if isinstance(data, datetime):
         return timezone.localtime(data).isoformat() if timezone.is_aware(data) else data.isoformat()
     if isinstance(data, dict):
@@ -173,7 +173,7 @@ class IdempotencyKeyInUse(ApplicationError):
 
 
 def idempotent(method):
-    """API.md "Writes the platform may repeat accept an `Idempotency-Key` header": the first successful
+    """docs/api.md "Writes the platform may repeat accept an `Idempotency-Key` header": the first successful
     answer for (caller, method, path, key) is kept 24 hours and replayed for a repeat with the same
     body (header `Idempotent-Replayed: true`); a different body under the same key is a 409."""
 

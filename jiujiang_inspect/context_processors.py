@@ -1,4 +1,4 @@
-"""The role's main menu (UI.md): each role sees its own Chinese navigation."""
+"""The role's main menu (docs/ui.md): each role sees its own Chinese navigation."""
 from django.urls import NoReverseMatch, reverse
 
 from . import roles

@@ -1,5 +1,5 @@
 """Legal bases, matters (+ submit/file/reject/publish/cancel), industries and joint matter lists over
-the API (API.md). Views shape input and call one service; rules live in the services."""
+the API (docs/api.md). Views shape input and call one service; rules live in the services."""
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action

@@ -1,4 +1,4 @@
-"""Domain errors of the matter catalogue (检查事项). Codes are part of the API contract (API.md)."""
+"""Domain errors of the matter catalogue (检查事项). Codes are part of the API contract (docs/api.md)."""
 from django.utils.translation import gettext_lazy as _
 
 from jiujiang_inspect.exceptions import (  # noqa: F401  (re-exported for callers of this app)
@@ -11,7 +11,7 @@ from jiujiang_inspect.exceptions import (  # noqa: F401  (re-exported for caller
 
 
 class MatterNotPublished(ApplicationError):
-    """Only a published matter may be used for an inspection (举措 2, DOMAIN.md 检查码 workflow 1–2).
+    """Only a published matter may be used for an inspection (举措 2, docs/domain.md 检查码 workflow 1–2).
 
     `detail["matters"]` lists the codes of the offending matters with their status."""
 

@@ -116,7 +116,7 @@ class InspectionMatter(models.Model):
 
     @property
     def status_css(self):
-        """One colour per status (UI.md): draft grey, waiting amber, active blue, done green, refused red."""
+        """One colour per status (docs/ui.md): draft grey, waiting amber, active blue, done green, refused red."""
         return {
             self.Status.DRAFT: "status-draft", self.Status.SUBMITTED: "status-waiting",
             self.Status.FILED: "status-active", self.Status.PUBLISHED: "status-done",

@@ -1,6 +1,6 @@
 """Reads of the matter catalogue, scoped to what a user may see, and the gate helpers later apps use.
 
-For the inspection gates (DOMAIN.md 检查码 workflow 2, "matter published and basis in force"):
+For the inspection gates (docs/domain.md 检查码 workflow 2, "matter published and basis in force"):
 
 - `matter_usable_errors(matter, on_date=None)` → list of errors for one matter, in gate order:
   `MatterNotPublished` (code `matter_not_published`) then `LegalBasisNotInForce`
@@ -79,7 +79,7 @@ def matter_review_queue() -> QuerySet[InspectionMatter]:
 
 
 def matter_list_unused(*, years: int = 2, today: date | None = None, agency=None) -> QuerySet[InspectionMatter]:
-    """Published matters not used for `years` years (清理长期未使用的事项, DOMAIN.md InspectionMatter).
+    """Published matters not used for `years` years (清理长期未使用的事项, docs/domain.md InspectionMatter).
 
     `years` is the 司法局's setting, kept by the caller (plans' frequency policy sits above this app);
     a matter never used counts from its publication (or creation) date."""
@@ -257,7 +257,7 @@ def joint_list_agencies(joint_list: JointMatterList) -> list:
 
 
 def joint_list_warnings(joint_list: JointMatterList, *, max_agencies: int = 3) -> list[str]:
-    """Advice that does not block saving: team size above `max_agencies` (DOMAIN.md: keep joint teams
+    """Advice that does not block saving: team size above `max_agencies` (docs/domain.md: keep joint teams
     to 2–3 agencies), a single-agency list, matters that are no longer published."""
     warnings = []
     n = len(joint_list_agencies(joint_list))

@@ -1,4 +1,4 @@
-"""API shapes of the matter catalogue (API.md "Fields outside clients rely on"). Shapes only: every
+"""API shapes of the matter catalogue (docs/api.md "Fields outside clients rely on"). Shapes only: every
 write goes through a service, which decides what is allowed."""
 from rest_framework import serializers
 

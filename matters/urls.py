@@ -22,7 +22,7 @@ urlpatterns = [
     path("joint-lists/<int:pk>/", views.joint_list_detail, name="joint_list_detail"),
     path("joint-lists/<int:pk>/edit/", views.joint_list_edit, name="joint_list_edit"),
     path("joint-lists/<int:pk>/<str:action>/", views.joint_list_action, name="joint_list_action"),
-    # Public, no login (UI.md): the compliance guide and the published documents.
+    # Public, no login (docs/ui.md): the compliance guide and the published documents.
     path("public/catalogue/", views.public_catalogue, name="public_catalogue"),
     path("public/catalogue/export/", views.public_catalogue_export, name="public_catalogue_export"),
     path("public/catalogue/<str:code>/", views.public_matter_detail, name="public_matter_detail"),

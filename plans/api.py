@@ -1,5 +1,5 @@
 """Inspections, triggered filings, 邀约 (invitations), enterprises, pools, quota, cap policies and
-annual plans over the API (API.md). Every write calls a service; the same services back the HTML pages.
+annual plans over the API (docs/api.md). Every write calls a service; the same services back the HTML pages.
 The check-code and result actions live in checkcode/api.py (a higher app) under the same URL prefix."""
 import re
 

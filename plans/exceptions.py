@@ -1,6 +1,6 @@
 """Domain errors of the enterprise registry, pools, caps, annual plans, inspections and their gates. Each
-`code` is part of the API contract (API.md "Error codes the rules use"); the gate service returns them in
-the order of DOMAIN.md's gate list. `InspectorNotInAgency` lives in subjects (it owns inspectors)."""
+`code` is part of the API contract (docs/api.md "Error codes the rules use"); the gate service returns them in
+the order of docs/domain.md's gate list. `InspectorNotInAgency` lives in subjects (it owns inspectors)."""
 from django.utils.translation import gettext_lazy as _
 
 from jiujiang_inspect.exceptions import (

@@ -29,7 +29,7 @@ class Pool(models.TextChoices):
 
 class Enterprise(models.Model):
     """检查对象, addressed by 统一社会信用代码 (GB 32100-2015). The row is also the lock that serialises
-    competing 检查码 requests for the same enterprise (STYLE.md, "Where a rule lives")."""
+    competing 检查码 requests for the same enterprise (docs/style.md, "Where a rule lives")."""
 
     class Size(models.TextChoices):
         LARGE = "large", _("大型")
@@ -105,7 +105,7 @@ class CapPolicy(models.Model):
 
 
 class FrequencyPolicy(models.Model):
-    """The district's frequency rules (DOMAIN.md "Frequency rules"); a single row, pk=1."""
+    """The district's frequency rules (docs/domain.md "Frequency rules"); a single row, pk=1."""
 
     per_agency_yearly_cap = models.PositiveIntegerField(_("同一单位对同一企业年度上限"), default=2)
     triggered_counts_toward_cap = models.BooleanField(_("触发式检查计入年度上限"), default=False)

@@ -1,4 +1,4 @@
-"""API shapes (fields per API.md): enterprises, quota, cap policies and annual plans; inspections and
+"""API shapes (fields per docs/api.md): enterprises, quota, cap policies and annual plans; inspections and
 triggered filings ("Inspection"); 邀约. Writes go through plans.services."""
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -50,7 +50,7 @@ class EnterpriseSerializer(serializers.ModelSerializer):
         read_only_fields = ["checksum_warning_accepted", "created_at", "updated_at"]
 
     def validate_uscc(self, value):
-        # API.md: a uscc of the wrong shape is a 400 `invalid_uscc`, a bad check character a 400
+        # docs/api.md: a uscc of the wrong shape is a 400 `invalid_uscc`, a bad check character a 400
         # `uscc_checksum_mismatch` (unless a reviewer accepts it), whatever else is wrong in the body:
         # the service's validator runs first, not after the generic field errors.
         value = uscc_normalise(value)

@@ -15,7 +15,7 @@ CERT_EXPIRING_DAYS = 30
 class Agency(models.Model):
     """A 行政检查主体. Only statutory agencies, authorised organisations and entrusted organisations
     (acting in the entrusting agency's name) may inspect; 议事协调机构, third parties and 中介 may not
-    (DOMAIN.md, 举措 1). Towns and streets are agencies too (综合行政执法)."""
+    (docs/domain.md, 举措 1). Towns and streets are agencies too (综合行政执法)."""
 
     class Kind(models.TextChoices):
         STATUTORY = "statutory", _("行政机关")

@@ -25,7 +25,7 @@ def inspector_list_for_user(*, user) -> QuerySet[Inspector]:
 
 def inspectors_eligible(*, agency, on_date: date) -> QuerySet[Inspector]:
     """Inspectors who may be assigned on `on_date`: active, not helpers, of an active agency, with a
-    certificate valid that day (DOMAIN.md; 行政处罚法 第42条)."""
+    certificate valid that day (docs/domain.md; 行政处罚法 第42条)."""
     return Inspector.objects.filter(
         agency=agency, agency__is_active=True, is_active=True, is_helper=False,
         certificate__status=Certificate.Status.VALID,

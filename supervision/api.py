@@ -1,4 +1,4 @@
-"""supervision API (API.md): alerts, block override, 12345 tickets, supervision cases, monthly filing
+"""supervision API (docs/api.md): alerts, block override, 12345 tickets, supervision cases, monthly filing
 summaries, job runs and the dashboard figures. Every write calls a service."""
 from django.db import transaction
 from django.shortcuts import get_object_or_404
@@ -46,7 +46,7 @@ from .tasks import frequency_audit_run_task
 
 
 def platform_writer(scope):
-    """Reviewers; the platform reads with `read` or with `scope` (API.md: "platform with hotline:write"
+    """Reviewers; the platform reads with `read` or with `scope` (docs/api.md: "platform with hotline:write"
     both POSTs and GETs its tickets) and writes with `scope`."""
     base = platform_scope(scope)
 

@@ -1,4 +1,4 @@
-"""What each role sees first (UI.md): "what do I have to do today?", counts linking to their lists.
+"""What each role sees first (docs/ui.md): "what do I have to do today?", counts linking to their lists.
 
 Each panel reads through the owning app's selectors; nothing here decides a rule."""
 from datetime import timedelta

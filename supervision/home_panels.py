@@ -1,4 +1,4 @@
-"""Panels for the role home pages (UI.md: "what do I have to do today?"). The lead wires them into
+"""Panels for the role home pages (docs/ui.md: "what do I have to do today?"). The lead wires them into
 home.py; each returns a small dict of counts and at most a few rows, in a fixed number of queries."""
 from django.db.models import Count, Q
 from django.utils import timezone

@@ -1,4 +1,4 @@
-"""Celery tasks of supervision. Each takes strings or ids and calls one service (STYLE.md "Celery").
+"""Celery tasks of supervision. Each takes strings or ids and calls one service (docs/style.md "Celery").
 Schedules: settings.CELERY_BEAT_SCHEDULE (audit 02:00 on the 1st, sweeps 06:30 daily, Asia/Shanghai).
 
 A failure is recorded on the JobRun (status, error, an Alert to 司法局) by the service and retried

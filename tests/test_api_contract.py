@@ -1,4 +1,4 @@
-"""The REST contract 智慧督 builds on (/work/shared/API.md): one test per resource row, plus the
+"""The REST contract 智慧督 builds on (docs/api.md): one test per resource row, plus the
 conventions every endpoint keeps (error shape, +08:00 times, cursor pages capped at 200,
 `updated_since`, names ≤ 200 characters, never a 500 for anything a client can send)."""
 from datetime import date, timedelta

@@ -1,4 +1,4 @@
-"""UI.md at 375 px: every role's main list pages (and the public pages an enterprise reaches from the
+"""docs/ui.md at 375 px: every role's main list pages (and the public pages an enterprise reaches from the
 QR code) open on a phone without sideways scrolling and with a visible page title."""
 import pytest
 from django.urls import reverse

@@ -1,4 +1,4 @@
-"""Guards the repository layout (STYLE.md, issue 11 part 1), by reading the source with `ast`:
+"""Guards the repository layout (docs/style.md, issue 11 part 1), by reading the source with `ast`:
 
 - apps import only downward: subjects <- matters <- plans <- checkcode <- guidance <- supervision <- reports;
 - the plumbing package `jiujiang_inspect` imports no app (the root URL map names apps by string only);

@@ -1,4 +1,4 @@
-"""Issuing, late registration and revocation of the 检查码 (举措 8, 10; DOMAIN.md "Frequency rules" 5).
+"""Issuing, late registration and revocation of the 检查码 (举措 8, 10; docs/domain.md "Frequency rules" 5).
 
 "No code, no on-site inspection": the code is the moment a yearly-cap slot is taken, so issuing it is
 serialised per enterprise by locking the enterprise row before the gates count anything.
@@ -120,7 +120,7 @@ def checkcode_issue_late(*, inspection: Inspection, issued_by, reason: str) -> C
 
 @transaction.atomic
 def checkcode_revoke(*, code: CheckCode, by, reason: str) -> CheckCode:
-    """Revoke a code with a reason. Before its window opens the slot is freed (API.md semantics); the
+    """Revoke a code with a reason. Before its window opens the slot is freed (docs/api.md semantics); the
     inspection returns to `approved` so a new code can be issued."""
     if not (reason or "").strip():
         raise ValidationFailed(detail={"reason": [_("撤销检查码须说明原因。")]})

@@ -1,4 +1,4 @@
-"""Results (现场检查结果), 企业评议 and 整改 → 复查 → 办结 (DOMAIN.md "检查码 workflow" 5–7; 举措 13, 14)."""
+"""Results (现场检查结果), 企业评议 and 整改 → 复查 → 办结 (docs/domain.md "检查码 workflow" 5–7; 举措 13, 14)."""
 from datetime import date
 
 from django.db import IntegrityError, transaction

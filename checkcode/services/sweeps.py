@@ -1,4 +1,4 @@
-"""Daily sweeps (DOMAIN.md "Supervision" → other sweeps): rectification reminders and overdue alerts,
+"""Daily sweeps (docs/domain.md "Supervision" → other sweeps): rectification reminders and overdue alerts,
 codes never shown by the end of their window. Idempotent: alerts dedupe, reminders are stamped."""
 from datetime import date, timedelta
 

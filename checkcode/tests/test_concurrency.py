@@ -1,4 +1,4 @@
-"""The last slot under load (DOMAIN.md "Frequency rules" 5): an enterprise with ONE slot left, 20
+"""The last slot under load (docs/domain.md "Frequency rules" 5): an enterprise with ONE slot left, 20
 agencies asking at the same moment, exactly one code. PostgreSQL only (real row locks)."""
 import json
 import threading

@@ -1,4 +1,4 @@
-"""Staff lists of 检查码 and 整改复查 (UI.md list convention): filter bar, Excel export of exactly what
+"""Staff lists of 检查码 and 整改复查 (docs/ui.md list convention): filter bar, Excel export of exactly what
 the user may see, query counts that do not grow with rows."""
 from datetime import timedelta
 from io import BytesIO

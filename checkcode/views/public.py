@@ -1,5 +1,5 @@
 """Public pages (no login, phone-first): look up a code, verify it, evaluate, respond to 整改; QR
-images. The verdict is the first thing on the page (UI.md)."""
+images. The verdict is the first thing on the page (docs/ui.md)."""
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse

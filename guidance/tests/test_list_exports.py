@@ -1,4 +1,4 @@
-"""Guidance lists (UI.md list convention): filter bar with 全部, Excel export of exactly the rows the user sees."""
+"""Guidance lists (docs/ui.md list convention): filter bar with 全部, Excel export of exactly the rows the user sees."""
 from io import BytesIO
 
 import pytest

@@ -70,7 +70,7 @@ def test_detail(request, pk):
         "is_reviewer": roles.is_reviewer(request.user), "can_take": bool(request.user.inspector_id),
         "pools": list(test.pools.select_related("tag")), "questions": list(test.questions.order_by("code"))
         if roles.is_reviewer(request.user) else [],
-        # Who published or closed the test, from the audit trail (UI.md: detail pages show history).
+        # Who published or closed the test, from the audit trail (docs/ui.md: detail pages show history).
         "history": audit_history(test)[:30] if roles.is_reviewer(request.user) else None})
 
 

@@ -1,4 +1,4 @@
-"""The OpenAPI schema describes every endpoint (API.md) and generates without warnings."""
+"""The OpenAPI schema describes every endpoint (docs/api.md) and generates without warnings."""
 import io
 
 import pytest

@@ -1,7 +1,7 @@
 """综合查一次 重点行业联查事项清单 (举措 4): drafted by 区司法局 or the lead agency, matters of several
 agencies, versioned and published in batches ("成熟一批、公布一批"). Publishing a version supersedes
 the previous published one, which stays readable. Team size above `max_agencies` is a warning, not
-an error (DOMAIN.md: keep joint teams to 2–3 agencies)."""
+an error (docs/domain.md: keep joint teams to 2–3 agencies)."""
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone

@@ -1,4 +1,4 @@
-"""法定依据 list (UI.md list convention): filter bar with 全部, Excel export of exactly the filtered rows."""
+"""法定依据 list (docs/ui.md list convention): filter bar with 全部, Excel export of exactly the filtered rows."""
 from io import BytesIO
 
 import pytest

@@ -1,4 +1,4 @@
-"""Lifecycle rules of the matter catalogue, through the services (STYLE.md: rule tests call services)."""
+"""Lifecycle rules of the matter catalogue, through the services (docs/style.md: rule tests call services)."""
 from datetime import date, datetime
 
 import pytest

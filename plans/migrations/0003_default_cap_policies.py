@@ -1,4 +1,4 @@
-"""Default cap policies (DOMAIN.md "Frequency rules") exist right after migrate."""
+"""Default cap policies (docs/domain.md "Frequency rules") exist right after migrate."""
 from django.db import migrations
 
 CAPS = {"whitelist": 1, "joint": 2, "non_joint": 2, "key": 6}

@@ -1,4 +1,4 @@
-"""How inspections are counted: the one home of every counting rule (DOMAIN.md "Frequency rules" 1–6;
+"""How inspections are counted: the one home of every counting rule (docs/domain.md "Frequency rules" 1–6;
 举措 7, 10, 11, 20). The real-time gates (plans.services.gate_rules), the monthly audit
 (supervision.services.audit_rules), the dashboard (supervision.selectors.stats) and the summary report
 (reports.figures) all read through these functions; nothing else filters inspections by status to

@@ -1,4 +1,4 @@
-"""How much of its yearly quota an enterprise has used (DOMAIN.md "Frequency rules" 1, 2, 6), as the
+"""How much of its yearly quota an enterprise has used (docs/domain.md "Frequency rules" 1, 2, 6), as the
 API and the public code page show it. The counting itself lives in `counting`."""
 from ..models import Enterprise, FrequencyPolicy
 from .counting import slots_used, yearly_cap_for

@@ -1,5 +1,5 @@
 """How long a block lasts: one rule, used by the real-time gates and by the monthly audit (decision b
-of issue 11; DOMAIN.md "Frequency rules" 2–4).
+of issue 11; docs/domain.md "Frequency rules" 2–4).
 
 - triggered frequency: from the first day of the month of the breach to the end of the calendar month
   in which the block is created (a gate's block: that month; the audit's, run on the 1st of the next

@@ -1,5 +1,5 @@
 """Blocks (阻断): created by the frequency rules (the gates and the monthly audit) or a reviewer; lifted
-only by a 司法局 override with a reason (DOMAIN.md "Frequency rules" 3, 4, 5). Every write to a Block
+only by a 司法局 override with a reason (docs/domain.md "Frequency rules" 3, 4, 5). Every write to a Block
 goes through this module; supervision's monthly audit calls `block_ensure` and `block_withdraw`.
 
 An override (decision a of issue 11) records the count it allows (`allowed_count`: the count that

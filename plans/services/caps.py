@@ -1,4 +1,4 @@
-"""Cap and frequency policies: data the 区司法局 edits, never constants in code (DOMAIN.md "Frequency
+"""Cap and frequency policies: data the 区司法局 edits, never constants in code (docs/domain.md "Frequency
 rules"). Every changed field leaves its own audit entry with the old and new value."""
 from django.db import transaction
 from django.utils.translation import gettext as _

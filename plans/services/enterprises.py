@@ -1,4 +1,4 @@
-"""检查对象 registry by 统一社会信用代码 (DOMAIN.md "Enterprise"; 举措 5).
+"""检查对象 registry by 统一社会信用代码 (docs/domain.md "Enterprise"; 举措 5).
 
 A bad shape is an error; a bad check character is a warning only a 司法局 reviewer may accept
 (some early legal codes fail the GB 32100-2015 checksum), and the acceptance is audited.

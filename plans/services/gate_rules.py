@@ -1,5 +1,5 @@
-"""The gate rules of approval and of the 检查码 (DOMAIN.md "检查码 workflow" 2, "Frequency rules" 1–6;
-举措 6, 7, 8, 10, 11; API.md "Error codes the rules use").
+"""The gate rules of approval and of the 检查码 (docs/domain.md "检查码 workflow" 2, "Frequency rules" 1–6;
+举措 6, 7, 8, 10, 11; docs/api.md "Error codes the rules use").
 
 `GATES` is the documented order; when several rules fail, the first one's `code` is the 409's `code`:
 

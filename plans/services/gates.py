@@ -1,5 +1,5 @@
 """The gate protocol: the one home of how approval, issuing a 检查码 and registering a late code run the
-rules (DOMAIN.md "检查码 workflow" 2, "Frequency rules" 5; API.md "Semantics").
+rules (docs/domain.md "检查码 workflow" 2, "Frequency rules" 5; docs/api.md "Semantics").
 
 `gate_attempt` is the context manager all three use. It owns:
 - the lock order: the enterprise row FIRST (it serialises competitors for the enterprise's last slot),
@@ -27,7 +27,7 @@ from ..selectors.counting import takes_slot
 from .blocks import block_create
 from .gate_rules import GATES, GateContext
 
-#: Refusals that also open an Alert for the 司法局 (DOMAIN.md "Frequency rules" 5).
+#: Refusals that also open an Alert for the 司法局 (docs/domain.md "Frequency rules" 5).
 ALERTING_CODES = {"enterprise_over_yearly_cap", "agency_over_yearly_cap", "triggered_frequency_blocked",
                   "enterprise_blocked", "inspector_low_efficiency_blocked"}
 

@@ -1,5 +1,5 @@
 """检查任务: drafting, approval (审批, runs every gate), joint merge (综合查一次) and cancellation
-(DOMAIN.md "检查码 workflow" 1–3; 举措 7, 8, 9, 10).
+(docs/domain.md "检查码 workflow" 1–3; 举措 7, 8, 9, 10).
 
 Creating a draft refuses only malformed input (400, `ValidationFailed`); the rules run at approval and
 again when the 检查码 is issued (checkcode.services).

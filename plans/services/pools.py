@@ -1,4 +1,4 @@
-"""对象库 moves with history: who decided, when, why, from/to (DOMAIN.md "Pool"; 举措 5).
+"""对象库 moves with history: who decided, when, why, from/to (docs/domain.md "Pool"; 举措 5).
 
 The pool decides the enterprise's yearly on-site cap, so a move locks the enterprise row, the same
 lock that serialises 检查码 issuance: a code request never reads a half-moved enterprise.

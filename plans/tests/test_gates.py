@@ -1,4 +1,4 @@
-"""Every gate shows its refusal (DOMAIN.md gate list; API.md error codes)."""
+"""Every gate shows its refusal (docs/domain.md gate list; docs/api.md error codes)."""
 from datetime import date, timedelta
 
 import pytest

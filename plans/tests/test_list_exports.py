@@ -1,4 +1,4 @@
-"""List pages of plans (UI.md list convention): 年度检查计划, 触发式检查备案, 检查拒绝记录 — filter bar,
+"""List pages of plans (docs/ui.md list convention): 年度检查计划, 触发式检查备案, 检查拒绝记录 — filter bar,
 Excel export of exactly what the user may see, query counts that do not grow with rows."""
 from io import BytesIO
 

@@ -42,7 +42,7 @@ def _refused(request, exc):
 
 @staff_required
 def inspection_list(request):
-    # Sortable columns (UI.md): ?sort=<key> or -<key>; unknown keys fall back to newest first.
+    # Sortable columns (docs/ui.md): ?sort=<key> or -<key>; unknown keys fall back to newest first.
     sort = request.GET.get("sort", "")
     order = INSPECTION_SORTS.get(sort.lstrip("-"))
     if order is None:

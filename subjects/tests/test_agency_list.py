@@ -1,4 +1,4 @@
-"""执法主体 list (UI.md list convention): filter bar with 全部, Excel export of exactly the filtered rows."""
+"""执法主体 list (docs/ui.md list convention): filter bar with 全部, Excel export of exactly the filtered rows."""
 from io import BytesIO
 
 import pytest

@@ -1,4 +1,4 @@
-"""分析研判: every figure of the dashboard and of /api/v1/stats/overview/ (举措 20; DOMAIN.md
+"""分析研判: every figure of the dashboard and of /api/v1/stats/overview/ (举措 20; docs/domain.md
 "Supervision"). One function, a fixed number of aggregate queries (GROUP BY / conditional COUNT),
 whatever the number of rows: the page stays fast at city scale (bench/dashboard.py).
 

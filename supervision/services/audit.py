@@ -1,11 +1,11 @@
-"""The monthly frequency audit (频次监测, 举措 7 and 11; DOMAIN.md "Supervision").
+"""The monthly frequency audit (频次监测, 举措 7 and 11; docs/domain.md "Supervision").
 
 `frequency_audit_run(month=…)` counts the month and the year to date in the database, then writes
 what it found: Alerts (warnings) through `alert_raise` with a dedupe key, Blocks through
 `plans.services.blocks` (block_ensure / block_withdraw), and the 按月汇总 of triggered filings per
 agency through `plans.services.filing_summaries`. What counts comes from plans.selectors.counting.
 
-Idempotent and safe to deliver twice (STYLE.md "Celery"):
+Idempotent and safe to deliver twice (docs/style.md "Celery"):
 - one JobRun row per (kind, period), claimed by an INSERT or an atomic UPDATE, so a second delivery
   while the first is running does nothing, and a run that died ("running" for longer than
   STALE_AFTER) or failed is taken over by the next delivery;

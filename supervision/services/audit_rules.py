@@ -1,4 +1,4 @@
-"""The findings half of the monthly frequency audit (DOMAIN.md "Frequency rules" 1–3, 举措 7, 11).
+"""The findings half of the monthly frequency audit (docs/domain.md "Frequency rules" 1–3, 举措 7, 11).
 
 Every count comes from plans.selectors.counting (the same functions the real-time gates use), each an
 aggregate in the database (GROUP BY … HAVING), returning only the rows that break a threshold, so the
@@ -82,7 +82,7 @@ def _warn(findings, grain, r, *, limit, month):
 
 
 def triggered_findings(*, start: date, end: date, weeks: list[date], findings: Findings, today: date | None = None):
-    """触发式检查 frequency (DOMAIN.md rule 3), whether or not they count toward the cap, counted by
+    """触发式检查 frequency (docs/domain.md rule 3), whether or not they count toward the cap, counted by
     `counting.triggered_counts`: the same enterprise more than N per day / ISO week / month → warning,
     overall and per agency; more than `triggered_block_per_month` (any agency) or
     `triggered_block_per_month_same_agency` (one agency) in the month → block (period: block_period),

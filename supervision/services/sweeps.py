@@ -1,4 +1,4 @@
-"""Daily sweeps (DOMAIN.md "Supervision"; 举措 9, 13, 14, 16): certificates about to expire, plans not
+"""Daily sweeps (docs/domain.md "Supervision"; 举措 9, 13, 14, 16): certificates about to expire, plans not
 filed by 31 March; and, through checkcode's own services, 检查码 never shown and rectification deadlines.
 
 Each sweep reads the models directly and raises Alerts with a dedupe key, so running a day twice

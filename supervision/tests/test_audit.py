@@ -1,4 +1,4 @@
-"""The monthly frequency audit on constructed histories (DOMAIN.md "Frequency rules")."""
+"""The monthly frequency audit on constructed histories (docs/domain.md "Frequency rules")."""
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 

@@ -1,4 +1,4 @@
-"""监督案件 and 阻断 lists (UI.md list convention): reviewer-only, filter bar with 全部, Excel export of
+"""监督案件 and 阻断 lists (docs/ui.md list convention): reviewer-only, filter bar with 全部, Excel export of
 exactly the filtered rows."""
 from io import BytesIO
 

@@ -1,4 +1,4 @@
-"""Home pages: each role lands on what it has to do today (UI.md)."""
+"""Home pages: each role lands on what it has to do today (docs/ui.md)."""
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
