@@ -5,6 +5,8 @@ Format: ``JJ-XXXX-XXXX-XXXX-XXXX-C`` (16 random symbols = 80 bits from `secrets`
 """
 import secrets
 
+from jiujiang_inspect.identifiers import normalize_identifier
+
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford: no I, L, O, U
 PREFIX = "JJ"
 BODY_LEN = 16
@@ -38,7 +40,7 @@ def generate() -> str:
 def normalize(raw: str) -> str | None:
     """Canonical form of a typed or scanned code, or None if it cannot be one (wrong length or check).
     Accepts lower case, spaces, missing dashes and the usual look-alikes (O→0, I/L→1)."""
-    text = "".join(ch for ch in (raw or "").upper() if ch.isalnum())
+    text = "".join(ch for ch in normalize_identifier(raw) if ch.isalnum())
     if text.startswith(PREFIX):
         text = text[len(PREFIX):]
     text = text.translate(_ALIASES)

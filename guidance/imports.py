@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 
 from jiujiang_inspect import roles
 from jiujiang_inspect.audit import audit_record
-from jiujiang_inspect.excel import RowErrors, check_xlsx_upload, iter_rows
+from jiujiang_inspect.excel import CODE, RowErrors, SheetSpec, check_xlsx_upload, import_result, read_sheet
 from jiujiang_inspect.exceptions import ApplicationError, ValidationFailed
 from jiujiang_inspect.jobs import job_progress
 from subjects.models import Inspector
@@ -25,6 +25,16 @@ KIND_WORDS = {"单选": "single", "单选题": "single", "single": "single", "�
 LETTERS = "ABCDEF"
 TRUE_WORDS, FALSE_WORDS = {"正确", "对", "是", "√", "T", "TRUE"}, {"错误", "错", "否", "×", "F", "FALSE"}
 ATTENDANCE_HEADERS = {"执法证件号": "certificate_number", "姓名（选填）": "name"}
+# Header texts in use elsewhere (after jiujiang_inspect.excel.normalize_header).
+QUESTION_SPEC = SheetSpec(headers=QUESTION_HEADERS, aliases={
+    "编号": "code", "试题编号": "code", "题目类型": "kind", "试题类型": "kind", "题目": "stem", "试题": "stem",
+    "答案": "answer", "标准答案": "answer", "依据": "basis", "法律依据": "basis", "答案解析": "explanation",
+    "标签": "tags"})
+ATTENDANCE_SPEC = SheetSpec(headers=ATTENDANCE_HEADERS, kinds={"certificate_number": CODE}, aliases={
+    "执法证号": "certificate_number", "执法证件号码": "certificate_number", "执法证编号": "certificate_number"})
+QUESTION_EXAMPLE = ["Q-001", "单选", "涉企行政检查应当持有什么？", "检查码", "介绍信", "", "", "", "", "A",
+                    "鸠江区涉企行政检查“综合查一次”改革举措", "无码不检查。", "检查码"]
+ATTENDANCE_EXAMPLE = ["340207-2025-0001", "张三"]
 
 
 def _parse_answer(kind, raw):
@@ -72,7 +82,8 @@ def questions_import(*, job=None, fileobj, by=None):
     roles.require(by, roles.REVIEWER)
     check_xlsx_upload(fileobj)
     errors, rows, seen = RowErrors(), [], {}
-    for n, row in iter_rows(fileobj, header_map=QUESTION_HEADERS):
+    reader = read_sheet(fileobj, QUESTION_SPEC, errors)
+    for n, row in reader:
         data, row_errors = parse_question_row(row)
         for column, message in row_errors.items():
             errors.add(n, column, message)
@@ -100,8 +111,8 @@ def questions_import(*, job=None, fileobj, by=None):
                 job_progress(job, done=i, total=len(rows))
         audit_record(actor=by, action="question.imported",
                      changes={"created": created, "updated": updated, "rows": len(rows)})
-    return {"created": created, "updated": updated, "rows": len(rows),
-            "message": _("导入完成：新增 %(c)d 题，更新 %(u)d 题。") % {"c": created, "u": updated}}
+    return import_result(reader, {"created": created, "updated": updated, "rows": len(rows)},
+                         _("导入完成：新增 %(c)d 题，更新 %(u)d 题。") % {"c": created, "u": updated})
 
 
 def attendance_import(*, job=None, fileobj, by=None, session=None):
@@ -112,14 +123,17 @@ def attendance_import(*, job=None, fileobj, by=None, session=None):
     require_organiser(by, session.organiser)
     check_xlsx_upload(fileobj)
     errors, found, seen = RowErrors(), [], {}
-    rows = list(iter_rows(fileobj, header_map=ATTENDANCE_HEADERS))
-    numbers = [str(r.get("certificate_number", "")).strip() for _n, r in rows]
+    reader = read_sheet(fileobj, ATTENDANCE_SPEC, errors)
+    rows = list(reader)
+    numbers = [r.get("certificate_number") or "" for _n, r in rows]
     by_number = {i.certificate.number: i for i in Inspector.objects.filter(certificate__number__in=numbers)
                  .select_related("certificate", "agency")}
     for n, row in rows:
-        number = str(row.get("certificate_number", "")).strip()
+        number = row.get("certificate_number")
         inspector = by_number.get(number)
-        if not number:
+        if number is None:
+            pass  # a numeric cell, refused by the reader
+        elif not number:
             errors.add(n, "执法证件号", _("执法证件号不能为空。"))
         elif inspector is None:
             errors.add(n, "执法证件号", _("未找到持此证件号的执法人员。"))
@@ -143,5 +157,5 @@ def attendance_import(*, job=None, fileobj, by=None, session=None):
                                        method=TrainingAttendance.Method.IMPORT)
     if job is not None:
         job_progress(job, done=len(found), total=len(found))
-    return {"added": added, "rows": len(found),
-            "message": _("导入完成：新增签到 %(a)d 人（共 %(n)d 行）。") % {"a": added, "n": len(found)}}
+    return import_result(reader, {"added": added, "rows": len(found)},
+                         _("导入完成：新增签到 %(a)d 人（共 %(n)d 行）。") % {"a": added, "n": len(found)})

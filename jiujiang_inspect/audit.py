@@ -45,6 +45,22 @@ def audit_record(*, actor, action: str, target=None, changes=None, reason: str =
     return entry
 
 
+def audit_record_many(*, actor, action: str, items, reason: str = ""):
+    """`audit_record` for many targets at once (bulk imports): one entry per (target, changes) pair,
+    written in one INSERT per 500."""
+    items = list(items)
+    if not items:
+        return []
+    ct = ContentType.objects.get_for_model(items[0][0], for_concrete_model=False)
+    actor_pk = actor if getattr(actor, "pk", None) else None
+    label = actor.get_username() if actor_pk else "系统"
+    agency = _agency_code_of(actor)
+    return AuditEntry.objects.bulk_create([
+        AuditEntry(actor=actor_pk, actor_label=label, action=action, changes=_jsonable(changes or {}),
+                   reason=reason or "", agency_code=agency, target_type=ct, target_id=str(target.pk),
+                   target_repr=str(target)[:255]) for target, changes in items], batch_size=500)
+
+
 def _agency_code_of(actor):
     agency = getattr(actor, "agency", None) if getattr(actor, "pk", None) else None
     return getattr(agency, "code", "") or ""

@@ -138,6 +138,8 @@ LANGUAGES = [("zh-hans", _("简体中文"))]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
+# Form input formats: jiujiang_inspect.dates (ISO first, so date inputs show stored values).
+FORMAT_MODULE_PATH = ["jiujiang_inspect.formats"]
 
 # --- Static files --------------------------------------------------------------------------------------
 STATIC_URL = "static/"

@@ -82,3 +82,42 @@ def _close_other_db_sessions():
         with connection.cursor() as cur:
             cur.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                         "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+
+
+def build_xlsx(sheets, *, formats=None, date1904=False, patch=None):
+    """An .xlsx in memory for import tests. `sheets`: {title: [row, ...]} (or a list of rows for one
+    sheet); `formats`: {(sheet title, "B2"): number_format}; `date1904`: save with the 1904 date system;
+    `patch`: {member path: function(xml text) -> xml text} to reproduce what Excel or WPS write and
+    openpyxl does not (built-in zh-CN date formats, stale dimensions)."""
+    import io
+    import zipfile
+
+    from openpyxl import Workbook
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904
+
+    if not isinstance(sheets, dict):
+        sheets = {"Sheet1": sheets}
+    wb = Workbook()
+    wb.remove(wb.active)
+    if date1904:
+        wb.epoch = CALENDAR_MAC_1904
+    for title, rows in sheets.items():
+        ws = wb.create_sheet(title)
+        for row in rows:
+            ws.append(row)
+    for (title, ref), fmt in (formats or {}).items():
+        wb[title][ref].number_format = fmt
+    buf = io.BytesIO()
+    wb.save(buf)
+    if patch:
+        src = zipfile.ZipFile(io.BytesIO(buf.getvalue()))
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as out:
+            for info in src.infolist():
+                data = src.read(info.filename)
+                if info.filename in patch:
+                    data = patch[info.filename](data.decode()).encode()
+                out.writestr(info, data)
+    buf.seek(0)
+    buf.name = "upload.xlsx"
+    return buf

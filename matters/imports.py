@@ -6,15 +6,23 @@ changes nothing and audits nothing), size- and zip-bomb-checked before parsing, 
 (`services.catalogue.catalogue_import_apply`), so 1,000 matters take seconds. Export escapes cells
 a spreadsheet would run as formulas (`workbook_response`)."""
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
 
 from jiujiang_inspect import roles
-from jiujiang_inspect.excel import RowErrors, check_xlsx_upload, iter_rows
+from jiujiang_inspect.excel import (
+    CODE,
+    DATE,
+    NUMERIC_IDENTIFIER_MESSAGE,
+    RowErrors,
+    SheetSpec,
+    check_xlsx_upload,
+    import_result,
+    read_sheet,
+)
 from jiujiang_inspect.exceptions import ApplicationError, ValidationFailed
 from jiujiang_inspect.jobs import job_progress
-from subjects.imports import _as_date  # same date parsing as the inspector import
 from subjects.models import Agency
 
+from .citations import CitationError, parse_citations
 from .models import Industry, LegalBasis
 from .selectors import matter_with_details
 from .services.catalogue import catalogue_import_apply
@@ -30,6 +38,20 @@ STANDARD_HEADERS = {"事项编码": "code", "检查内容": "first", "合格标�
 PROBLEM_HEADERS = {"事项编码": "code", "常见问题": "first", "整改指引（选填）": "second"}
 SHEETS = [(SHEET_MATTERS, MATTER_HEADERS), (SHEET_BASES, BASIS_HEADERS), (SHEET_STANDARDS, STANDARD_HEADERS),
           (SHEET_PROBLEMS, PROBLEM_HEADERS)]
+# Each sheet is found by its header (its name is only tried first); other header texts in use.
+SPECS = {
+    SHEET_MATTERS: SheetSpec(headers=MATTER_HEADERS, sheet=SHEET_MATTERS, kinds={"code": CODE, "agency": CODE},
+                             aliases={"事项代码": "code", "检查事项名称": "name", "实施主体编码": "agency",
+                                      "检查对象": "object_scope", "行业代码": "industries"}),
+    SHEET_BASES: SheetSpec(headers=BASIS_HEADERS, sheet=SHEET_BASES, kinds={"code": CODE, "effective_date": DATE},
+                           aliases={"事项代码": "code", "法律依据": "title", "法定依据": "title", "依据名称": "title",
+                                    "法律法规": "title", "条款号": "article", "条款": "article", "施行时间": "effective_date",
+                                    "实施日期": "effective_date"}),
+    SHEET_STANDARDS: SheetSpec(headers=STANDARD_HEADERS, sheet=SHEET_STANDARDS, kinds={"code": CODE},
+                               aliases={"事项代码": "code", "检查标准": "first"}),
+    SHEET_PROBLEMS: SheetSpec(headers=PROBLEM_HEADERS, sheet=SHEET_PROBLEMS, kinds={"code": CODE},
+                              aliases={"事项代码": "code", "问题": "first"}),
+}
 SHEET_HELP = [(name, list(headers)) for name, headers in SHEETS]
 LEVELS = {str(label): value for value, label in LegalBasis.Level.choices} | {v: v for v in LegalBasis.Level.values}
 YES = {"是", "Y", "y", "1", "TRUE", "True", "true", "可以"}
@@ -48,9 +70,8 @@ def _too_long(errors, n, label, key, value):
     return False
 
 
-def _rows(fileobj, sheet, headers):
-    fileobj.seek(0)
-    return iter_rows(fileobj, sheet=sheet, header_map=headers)
+def _rows(fileobj, sheet, errors):
+    return read_sheet(fileobj, SPECS[sheet], errors, where=lambda n: f"{sheet}第{n}行")
 
 
 def catalogue_import(*, job=None, fileobj, by=None) -> dict:
@@ -58,20 +79,13 @@ def catalogue_import(*, job=None, fileobj, by=None) -> dict:
     ([{row, field, message}], row numbers prefixed by sheet) and writes nothing when any row fails."""
     by = by or job.created_by
     check_xlsx_upload(fileobj)
-    fileobj.seek(0)
-    wb = load_workbook(fileobj, read_only=True)
-    names = set(wb.sheetnames)
-    wb.close()
-    missing = [name for name, _h in SHEETS if name not in names]
-    if missing:
-        raise ValidationFailed(_("缺少工作表：%(s)s") % {"s": "、".join(missing)},
-                               detail={"rows": [{"row": 0, "field": m, "message": _("缺少工作表")} for m in missing]})
     agencies = {a.code: a for a in Agency.objects.all()}
     industry_codes = set(Industry.objects.values_list("code", flat=True))
     errors = RowErrors()
     items, by_code = [], {}
 
-    for n, row in _rows(fileobj, SHEET_MATTERS, MATTER_HEADERS):
+    matters_reader = _rows(fileobj, SHEET_MATTERS, errors)
+    for n, row in matters_reader:
         where = f"{SHEET_MATTERS}第{n}行"
         code, name = _text(row, "code"), _text(row, "name")
         if not code or len(code) > 40 or not MATTER_CODE_RE.match(code):
@@ -89,6 +103,8 @@ def catalogue_import(*, job=None, fileobj, by=None) -> dict:
         scope, method = _text(row, "object_scope"), _text(row, "method")
         _too_long(errors, where, "检查对象范围", "object_scope", scope)
         _too_long(errors, where, "检查方式", "method", method)
+        if isinstance(row.get("industries"), int | float):
+            errors.add(where, "适用行业代码", NUMERIC_IDENTIFIER_MESSAGE)
         inds = [c.strip() for c in _text(row, "industries").replace("，", ",").replace("、", ",").split(",") if c.strip()]
         unknown = [c for c in inds if c not in industry_codes]
         if unknown:
@@ -102,25 +118,29 @@ def catalogue_import(*, job=None, fileobj, by=None) -> dict:
         if job is not None and len(items) % 200 == 0:
             job_progress(job, done=len(items), total=len(items) * 2)
 
-    for n, row in _rows(fileobj, SHEET_BASES, BASIS_HEADERS):
+    for n, row in _rows(fileobj, SHEET_BASES, errors):
         where = f"{SHEET_BASES}第{n}行"
         item = _owner(errors, where, by_code, row)
-        title, article = _text(row, "title").strip("《》"), _text(row, "article")
+        try:
+            citations = parse_citations(_text(row, "title"), _text(row, "article"))
+        except CitationError as exc:
+            errors.add(where, "法律法规名称", str(exc))
+            citations = None
         level = LEVELS.get(_text(row, "level"))
-        effective = _as_date(row.get("effective_date"))
-        if not title:
+        effective = row.get("effective_date")  # None: refused by the reader (error already recorded)
+        if citations == []:
             errors.add(where, "法律法规名称", _("法律法规名称不能为空。"))
-        bad = _too_long(errors, where, "法律法规名称", "title", title) | _too_long(errors, where, "条款", "article", article)
+        bad = any(_too_long(errors, where, "法律法规名称", "title", t) | _too_long(errors, where, "条款", "article", a)
+                  for t, a in citations or [])
         if level is None:
             errors.add(where, "效力层级", _("效力层级应为：%(l)s") % {"l": "、".join(str(label) for label in LegalBasis.Level.labels)})
-        if effective == "bad":
-            errors.add(where, "施行日期", _("日期应为 2021-09-01 格式。"))
-        if item is not None and title and level and not bad and effective != "bad":
-            item["bases"].append({"title": title, "article": article, "level": level, "effective_date": effective})
+        if item is not None and citations and level and not bad and effective is not None:
+            item["bases"].extend({"title": t, "article": a, "level": level, "effective_date": effective or None}
+                                 for t, a in citations)
 
-    for sheet, headers, key, labels in ((SHEET_STANDARDS, STANDARD_HEADERS, "check_standards", ("检查内容", "合格标准")),
-                                        (SHEET_PROBLEMS, PROBLEM_HEADERS, "common_problems", ("常见问题", "整改指引"))):
-        for n, row in _rows(fileobj, sheet, headers):
+    for sheet, key, labels in ((SHEET_STANDARDS, "check_standards", ("检查内容", "合格标准")),
+                               (SHEET_PROBLEMS, "common_problems", ("常见问题", "整改指引"))):
+        for n, row in _rows(fileobj, sheet, errors):
             where = f"{sheet}第{n}行"
             item = _owner(errors, where, by_code, row)
             first, second = _text(row, "first"), _text(row, "second")
@@ -150,9 +170,8 @@ def catalogue_import(*, job=None, fileobj, by=None) -> dict:
         raise
     except ApplicationError as exc:
         raise ValidationFailed(exc.message, detail={"rows": [{"row": "", "field": "", "message": exc.message}]})
-    summary["message"] = _("导入完成：新增 %(c)d 项，更新 %(u)d 项，未变 %(s)d 项。") % {
-        "c": summary["created"], "u": summary["updated"], "s": summary["unchanged"]}
-    return summary
+    return import_result(matters_reader, summary, _("导入完成：新增 %(c)d 项，更新 %(u)d 项，未变 %(s)d 项。") % {
+        "c": summary["created"], "u": summary["updated"], "s": summary["unchanged"]})
 
 
 def _owner(errors, where, by_code, row):

@@ -12,9 +12,9 @@ DIVISION_RANGES = {
 }
 LEVEL_BY_PATTERN = [
     (re.compile(r"^[A-T]$"), "section"),
-    (re.compile(r"^\d{2}$"), "division"),
-    (re.compile(r"^\d{3}$"), "group"),
-    (re.compile(r"^\d{4}$"), "class"),
+    (re.compile(r"^[0-9]{2}$"), "division"),
+    (re.compile(r"^[0-9]{3}$"), "group"),
+    (re.compile(r"^[0-9]{4}$"), "class"),
 ]
 
 

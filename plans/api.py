@@ -17,6 +17,7 @@ from jiujiang_inspect import roles
 from jiujiang_inspect.api import local_times
 from jiujiang_inspect.exceptions import ValidationFailed
 from jiujiang_inspect.permissions import IsReviewer, StaffOrPlatformRead
+from subjects.validators import uscc_normalise
 
 from .filters import (
     AnnualPlanFilterSet,
@@ -61,7 +62,7 @@ from .services import inspections as services
 from .services import invitations as invitation_services
 from .services.triggered_filings import monthly_summary_compute
 
-MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+MONTH = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
 
 
 def _service_kwargs(data):
@@ -250,6 +251,11 @@ class EnterpriseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
 
     def get_queryset(self):
         return enterprise_selectors.enterprise_list().order_by("-id")
+
+    def get_object(self):
+        # GET /enterprises/<lowercase, full-width or pasted uscc>/ finds the firm POST registered.
+        self.kwargs[self.lookup_field] = uscc_normalise(self.kwargs[self.lookup_field])
+        return super().get_object()
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)

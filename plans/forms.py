@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from matters.models import Industry, InspectionMatter, JointMatterList
 from subjects.forms import BootstrapMixin, DateInput
 from subjects.models import Agency, Inspector
+from subjects.validators import uscc_normalise
 
 from .models import AnnualPlan, Enterprise, Inspection, Invitation, Pool, Town
 from .services.caps import FREQUENCY_FIELDS, FREQUENCY_INT_FIELDS
@@ -41,7 +42,7 @@ class EnterpriseForm(BootstrapMixin, forms.Form):
                 del self.fields["accept_checksum_warning"]
 
     def clean_uscc(self):
-        return self.cleaned_data["uscc"].strip().upper()
+        return uscc_normalise(self.cleaned_data["uscc"])
 
 
 class PoolMoveForm(BootstrapMixin, forms.Form):
@@ -127,7 +128,7 @@ class PlanTargetsForm(BootstrapMixin, forms.Form):
     def clean_usccs(self):
         import re
 
-        return [u.upper() for u in re.split(r"[\s,，、]+", self.cleaned_data["usccs"]) if u]
+        return [uscc_normalise(u) for u in re.split(r"[\s,，、]+", self.cleaned_data["usccs"]) if uscc_normalise(u)]
 
 
 class ReasonForm(BootstrapMixin, forms.Form):
@@ -187,7 +188,7 @@ class InspectionForm(BootstrapMixin, forms.Form):
             "（辅助人员）" if i.is_helper else f"（{getattr(getattr(i, 'certificate', None), 'number', '无证')}）")
 
     def clean_enterprise(self):
-        value = self.cleaned_data["enterprise"].strip().upper()
+        value = uscc_normalise(self.cleaned_data["enterprise"])
         ent = Enterprise.objects.filter(uscc=value).first()
         if ent is None:
             raise forms.ValidationError(_("未找到该统一社会信用代码对应的检查对象。"))
@@ -217,7 +218,7 @@ class InvitationForm(BootstrapMixin, forms.Form):
                                                help_text=_("企业主动提出的，登记后即视为企业已同意"))
 
     def clean_enterprise(self):
-        value = self.cleaned_data["enterprise"].strip().upper()
+        value = uscc_normalise(self.cleaned_data["enterprise"])
         ent = Enterprise.objects.filter(uscc=value).first()
         if ent is None:
             raise forms.ValidationError(_("未找到该统一社会信用代码对应的企业。"))

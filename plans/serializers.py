@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from jiujiang_inspect.identifiers import identifier_slug_field
 from matters.models import Industry, InspectionMatter, JointMatterList
 from subjects.models import Agency, Inspector
 from subjects.serializers import AgencyCodeField
@@ -135,7 +136,7 @@ class AnnualPlanSerializer(serializers.ModelSerializer):
                                                            allow_null=True)
     enterprises = TargetUsccListField(child=serializers.CharField(max_length=18), required=False,
                                       help_text=_("检查对象的统一社会信用代码列表"))
-    months = serializers.ListField(child=serializers.RegexField(r"^\d{4}-(0[1-9]|1[0-2])$"), required=False)
+    months = serializers.ListField(child=serializers.RegexField(r"^[0-9]{4}-(0[1-9]|1[0-2])$"), required=False)
     targets = PlanTargetSerializer(many=True, read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
 
@@ -148,7 +149,7 @@ class AnnualPlanSerializer(serializers.ModelSerializer):
                             "created_at", "updated_at"]
 
     def validate_enterprises(self, value):
-        usccs = [v.strip().upper() for v in value]
+        usccs = [uscc_normalise(v) for v in value]
         found = {e.uscc: e for e in Enterprise.objects.filter(uscc__in=usccs)}
         missing = [u for u in usccs if u not in found]
         if missing:
@@ -213,7 +214,7 @@ class AdvanceNoticeSerializer(serializers.Serializer):
 class InspectionInSerializer(serializers.Serializer):
     """Input of POST/PATCH /inspections/: only the shape is checked here (400); rules run at approve/."""
 
-    enterprise = serializers.SlugRelatedField(slug_field="uscc", queryset=Enterprise.objects.all())
+    enterprise = identifier_slug_field(uscc_normalise, slug_field="uscc", queryset=Enterprise.objects.all())
     kind = serializers.ChoiceField(choices=Inspection.Kind.choices)
     mode = serializers.ChoiceField(choices=Inspection.Mode.choices, default=Inspection.Mode.ONSITE)
     date = serializers.DateField()
@@ -305,7 +306,7 @@ class InspectionCancelSerializer(serializers.Serializer):
 class InvitationInSerializer(serializers.Serializer):
     """Input of POST /invitations/: `agency` defaults to the user's own agency."""
 
-    enterprise = serializers.SlugRelatedField(slug_field="uscc", queryset=Enterprise.objects.all())
+    enterprise = identifier_slug_field(uscc_normalise, slug_field="uscc", queryset=Enterprise.objects.all())
     agency = serializers.SlugRelatedField(slug_field="code", queryset=Agency.objects.all(), required=False)
     activity = serializers.ChoiceField(choices=Invitation.Activity.choices)
     date = serializers.DateField()

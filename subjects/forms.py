@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from jiujiang_inspect.models import ApiToken
 
 from .models import Agency, Certificate, User
-from .validators import id_number_error
+from .validators import id_number_error, id_number_normalise
 
 
 class BootstrapMixin:
@@ -22,7 +22,12 @@ class BootstrapMixin:
 
 
 class DateInput(forms.DateInput):
+    """`<input type=date>` accepts only YYYY-MM-DD as its value, whatever the locale's display format."""
+
     input_type = "date"
+
+    def __init__(self, attrs=None, format="%Y-%m-%d"):
+        super().__init__(attrs=attrs, format=format)
 
 
 class AgencyForm(BootstrapMixin, forms.ModelForm):
@@ -59,7 +64,7 @@ class InspectorForm(BootstrapMixin, forms.Form):
             self.fields["id_number"].help_text = _("留空表示不修改。")
 
     def clean_id_number(self):
-        value = self.cleaned_data["id_number"].strip().upper()
+        value = id_number_normalise(self.cleaned_data["id_number"])
         if value:
             err = id_number_error(value)
             if err:

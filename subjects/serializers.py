@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from .models import Agency, Certificate, Inspector, User
-from .validators import id_number_error
+from .validators import id_number_error, id_number_normalise
 
 
 class AgencyCodeField(serializers.SlugRelatedField):
@@ -65,11 +65,12 @@ class InspectorSerializer(serializers.ModelSerializer):
         return data
 
     def validate_id_number(self, value):
+        value = id_number_normalise(value)
         if value:
             err = id_number_error(value)
             if err:
                 raise serializers.ValidationError(err)
-        return value.upper()
+        return value
 
     def validate(self, attrs):
         cert = attrs.get("certificate")

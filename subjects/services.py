@@ -11,7 +11,7 @@ from jiujiang_inspect.audit import audit_record, model_changes, snapshot
 
 from .exceptions import PermissionDeniedError, ValidationFailed
 from .models import Agency, Certificate, Inspector, User
-from .validators import id_number_error
+from .validators import id_number_error, id_number_normalise
 
 AGENCY_FIELDS = ["code", "name", "short_name", "kind", "entrusting_agency_id", "uscc", "power_basis", "is_town",
                  "is_active"]
@@ -77,7 +77,7 @@ def agency_update(*, agency: Agency, by, reason: str = "", **fields) -> Agency:
 
 def _validate_inspector(inspector):
     if inspector.id_number:
-        inspector.id_number = inspector.id_number.strip().upper()
+        inspector.id_number = id_number_normalise(inspector.id_number)
         err = id_number_error(inspector.id_number)
         if err:
             _fail("id_number", err)

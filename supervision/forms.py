@@ -10,7 +10,7 @@ from .models import CaseMeasure
 
 
 class MonthForm(BootstrapMixin, forms.Form):
-    month = forms.RegexField(label=_("月份"), regex=r"^\d{4}-(0[1-9]|1[0-2])$", max_length=7,
+    month = forms.RegexField(label=_("月份"), regex=r"^[0-9]{4}-(0[1-9]|1[0-2])$", max_length=7,
                              help_text=_("格式 YYYY-MM，例如 2025-03"),
                              widget=forms.TextInput(attrs={"placeholder": "2025-03", "inputmode": "numeric"}))
 

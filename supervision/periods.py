@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from jiujiang_inspect.exceptions import ValidationFailed
 
-MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+MONTH_RE = re.compile(r"^([0-9]{4})-(0[1-9]|1[0-2])$")
 
 
 def parse_month(month: str) -> tuple[date, date]:

@@ -3,9 +3,11 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from guidance.models import TypicalCase
+from jiujiang_inspect.identifiers import normalize_code
 from jiujiang_inspect.models import Alert
 from plans.models import Block, Inspection, MonthlyFilingSummary
 from subjects.models import Agency
+from subjects.validators import uscc_normalise, uscc_shape_ok
 
 from .models import CaseMeasure, HotlineTicket, JobRun, SupervisionCase
 
@@ -70,6 +72,15 @@ class HotlineTicketSerializer(serializers.ModelSerializer):
         # Idempotency on external_id is the service's: a repeat is a 200, not a uniqueness error.
         extra_kwargs = {"external_id": {"validators": []}, "content": {"max_length": 10000}}
 
+    def validate_external_id(self, value):
+        return normalize_code(value)
+
+    def validate_enterprise(self, value):
+        value = uscc_normalise(value)
+        if value and not uscc_shape_ok(value):
+            raise serializers.ValidationError(_("统一社会信用代码应为18位数字和大写字母。"))
+        return value
+
 
 class CaseMeasureSerializer(serializers.ModelSerializer):
     class Meta:
@@ -132,4 +143,4 @@ class JobRunSerializer(serializers.ModelSerializer):
 
 
 class MonthSerializer(serializers.Serializer):
-    month = serializers.RegexField(r"^\d{4}-(0[1-9]|1[0-2])$", error_messages={"invalid": _("月份格式应为 YYYY-MM。")})
+    month = serializers.RegexField(r"^[0-9]{4}-(0[1-9]|1[0-2])$", error_messages={"invalid": _("月份格式应为 YYYY-MM。")})

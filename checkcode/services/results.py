@@ -12,6 +12,7 @@ from jiujiang_inspect.exceptions import InvalidState, PermissionDeniedError, Val
 from plans.exceptions import UsccMismatch
 from plans.models import Inspection
 from plans.services.inspections import user_may_act_for
+from subjects.validators import uscc_normalise
 
 from ..exceptions import CodeExpired, CodeNotIssued, EvaluationAlreadySubmitted
 from ..models import CheckCode, Evaluation, InspectionResult, Rectification
@@ -91,7 +92,7 @@ def result_record(*, inspection: Inspection, by, outcome: str, findings: str = "
 
 
 def _proof(code: CheckCode, uscc: str):
-    if (uscc or "").strip().upper() != code.inspection.enterprise.uscc:
+    if uscc_normalise(uscc) != code.inspection.enterprise.uscc:
         raise UsccMismatch(_("统一社会信用代码与被检查企业不一致。"))
 
 
@@ -140,7 +141,7 @@ def rectification_respond(*, rectification: Rectification, uscc: str, response: 
     """The enterprise reports its 整改 through the code page (uscc as proof)."""
     rect = Rectification.objects.select_for_update().select_related("result__inspection__enterprise").get(
         pk=rectification.pk)
-    if (uscc or "").strip().upper() != rect.result.inspection.enterprise.uscc:
+    if uscc_normalise(uscc) != rect.result.inspection.enterprise.uscc:
         raise UsccMismatch(_("统一社会信用代码与被检查企业不一致。"))
     if rect.status not in (Rectification.Status.OPEN, Rectification.Status.REJECTED):
         raise InvalidState(_("当前整改状态不需要反馈。"))

@@ -147,8 +147,12 @@ def _bases_for(items, *, by) -> dict:
     for item in items:
         for b in item["bases"]:
             wanted.setdefault((b["title"], b["article"]), b)
-    titles = {t for t, _a in wanted}
-    found = {(b.title, b.article): b for b in LegalBasis.objects.filter(title__in=titles)}
+    # Titles are matched as the citation rules compare them (matters.citations: no 《》, no whitespace).
+    found = {}
+    for b in LegalBasis.objects.only("id", "title", "article"):
+        key = ("".join(b.title.split()).strip("《》"), "".join(b.article.split()))
+        if key in wanted:
+            found.setdefault(key, b)
     missing = [LegalBasis(title=t, article=a, level=wanted[(t, a)]["level"],
                           effective_date=wanted[(t, a)].get("effective_date"))
                for (t, a) in wanted if (t, a) not in found]

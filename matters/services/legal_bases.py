@@ -9,6 +9,7 @@ from jiujiang_inspect.alerts import alert_raise
 from jiujiang_inspect.audit import audit_record, model_changes, snapshot
 from jiujiang_inspect.exceptions import PermissionDeniedError
 
+from ..citations import CitationError, canonical_title
 from ..models import InspectionMatter, LegalBasis
 from .common import check_length, fail
 
@@ -17,7 +18,10 @@ NOT_IN_FORCE = (LegalBasis.Status.AMENDED, LegalBasis.Status.REPEALED)
 
 
 def _validate(basis: LegalBasis) -> None:
-    basis.title = (basis.title or "").strip().strip("《》")
+    try:
+        basis.title = canonical_title(basis.title)
+    except CitationError as exc:
+        fail("title", str(exc))
     basis.article = (basis.article or "").strip()
     if not basis.title:
         fail("title", _("请填写法律法规名称。"))

@@ -19,7 +19,7 @@ from ..models import AnnualPlan, Enterprise, PlanTarget
 
 PLAN_FIELDS = ["year", "title", "lead_agency_id", "industry_id", "joint_matter_list_id", "months", "status",
                "version"]
-MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+MONTH_RE = re.compile(r"^([0-9]{4})-(0[1-9]|1[0-2])$")
 S = AnnualPlan.Status
 
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from jiujiang_inspect import roles
 from jiujiang_inspect.audit import audit_record, model_changes, snapshot
-from subjects.validators import uscc_check_char, uscc_checksum_ok, uscc_shape_ok
+from subjects.validators import uscc_check_char, uscc_checksum_ok, uscc_normalise, uscc_shape_ok
 
 from ..exceptions import InvalidUscc, PermissionDeniedError, UsccChecksumMismatch, ValidationFailed
 from ..models import Enterprise, Pool, PoolMembership, Town
@@ -25,10 +25,6 @@ def require_registry_editor(by):
     """Reviewers and agency admins keep the registry; inspectors and the platform only read it."""
     if not (roles.is_reviewer(by) or roles.is_agency_admin(by)):
         raise PermissionDeniedError(_("仅区司法局审核员和单位管理员可以维护检查对象库。"))
-
-
-def uscc_normalise(value) -> str:
-    return str(value or "").strip().upper()
 
 
 def uscc_validate(uscc: str, *, accept_checksum_warning: bool = False, by=None) -> bool:

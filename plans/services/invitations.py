@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from jiujiang_inspect import roles
 from jiujiang_inspect.audit import audit_record
 from jiujiang_inspect.exceptions import InvalidState, PermissionDeniedError, ValidationFailed
+from subjects.validators import uscc_normalise
 
 from ..exceptions import InvitationNotAccepted, UsccMismatch
 from ..models import Invitation
@@ -93,7 +94,7 @@ def invitation_decline(*, invitation: Invitation, by=None, reason: str = "") -> 
 @transaction.atomic
 def invitation_respond_public(*, invitation: Invitation, uscc: str, accept: bool, reason: str = "") -> Invitation:
     """The enterprise answers on the public page; its 统一社会信用代码 is the proof (`uscc_mismatch`)."""
-    if (uscc or "").strip().upper() != invitation.enterprise.uscc:
+    if uscc_normalise(uscc) != invitation.enterprise.uscc:
         raise UsccMismatch(_("统一社会信用代码与受邀企业不一致。"))
     note = reason.strip() or _("企业通过公开页面答复")
     service = invitation_accept if accept else invitation_decline

@@ -13,6 +13,7 @@ from jiujiang_inspect.excel import check_xlsx_upload, workbook_response
 from jiujiang_inspect.exceptions import ApplicationError
 from jiujiang_inspect.jobs import job_create
 from jiujiang_inspect.web import apply_errors, reviewer_required, staff_required
+from subjects.validators import uscc_normalise
 
 from .. import imports
 from ..filters import EnterpriseFilterSet
@@ -55,7 +56,7 @@ def _year(request):
 
 @staff_required
 def enterprise_detail(request, uscc):
-    enterprise = get_object_or_404(selectors.enterprise_list(), uscc=uscc)
+    enterprise = get_object_or_404(selectors.enterprise_list(), uscc=uscc_normalise(uscc))
     year = _year(request)
     return render(request, "plans/enterprise_detail.html", {
         "enterprise": enterprise, "year": year, "quota": enterprise_quota(enterprise=enterprise, year=year),
@@ -89,7 +90,7 @@ def enterprise_create(request):
 @staff_required
 def enterprise_edit(request, uscc):
     _editor_required(request)
-    enterprise = get_object_or_404(selectors.enterprise_list(), uscc=uscc)
+    enterprise = get_object_or_404(selectors.enterprise_list(), uscc=uscc_normalise(uscc))
     initial = {k: getattr(enterprise, k) for k in ("uscc", "name", "town", "address", "size", "credit_class",
                                                     "joins_joint", "contact_name", "contact_phone", "is_active")}
     initial["industry"] = enterprise.industry
@@ -110,7 +111,7 @@ def enterprise_edit(request, uscc):
 @require_POST
 @reviewer_required
 def enterprise_pool_move(request, uscc):
-    enterprise = get_object_or_404(selectors.enterprise_list(), uscc=uscc)
+    enterprise = get_object_or_404(selectors.enterprise_list(), uscc=uscc_normalise(uscc))
     form = PoolMoveForm(request.POST)
     if form.is_valid():
         try:

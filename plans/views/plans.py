@@ -13,6 +13,7 @@ from jiujiang_inspect.audit import audit_history
 from jiujiang_inspect.excel import workbook_response
 from jiujiang_inspect.exceptions import ApplicationError
 from jiujiang_inspect.web import apply_errors, reviewer_required, staff_required
+from subjects.validators import uscc_normalise
 
 from ..filters import AnnualPlanFilterSet, EnterpriseFilterSet
 from ..forms import AnnualPlanForm, PlanDrawForm, PlanTargetsForm, ReasonForm
@@ -139,7 +140,7 @@ def plan_targets(request, pk):
         op = request.POST.get("op")
         try:
             if op == "remove":
-                e = get_object_or_404(Enterprise, uscc=request.POST.get("uscc", ""))
+                e = get_object_or_404(Enterprise, uscc=uscc_normalise(request.POST.get("uscc", "")))
                 annual_plans.plan_targets_remove(plan=plan, by=request.user, enterprises=[e])
                 messages.success(request, f"已移除 {e.name}。")
             elif op == "filter":
