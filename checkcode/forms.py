@@ -13,7 +13,7 @@ class LookupForm(BootstrapMixin, forms.Form):
 
 
 class EvaluationForm(BootstrapMixin, forms.Form):
-    uscc = forms.CharField(label=_("本企业统一社会信用代码"), max_length=18,
+    uscc = forms.CharField(label=_("本企业统一社会信用代码"), max_length=64,
                            help_text=_("用于确认您是被检查企业，评议内容不会向检查单位显示企业身份。"))
     rating = forms.TypedChoiceField(label=_("总体评价"), coerce=int, widget=forms.RadioSelect,
                                     choices=[(5, "5 非常满意"), (4, "4 满意"), (3, "3 一般"), (2, "2 不满意"),
@@ -35,7 +35,7 @@ class EvaluationForm(BootstrapMixin, forms.Form):
 
 
 class RectificationResponseForm(BootstrapMixin, forms.Form):
-    uscc = forms.CharField(label=_("本企业统一社会信用代码"), max_length=18)
+    uscc = forms.CharField(label=_("本企业统一社会信用代码"), max_length=64)
     response = forms.CharField(label=_("整改情况"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
 
 

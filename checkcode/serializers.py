@@ -67,7 +67,7 @@ class ResultOutSerializer(serializers.Serializer):
 
 
 class EvaluationInSerializer(serializers.Serializer):
-    uscc = serializers.CharField(max_length=18)
+    uscc = serializers.CharField(max_length=64)
     rating = serializers.IntegerField(min_value=1, max_value=5)
     code_shown = serializers.BooleanField()
     notified_in_advance = serializers.BooleanField()
@@ -77,7 +77,7 @@ class EvaluationInSerializer(serializers.Serializer):
 
 
 class RectificationResponseSerializer(serializers.Serializer):
-    uscc = serializers.CharField(max_length=18)
+    uscc = serializers.CharField(max_length=64)
     response = serializers.CharField(max_length=5000)
 
 

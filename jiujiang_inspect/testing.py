@@ -84,9 +84,9 @@ def _close_other_db_sessions():
                         "WHERE datname = current_database() AND pid <> pg_backend_pid()")
 
 
-def build_xlsx(sheets, *, formats=None, date1904=False, patch=None):
+def build_xlsx(sheets, *, formats=None, date1904=False, patch=None, merges=None):
     """An .xlsx in memory for import tests. `sheets`: {title: [row, ...]} (or a list of rows for one
-    sheet); `formats`: {(sheet title, "B2"): number_format}; `date1904`: save with the 1904 date system;
+    sheet); `merges`: {title: ["A1:K1"]}; `formats`: {(sheet title, "B2"): number_format}; `date1904`: save with the 1904 date system;
     `patch`: {member path: function(xml text) -> xml text} to reproduce what Excel or WPS write and
     openpyxl does not (built-in zh-CN date formats, stale dimensions)."""
     import io
@@ -105,6 +105,9 @@ def build_xlsx(sheets, *, formats=None, date1904=False, patch=None):
         ws = wb.create_sheet(title)
         for row in rows:
             ws.append(row)
+    for title, ranges in (merges or {}).items():
+        for ref in ranges:
+            wb[title].merge_cells(ref)
     for (title, ref), fmt in (formats or {}).items():
         wb[title][ref].number_format = fmt
     buf = io.BytesIO()

@@ -14,7 +14,7 @@ from .services.caps import FREQUENCY_FIELDS, FREQUENCY_INT_FIELDS
 
 
 class EnterpriseForm(BootstrapMixin, forms.Form):
-    uscc = forms.CharField(label=_("统一社会信用代码"), max_length=18, min_length=18)
+    uscc = forms.CharField(label=_("统一社会信用代码"), max_length=64)
     name = forms.CharField(label=_("企业名称"), max_length=200)
     town = forms.ChoiceField(label=_("镇（街道）"), choices=Town.choices)
     address = forms.CharField(label=_("地址"), max_length=200, required=False)
@@ -146,7 +146,7 @@ class DateTimeInput(forms.DateTimeInput):
 
 
 class InspectionForm(BootstrapMixin, forms.Form):
-    enterprise = forms.CharField(label=_("检查对象（统一社会信用代码）"), max_length=18)
+    enterprise = forms.CharField(label=_("检查对象（统一社会信用代码）"), max_length=64)
     kind = forms.ChoiceField(label=_("检查类型"), choices=Inspection.Kind.choices)
     mode = forms.ChoiceField(label=_("检查方式"), choices=Inspection.Mode.choices)
     date = forms.DateField(label=_("计划检查日期"), widget=DateInput)
@@ -209,7 +209,7 @@ class InspectionForm(BootstrapMixin, forms.Form):
 
 
 class InvitationForm(BootstrapMixin, forms.Form):
-    enterprise = forms.CharField(label=_("企业（统一社会信用代码）"), max_length=18)
+    enterprise = forms.CharField(label=_("企业（统一社会信用代码）"), max_length=64)
     activity = forms.ChoiceField(label=_("活动类型"), choices=Invitation.Activity.choices)
     date = forms.DateField(label=_("日期"), widget=DateInput)
     purpose = forms.CharField(label=_("事由"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
@@ -230,7 +230,7 @@ class InvitationReasonForm(forms.Form):
 
 
 class PublicInvitationForm(BootstrapMixin, forms.Form):
-    uscc = forms.CharField(label=_("本企业统一社会信用代码"), max_length=18,
+    uscc = forms.CharField(label=_("本企业统一社会信用代码"), max_length=64,
                            help_text=_("用于确认您是受邀企业。"))
     answer = forms.ChoiceField(label=_("答复"), widget=forms.RadioSelect,
                                choices=[("accept", _("同意")), ("decline", _("不同意"))])

@@ -134,7 +134,7 @@ class AnnualPlanSerializer(serializers.ModelSerializer):
     industry = IndustryCodeField(required=False, allow_null=True)
     joint_matter_list = serializers.PrimaryKeyRelatedField(queryset=JointMatterList.objects.all(), required=False,
                                                            allow_null=True)
-    enterprises = TargetUsccListField(child=serializers.CharField(max_length=18), required=False,
+    enterprises = TargetUsccListField(child=serializers.CharField(max_length=64), required=False,
                                       help_text=_("检查对象的统一社会信用代码列表"))
     months = serializers.ListField(child=serializers.RegexField(r"^[0-9]{4}-(0[1-9]|1[0-2])$"), required=False)
     targets = PlanTargetSerializer(many=True, read_only=True)

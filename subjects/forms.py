@@ -45,7 +45,7 @@ class AgencyForm(BootstrapMixin, forms.ModelForm):
 class InspectorForm(BootstrapMixin, forms.Form):
     agency = forms.ModelChoiceField(label=_("所属单位"), queryset=Agency.objects.filter(is_active=True))
     name = forms.CharField(label=_("姓名"), max_length=50)
-    id_number = forms.CharField(label=_("身份证号"), max_length=18, required=False,
+    id_number = forms.CharField(label=_("身份证号"), max_length=64, required=False,
                                 help_text=_("18位，仅用于身份核验，页面和接口只显示脱敏号码。"))
     phone = forms.CharField(label=_("手机号"), max_length=20, required=False)
     position = forms.CharField(label=_("职务"), max_length=50, required=False)

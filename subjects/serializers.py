@@ -29,7 +29,7 @@ class AgencySerializer(serializers.ModelSerializer):
 
 class InspectorSerializer(serializers.ModelSerializer):
     agency = AgencyCodeField()
-    id_number = serializers.CharField(write_only=True, required=False, allow_blank=True, max_length=18)
+    id_number = serializers.CharField(write_only=True, required=False, allow_blank=True, max_length=64)
     phone = serializers.CharField(write_only=True, required=False, allow_blank=True, max_length=20)
     id_number_masked = serializers.CharField(read_only=True)
     phone_masked = serializers.CharField(read_only=True)

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from jiujiang_inspect import roles
 from jiujiang_inspect.audit import audit_history
-from jiujiang_inspect.excel import workbook_response
+from jiujiang_inspect.excel import template_response, workbook_response
 from jiujiang_inspect.exceptions import ApplicationError
 from jiujiang_inspect.models import ApiToken
 from jiujiang_inspect.tokens import api_token_revoke
@@ -142,6 +142,8 @@ def inspector_edit(request, pk=None):
 
 @manager_required
 def inspector_import(request):
+    if request.GET.get("template"):
+        return template_response("执法人员导入模板.xlsx", [("执法人员", imports.SPEC, imports.TEMPLATE_EXAMPLE)])
     form = UploadForm(request.POST or None, request.FILES or None)
     started = upload_job_start(request, form, kind="subjects.imports.inspectors_import")
     if started:

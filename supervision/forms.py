@@ -73,4 +73,4 @@ class SurveyForm(BootstrapMixin, forms.Form):
 
 
 class SurveyProofForm(BootstrapMixin, forms.Form):
-    uscc = forms.CharField(label=_("统一社会信用代码"), max_length=18, min_length=18)
+    uscc = forms.CharField(label=_("统一社会信用代码"), max_length=64)

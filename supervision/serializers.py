@@ -61,7 +61,7 @@ class BlockSerializer(serializers.Serializer):
 
 
 class HotlineTicketSerializer(serializers.ModelSerializer):
-    enterprise = serializers.CharField(source="enterprise_uscc", required=False, allow_blank=True, max_length=18)
+    enterprise = serializers.CharField(source="enterprise_uscc", required=False, allow_blank=True, max_length=64)
     agency = AgencyCodeField(required=False, allow_null=True)
 
     class Meta:

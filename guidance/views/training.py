@@ -6,12 +6,12 @@ from django.utils import timezone
 
 from jiujiang_inspect import roles
 from jiujiang_inspect.audit import audit_history
-from jiujiang_inspect.excel import check_xlsx_upload, workbook_response
+from jiujiang_inspect.excel import check_xlsx_upload, template_response, workbook_response
 from jiujiang_inspect.exceptions import ApplicationError
 from jiujiang_inspect.jobs import job_create
 from subjects.models import Agency
 
-from .. import selectors, services
+from .. import imports, selectors, services
 from ..filters import TrainingFilterSet
 from ..forms import MaterialForm, TrainingForm, UploadForm
 from ..models import GuidancePolicy, TrainingSession
@@ -120,6 +120,8 @@ def training_material_add(request, pk):
 @manager_required
 def training_attendance_import(request, pk):
     session = _session_for(request, pk)
+    if request.GET.get("template"):
+        return template_response("签到表导入模板.xlsx", [("签到表", imports.ATTENDANCE_SPEC, imports.ATTENDANCE_EXAMPLE)])
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from jiujiang_inspect import roles
 from jiujiang_inspect.audit import audit_history
-from jiujiang_inspect.excel import check_xlsx_upload, workbook_response
+from jiujiang_inspect.excel import check_xlsx_upload, template_response, workbook_response
 from jiujiang_inspect.exceptions import ApplicationError
 from jiujiang_inspect.jobs import job_create
 from jiujiang_inspect.web import apply_errors, reviewer_required, staff_required
@@ -128,6 +128,8 @@ def enterprise_pool_move(request, uscc):
 @staff_required
 def enterprise_import(request):
     _editor_required(request)
+    if request.GET.get("template"):
+        return template_response("检查对象导入模板.xlsx", [("检查对象", imports.SPEC, imports.TEMPLATE_EXAMPLE)])
     form = EnterpriseImportForm(request.POST or None, request.FILES or None)
     if not roles.is_reviewer(request.user):
         del form.fields["accept_checksum_warning"]

@@ -11,6 +11,7 @@ from jiujiang_inspect.exceptions import InvalidState, ValidationFailed
 from plans.exceptions import UsccMismatch
 from plans.models import Enterprise, Participation
 from subjects.models import Agency
+from subjects.validators import uscc_normalise
 
 from ..exceptions import SurveyAlreadyAnswered, SurveyNotEligible, SurveyNotOpen
 from ..models import Survey, SurveyResponse
@@ -61,7 +62,7 @@ def survey_agencies_for(*, survey: Survey, enterprise: Enterprise):
 
 
 def survey_enterprise_by_uscc(*, uscc: str) -> Enterprise:
-    enterprise = Enterprise.objects.filter(uscc=(uscc or "").strip().upper()).first()
+    enterprise = Enterprise.objects.filter(uscc=uscc_normalise(uscc)).first()
     if enterprise is None:
         raise UsccMismatch(_("统一社会信用代码不正确。"))
     return enterprise

@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from jiujiang_inspect.audit import audit_history
-from jiujiang_inspect.excel import workbook_response
+from jiujiang_inspect.excel import template_response, workbook_response
 from jiujiang_inspect.exceptions import ApplicationError
 from jiujiang_inspect.jobs import job_create
 from jiujiang_inspect.web import reviewer_required
@@ -23,6 +23,7 @@ from ..forms import (
 from ..models import HotlineTicket, SupervisionCase
 from ..selectors import lists
 from ..services import cases as case_services
+from ..services import hotline
 from ..services.hotline import hotline_ticket_close, hotline_ticket_open_case
 from .common import apply_errors
 
@@ -134,6 +135,8 @@ def hotline_detail(request, pk):
 
 @reviewer_required
 def hotline_import(request):
+    if request.GET.get("template"):
+        return template_response("12345工单导入模板.xlsx", [("工单", hotline.SPEC, hotline.TEMPLATE_EXAMPLE)])
     form = UploadForm(request.POST or None, request.FILES or None)
     job = None
     if request.method == "POST" and form.is_valid():

@@ -10,6 +10,7 @@ from jiujiang_inspect.audit import audit_history
 from jiujiang_inspect.excel import workbook_response
 from jiujiang_inspect.exceptions import ApplicationError
 from jiujiang_inspect.web import reviewer_required
+from subjects.validators import uscc_normalise
 
 from ..exceptions import SurveyNotEligible
 from ..filters import SurveyFilterSet
@@ -71,7 +72,7 @@ def survey_public(request, pk):
     proof = SurveyProofForm(request.POST or None)
     enterprise, agencies, done = None, [], False
     if request.method == "POST" and proof.is_valid():
-        uscc = proof.cleaned_data["uscc"].upper()
+        uscc = uscc_normalise(proof.cleaned_data["uscc"])
         try:
             enterprise = survey_services.survey_enterprise_by_uscc(uscc=uscc)
             agencies = list(survey_services.survey_agencies_for(survey=survey, enterprise=enterprise))
