@@ -57,23 +57,9 @@ def test_case9_lowercase_lookup_and_pasted_format_characters(api, rita):
     assert api(rita).get(f"/api/v1/enterprises/{USCC.translate(FULL_WIDTH)}/").json()["uscc"] == USCC
 
 
-def test_case9_web_detail_and_hotline_ticket_normalise(login, rita, api, agency_a):
-    from subjects.services import platform_client_create
-    from supervision.models import HotlineTicket
-
+def test_case9_web_detail_page_by_lowercase_uscc(login, rita):
     EnterpriseFactory(uscc=USCC)
     assert login(rita).get(reverse("plans:enterprise_detail", args=[USCC.lower()])).status_code == 200
-    secret = platform_client_create(name="hotline", scopes=["read", "hotline:write"])[1]
-    r = api(secret=secret).post("/api/v1/hotline-tickets/", {
-        "external_id": "１２３４５-0001\u200b", "title": "反映检查过多", "content": "一周被检查三次",
-        "received_at": "2025-03-01T09:30:00+08:00", "enterprise": TYPED.lower(), "agency": "SCJG"}, format="json")
-    assert r.status_code == 201, r.json()
-    ticket = HotlineTicket.objects.get()
-    assert (ticket.external_id, ticket.enterprise_uscc) == ("12345-0001", USCC)
-    r = api(secret=secret).post("/api/v1/hotline-tickets/", {
-        "external_id": "x-2", "title": "t", "content": "c", "received_at": "2025-03-01T09:30:00+08:00",
-        "enterprise": "9134０２07"}, format="json")
-    assert r.status_code == 400 and "enterprise" in r.json()["detail"]
 
 
 def test_case5_unmarked_optional_headers_are_read_not_ignored(rita):

@@ -1,5 +1,5 @@
 """The one identifier normaliser (jiujiang_inspect.identifiers) and the validators behind it."""
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from checkcode import codes
@@ -40,6 +40,7 @@ def disguised(draw, canonical):
     return draw(st.sampled_from(["", "\ufeff", " "])) + "".join(out) + draw(st.sampled_from(["", "\u200b", "\n"]))
 
 
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(st.data())
 def test_any_disguise_of_a_valid_uscc_normalises_to_it(data):
     canonical = data.draw(usccs())
@@ -47,6 +48,7 @@ def test_any_disguise_of_a_valid_uscc_normalises_to_it(data):
     assert uscc_normalise(typed) == canonical and uscc_checksum_ok(uscc_normalise(typed))
 
 
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(st.text(max_size=30))
 def test_the_validators_never_crash_and_accept_ascii_only(text):
     # Variant not in the issue: any Unicode text, e.g. Arabic-Indic or Devanagari digits, which NFKC
