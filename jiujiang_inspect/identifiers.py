@@ -25,9 +25,13 @@ def normalize_identifier(value, *, compact: bool = True, upper: bool = True) -> 
     """Canonical text of an identifier (see module doc). `value` may be anything (None → "")."""
     if value is None:
         return ""
-    text = unicodedata.normalize("NFKC", str(value))
-    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf" and not ch.isspace())
-    text = text.translate(_DASH_TO_ASCII)
+    text = str(value)
+    if text.isascii():  # the common case: NFKC and format characters cannot apply
+        text = "".join(text.split())
+    else:
+        text = unicodedata.normalize("NFKC", text)
+        text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf" and not ch.isspace())
+        text = text.translate(_DASH_TO_ASCII)
     if compact:
         text = text.replace("-", "")
     return text.upper() if upper else text
