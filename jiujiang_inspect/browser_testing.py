@@ -26,25 +26,55 @@ def chromium_browser():
         browser.close()
 
 
+# Every page a browser test opens is watched: a Content-Security-Policy violation (the policy in
+# settings refuses inline script/style and eval) or an uncaught script error fails the test.
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", function (e) {
+  if (window.__reportCspViolation) {
+    window.__reportCspViolation([e.violatedDirective, e.blockedURI || "inline", e.sourceFile + ":" + e.lineNumber,
+                                 document.location.pathname].join(" "));
+  }
+});
+"""
+
+
+def watch_page(context, pg):
+    """Record CSP violations (the DOM event and Chromium's console report) and uncaught page errors on
+    ``pg.problems``; returns that list."""
+    problems = []
+    context.expose_function("__reportCspViolation", lambda text: problems.append(f"CSP violation: {text}"))
+    context.add_init_script(CSP_LISTENER)
+    pg.on("pageerror", lambda err: problems.append(f"page error on {pg.url}: {err}"))
+    pg.on("console", lambda msg: problems.append(f"console on {pg.url}: {msg.text}")
+          if msg.type == "error" and "Content Security Policy" in msg.text else None)
+    pg.problems = problems
+    return problems
+
+
+def new_watched_page(chromium_browser, base_url, **context_args):
+    context = chromium_browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", **context_args)
+    pg = context.new_page()
+    watch_page(context, pg)
+    pg.set_default_timeout(15000)
+    pg.base_url = base_url
+    return context, pg
+
+
 @pytest.fixture
 def page(chromium_browser, live_server):
-    context = chromium_browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", viewport={"width": 1280, "height": 900})
-    pg = context.new_page()
-    pg.set_default_timeout(15000)
-    pg.base_url = live_server.url
+    context, pg = new_watched_page(chromium_browser, live_server.url, viewport={"width": 1280, "height": 900})
     yield pg
     context.close()
+    assert not pg.problems, "\n".join(pg.problems)
 
 
 @pytest.fixture
 def phone_page(chromium_browser, live_server):
-    context = chromium_browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai",
-                                           viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True)
-    pg = context.new_page()
-    pg.set_default_timeout(15000)
-    pg.base_url = live_server.url
+    context, pg = new_watched_page(chromium_browser, live_server.url, viewport={"width": 375, "height": 740},
+                                   is_mobile=True, has_touch=True)
     yield pg
     context.close()
+    assert not pg.problems, "\n".join(pg.problems)
 
 
 def screenshot(pg, name):

@@ -26,6 +26,7 @@ urlpatterns = [
     path("accounts/password/", auth_views.PasswordChangeView.as_view(
         template_name="registration/password_change.html", success_url="/"), name="password_change"),
     path("audit/", views.audit_list, name="audit_list"),
+    path("healthz", views.healthz, name="healthz"),
     path("jobs/<int:pk>/", views.job_status, name="job_status"),
     path("subjects/", include("subjects.urls")),
     path("matters/", include("matters.urls")),

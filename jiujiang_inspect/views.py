@@ -1,11 +1,14 @@
-"""Plumbing views: the audit trail (reviewers), a background job's progress (its owner), and
+"""Plumbing views: the audit trail (reviewers), a background job's progress (its owner), /healthz, and
 POST /api/v1/auth/token/ where a staff user exchanges username + password for a bearer token."""
 from django.contrib.auth import authenticate
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
@@ -15,6 +18,7 @@ from rest_framework.views import APIView
 
 from . import roles
 from .exceptions import InvalidCredentials
+from .health import health_report
 from .models import AuditEntry, BackgroundJob
 from .tokens import api_token_create
 
@@ -72,3 +76,13 @@ class TokenCreateApi(APIView):
             raise InvalidCredentials()
         token, secret = api_token_create(user=user, name="staff-login")
         return Response({"token": secret, "expires_at": timezone.localtime(token.expires_at).isoformat()}, status=status.HTTP_201_CREATED)
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """For a load balancer or monitor, no login: 200 with ``{"status": "ok", "checks": {...}}`` when the
+    database, cache, broker and a Celery worker's heartbeat are fine, else 503 with ``"status": "fail"``
+    and the failing checks' ``error`` (see jiujiang_inspect.health)."""
+    healthy, checks = health_report()
+    return JsonResponse({"status": "ok" if healthy else "fail", "checks": checks}, status=200 if healthy else 503)
