@@ -9,4 +9,4 @@ class JiujiangInspectConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import schema  # noqa: F401  registers the OpenAPI auth extension
+        from . import checks, schema  # noqa: F401  deployment checks; the OpenAPI auth extension
