@@ -1,7 +1,6 @@
 """Excel import/export of a catalogue: good file, bad rows (nothing written), idempotent re-import,
-unsafe files, the background job with per-row errors, 1,000 matters in seconds, formula escaping."""
+unsafe files, the background job with per-row errors, 1,000 matters with bounded queries, formula escaping."""
 import io
-import time
 import zipfile
 
 import pytest
@@ -143,19 +142,17 @@ def test_zip_bomb_and_oversized_files_are_refused_before_parsing(anna, settings)
     assert not InspectionMatter.objects.exists()
 
 
-def test_thousand_matters_import_in_seconds_with_bounded_queries(rita, agency_a, django_assert_max_num_queries):
+def test_thousand_matters_import_with_bounded_queries(rita, agency_a, django_assert_max_num_queries):
+    # Wall-clock speed is measured against a floor in bench/; here the query bound is the pin (a time limit
+    # in the suite only measures how loaded the machine is).
     data = catalogue(1000)
-    started = time.perf_counter()
     # Queries grow with audit entries (one per new matter and basis), never with relations per matter.
     with django_assert_max_num_queries(2200):
         result = catalogue_import(fileobj=xlsx(data), by=rita)
-    elapsed = time.perf_counter() - started
     assert result["created"] == 1000 and CheckStandard.objects.count() == 2000
-    assert elapsed < 15, elapsed
-    started = time.perf_counter()
     with django_assert_max_num_queries(30):
         again = catalogue_import(fileobj=xlsx(data), by=rita)
-    assert again["unchanged"] == 1000 and time.perf_counter() - started < 10
+    assert again["unchanged"] == 1000
 
 
 def test_upload_page_runs_a_job_with_progress_and_shows_row_errors(client, anna, agency_a,
