@@ -5,10 +5,10 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from jiujiang_inspect.api import local_times
+from jiujiang_inspect.clientip import ScopedRateThrottle, client_ip
 from jiujiang_inspect.exceptions import NotFoundError
 from jiujiang_inspect.permissions import IsStaffUser, StaffOrPlatformRead
 from plans.selectors.inspections import inspection_list_for_user
@@ -28,7 +28,6 @@ from .serializers import (
     ResultOutSerializer,
     VerifySerializer,
 )
-from .views.public import client_ip
 
 
 def _inspection(request, pk):

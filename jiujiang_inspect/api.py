@@ -45,7 +45,9 @@ def _field_messages(data):
 def exception_handler(exc, context):
     """Every error leaves the API as {"code", "message", "detail"}; domain errors keep their code."""
     if isinstance(exc, ApplicationError):
-        return Response(exc.as_dict(), status=exc.status_code)
+        retry_after = getattr(exc, "retry_after", None)
+        return Response(exc.as_dict(), status=exc.status_code,
+                        headers={"Retry-After": str(retry_after)} if retry_after else None)
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         exc = exceptions.ValidationError(detail)

@@ -75,3 +75,15 @@ class InvalidCredentials(ApplicationError):
     code = "invalid_credentials"
     status_code = 400
     default_message = _("用户名或密码错误，或账号已停用。")
+
+
+class LockedOut(ApplicationError):
+    """Too many failed logins for this username from this address (django-axes); 429 with Retry-After."""
+
+    code = "throttled"  # docs/api.md: a login lockout is a 429 `throttled`, like a rate limit
+    status_code = 429
+    default_message = _("登录失败次数过多，该账号在此地址已被暂时锁定，请稍后再试。")
+
+    def __init__(self, message=None, *, retry_after: int, **kwargs):
+        self.retry_after = int(retry_after)
+        super().__init__(message, detail={"retry_after_seconds": self.retry_after}, **kwargs)

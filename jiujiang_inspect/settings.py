@@ -122,7 +122,13 @@ SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)  # one work
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Lock out a username from one address (both together): a district shares a few egress addresses, so
+# locking by address alone would let one outsider lock everyone out. The address is the real client's
+# behind TRUSTED_PROXY_COUNT proxies (jiujiang_inspect.clientip; deploy/nginx is one proxy).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1)
+AXES_CLIENT_IP_CALLABLE = "jiujiang_inspect.clientip.client_ip"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_CALLABLE = "jiujiang_inspect.views.lockout_response"  # API error shape + Retry-After
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 AXES_VERBOSE = False
@@ -239,7 +245,10 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "EXCEPTION_HANDLER": "jiujiang_inspect.api.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_THROTTLE_RATES": {"anon": "120/minute", "public_verify": "60/minute", "token": "10/minute"},
+    # Per user when authenticated, per real client address otherwise (jiujiang_inspect.clientip).
+    "DEFAULT_THROTTLE_CLASSES": ["jiujiang_inspect.clientip.AnonRateThrottle", "jiujiang_inspect.clientip.UserRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"anon": "120/minute", "user": "600/minute", "public_verify": "60/minute",
+                               "token": "10/minute"},
     "DATETIME_FORMAT": "iso-8601",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }

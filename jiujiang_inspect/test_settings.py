@@ -14,7 +14,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {
-    "anon": "10000/minute", "public_verify": "10000/minute", "token": "10000/minute"}}
+    "anon": "10000/minute", "user": "10000/minute", "public_verify": "10000/minute", "token": "10000/minute"}}
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["TEST"] = {"NAME": ":memory:"}
 

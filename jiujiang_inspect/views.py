@@ -13,11 +13,11 @@ from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from . import roles
-from .exceptions import InvalidCredentials
+from .clientip import ScopedRateThrottle
+from .exceptions import InvalidCredentials, LockedOut
 from .health import health_report
 from .models import AuditEntry, BackgroundJob
 from .tokens import api_token_create
@@ -50,6 +50,28 @@ def job_status(request, pk):
     return render(request, template, {"job": job})
 
 
+def lockout_seconds(request) -> int:
+    """Seconds until django-axes lifts a lockout (AXES_COOLOFF_TIME), for Retry-After."""
+    from axes.helpers import get_cool_off
+
+    cool_off = get_cool_off(request)
+    return int(cool_off.total_seconds()) if cool_off else 900
+
+
+def lockout_response(request, credentials=None):
+    """django-axes' answer to a locked-out login (AXES_LOCKOUT_CALLABLE): the API's error shape under
+    /api/, a page elsewhere; 429 with Retry-After either way."""
+    seconds = lockout_seconds(request)
+    error = LockedOut(retry_after=seconds)
+    if request.path.startswith("/api/"):
+        response = JsonResponse(error.as_dict(), status=429)
+    else:
+        response = render(request, "registration/locked_out.html", {"message": error.message,
+                                                                     "minutes": max(1, seconds // 60)}, status=429)
+    response["Retry-After"] = str(seconds)
+    return response
+
+
 class TokenRequestSerializer(serializers.Serializer):
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(max_length=128, style={"input_type": "password"})
@@ -72,6 +94,8 @@ class TokenCreateApi(APIView):
         data.is_valid(raise_exception=True)
         user = authenticate(request._request, username=data.validated_data["username"],
                             password=data.validated_data["password"])
+        if user is None and getattr(request._request, "axes_locked_out", False):
+            raise LockedOut(retry_after=lockout_seconds(request._request))
         if user is None or not roles.is_staff_member(user):
             raise InvalidCredentials()
         token, secret = api_token_create(user=user, name="staff-login")

@@ -6,16 +6,12 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from jiujiang_inspect.clientip import client_ip
 from jiujiang_inspect.exceptions import ApplicationError
 
 from .. import qr, selectors, services
 from ..forms import EvaluationForm, LookupForm, RectificationResponseForm
 from ..models import Rectification
-
-
-def client_ip(request) -> str:
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    return (forwarded.split(",")[0] if forwarded else request.META.get("REMOTE_ADDR", "")).strip()
 
 
 def _place(form, exc):
