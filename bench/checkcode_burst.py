@@ -49,7 +49,7 @@ urlpatterns = [
 
 def _setup(n):
     from plans.models import CapPolicy, Inspection, Participation
-    from plans.tests.factories import EnterpriseFactory, MatterFactory, team
+    from plans.tests.factories import EnterpriseFactory, MatterFactory, special_plan_for, team
     from subjects.tests.factories import AgencyFactory, UserFactory
 
     CapPolicy.objects.update_or_create(pool="joint", defaults={"yearly_onsite_cap": 2})
@@ -58,11 +58,12 @@ def _setup(n):
     matter = MatterFactory(agency=agency)
     user = UserFactory(username="bench", role="inspector", agency=agency, inspector=people[0])
     day = date.today() + timedelta(days=1)
+    plan = special_plan_for(agency=agency, day=day)  # special inspections run under a published special plan
     ids, usccs = [], []
     for _ in range(n):
         ent = EnterpriseFactory()
         insp = Inspection.objects.create(enterprise=ent, initiating_agency=agency, kind="special", mode="onsite",
-                                         date=day, status="approved", special_approval_ref="鸠司审〔2025〕1号",
+                                         date=day, status="approved", plan=plan,
                                          notice_exempt_reason="上级要求不能事先通知")
         part = Participation.objects.create(inspection=insp, agency=agency, is_lead=True)
         part.inspectors.set(people)

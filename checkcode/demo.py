@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from matters.models import InspectionMatter, NegativeListItem
-from plans.models import Enterprise, Inspection, Participation, Pool, TriggeredFiling
+from plans.models import AnnualPlan, Enterprise, Inspection, Participation, Pool, TriggeredFiling
 from subjects.models import Certificate, Inspector, User
 
 from . import codes
@@ -69,10 +69,27 @@ def seed(*, stdout=None, today=None):
     ent_iter = iter(rng.sample(enterprises, len(enterprises)))
     made = 0
 
+    special_plans = {}
+
+    def special_plan(agency, day, extra_team):
+        """The published 专项检查计划 a special inspection runs under (decision f of issue 11)."""
+        key = (agency.pk, f"{day:%Y-%m}")
+        if key not in special_plans:
+            filed = _aware(day.replace(day=1) - timedelta(days=20))
+            special_plans[key] = AnnualPlan.objects.create(
+                year=day.year, kind=AnnualPlan.Kind.SPECIAL, title=f"{MARKER}{agency.display_name}{day:%Y年%m月}专项检查计划",
+                lead_agency=agency, months=[f"{day:%Y-%m}"], status=AnnualPlan.Status.PUBLISHED, filed_at=filed,
+                published_at=filed + timedelta(days=5))
+        if extra_team:
+            special_plans[key].member_agencies.add(extra_team[0])
+        return special_plans[key]
+
     def make(day, status, *, kind="special", mode="onsite", team=None, outcome="", extra_team=None, **kw):
         nonlocal made
         agency, people, matters, user = team or rng.choice(teams)
         ent = kw.pop("enterprise", None) or next(ent_iter)
+        if kind == "special":
+            kw.setdefault("plan", special_plan(agency, day, extra_team))
         insp = Inspection.objects.create(
             enterprise=ent, initiating_agency=agency, kind=kind, mode=mode, date=day, status=status, outcome=outcome,
             special_approval_ref="鸠司审〔%d〕%d号" % (day.year, rng.randint(1, 99)) if kind == "special" else "",

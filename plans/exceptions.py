@@ -91,7 +91,22 @@ class AdvanceNoticeMissing(ApplicationError):
 
 class PlanNotFiled(ApplicationError):
     code = "plan_not_filed"
-    default_message = _("计划检查须依据已备案（或已公布）且包含该企业的年度检查计划。")
+    default_message = _("计划检查须依据已备案（或已公布）的年度检查计划。")
+
+
+class PlanMismatch(ApplicationError):
+    """Decision e of issue 11: planned means planned."""
+
+    code = "plan_mismatch"
+    default_message = _("检查与所依据的计划不符：参与单位须为计划的牵头或参与单位，企业须在计划检查对象中，日期须在计划月份内。")
+
+
+class SpecialPlanNotFiled(ApplicationError):
+    """Decision f of issue 11: a special inspection needs a special plan approved, filed with the
+    司法局 and published within one month of filing; an approval number alone does not suffice."""
+
+    code = "special_plan_not_filed"
+    default_message = _("专项检查须依据经审批、报区司法局备案并在备案后一个月内公布的专项检查计划。")
 
 
 class InspectorNotTrained(ApplicationError):

@@ -150,7 +150,7 @@ class InspectionForm(BootstrapMixin, forms.Form):
     kind = forms.ChoiceField(label=_("检查类型"), choices=Inspection.Kind.choices)
     mode = forms.ChoiceField(label=_("检查方式"), choices=Inspection.Mode.choices)
     date = forms.DateField(label=_("计划检查日期"), widget=DateInput)
-    plan = forms.ModelChoiceField(label=_("年度计划（计划检查）"), required=False, queryset=AnnualPlan.objects.none())
+    plan = forms.ModelChoiceField(label=_("依据的计划（计划检查：年度计划；专项检查：专项检查计划）"), required=False, queryset=AnnualPlan.objects.none())
     trigger_source = forms.ChoiceField(label=_("触发来源（触发式检查）"), required=False,
                                        choices=[("", "—")] + list(Inspection.TriggerSource.choices))
     trigger_reference = forms.CharField(label=_("来源编号（如12345工单号）"), required=False, max_length=100)

@@ -188,6 +188,10 @@ class AnnualPlan(models.Model):
     """年度检查计划 (举措 6): draft → filed with 司法局 (or returned) → published. A change after filing
     needs re-filing (back to draft, version + 1)."""
 
+    class Kind(models.TextChoices):
+        ANNUAL = "annual", _("年度检查计划")
+        SPECIAL = "special", _("专项检查计划")
+
     class Status(models.TextChoices):
         DRAFT = "draft", _("草稿")
         SUBMITTED = "submitted", _("待备案")
@@ -196,6 +200,7 @@ class AnnualPlan(models.Model):
         PUBLISHED = "published", _("已公布")
 
     year = models.PositiveIntegerField(_("年度"), db_index=True)
+    kind = models.CharField(_("计划类型"), max_length=16, choices=Kind.choices, default=Kind.ANNUAL, db_index=True)
     title = models.CharField(_("计划名称"), max_length=200)
     lead_agency = models.ForeignKey("subjects.Agency", verbose_name=_("牵头单位"), on_delete=models.PROTECT,
                                     related_name="led_plans")

@@ -142,7 +142,7 @@ class AnnualPlanSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = AnnualPlan
-        fields = ["id", "year", "title", "lead_agency", "member_agencies", "industry", "joint_matter_list",
+        fields = ["id", "year", "kind", "title", "lead_agency", "member_agencies", "industry", "joint_matter_list",
                   "enterprises", "targets", "months", "status", "status_label", "status_reason", "version", "seed",
                   "draw_params", "filed_at", "published_at", "created_at", "updated_at"]
         read_only_fields = ["status", "status_reason", "version", "seed", "draw_params", "filed_at", "published_at",
@@ -157,8 +157,8 @@ class AnnualPlanSerializer(serializers.ModelSerializer):
         return [found[u] for u in dict.fromkeys(usccs)]
 
     def validate(self, attrs):
-        if self.instance is not None and ("year" in attrs or "lead_agency" in attrs):
-            raise serializers.ValidationError({"year": [_("年度和牵头单位创建后不可修改。")]})
+        if self.instance is not None and ("year" in attrs or "lead_agency" in attrs or "kind" in attrs):
+            raise serializers.ValidationError({"year": [_("年度、计划类型和牵头单位创建后不可修改。")]})
         if self.instance is None and "year" not in attrs:
             raise serializers.ValidationError({"year": [_("请填写年度。")]})
         return attrs

@@ -15,6 +15,7 @@ from plans.tests.factories import (
     NegativeItemFactory,
     bad_checksum,
     make_inspection,
+    special_plan_for,
     team,
     uscc_for,
 )
@@ -342,8 +343,9 @@ def test_plans_fields_months_and_updated_since(api, anna, rita, platform_secret,
 
 def _draft_payload(agency, **kw):
     people = team(agency)
+    day = date.today() + timedelta(days=2)
     return {"enterprise": EnterpriseFactory().uscc, "kind": "special", "mode": "onsite",
-            "date": str(date.today() + timedelta(days=2)), "special_approval_ref": "鸠司〔2025〕9号",
+            "date": str(day), "plan": special_plan_for(agency=agency, day=day).pk,
             "participations": [{"agency": agency.code, "inspectors": [p.pk for p in people],
                                 "matters": [MatterFactory(agency=agency).code]}],
             "advance_notice": {"notified_at": "2025-03-01T09:00:00+08:00", "method": "电话", "content": "检查安排"},

@@ -17,7 +17,7 @@ from jiujiang_inspect.audit import audit_record, model_changes, snapshot
 from ..exceptions import InvalidState, PermissionDeniedError, ValidationFailed
 from ..models import AnnualPlan, Enterprise, PlanTarget
 
-PLAN_FIELDS = ["year", "title", "lead_agency_id", "industry_id", "joint_matter_list_id", "months", "status",
+PLAN_FIELDS = ["year", "kind", "title", "lead_agency_id", "industry_id", "joint_matter_list_id", "months", "status",
                "version"]
 MONTH_RE = re.compile(r"^([0-9]{4})-(0[1-9]|1[0-2])$")
 S = AnnualPlan.Status
@@ -85,8 +85,12 @@ def reopen_for_change(plan: AnnualPlan, *, by, reason: str = "") -> AnnualPlan:
 
 @transaction.atomic
 def plan_create(*, by, year: int, title: str, lead_agency=None, member_agencies=(), industry=None,
-                joint_matter_list=None, months=(), enterprises=()) -> AnnualPlan:
-    """Draft an annual plan for the lead agency (the caller's agency by default)."""
+                joint_matter_list=None, months=(), enterprises=(), kind: str = AnnualPlan.Kind.ANNUAL) -> AnnualPlan:
+    """Draft an annual plan (or, `kind="special"`, a 专项检查计划: the plan special inspections run
+    under once filed and published, decision f of issue 11) for the lead agency (the caller's agency
+    by default)."""
+    if kind not in AnnualPlan.Kind.values:
+        raise ValidationFailed(detail={"kind": [_("计划类型无效，应为 annual 或 special。")]})
     lead_agency = lead_agency or getattr(by, "agency", None)
     if lead_agency is None:
         raise ValidationFailed(detail={"lead_agency": [_("请指定牵头单位。")]})
@@ -97,7 +101,8 @@ def plan_create(*, by, year: int, title: str, lead_agency=None, member_agencies=
               lead_agency=lead_agency, member_agencies=members)
     if joint_matter_list is not None and industry is None:
         industry = joint_matter_list.industry
-    plan = AnnualPlan.objects.create(year=year, title=str(title).strip(), lead_agency=lead_agency, industry=industry,
+    plan = AnnualPlan.objects.create(year=year, kind=kind, title=str(title).strip(), lead_agency=lead_agency,
+                                     industry=industry,
                                      joint_matter_list=joint_matter_list, months=months, created_by=by)
     plan.member_agencies.set(members)
     if enterprises:

@@ -12,16 +12,18 @@
  7. low_efficiency        inspector_low_efficiency_blocked
  8. offsite_first         onsite_justification_required
  9. advance_notice        advance_notice_missing
-10. plan                  plan_not_filed, plan_mismatch
-11. special_plan          special_plan_not_filed
+10. plan                  plan_not_filed, plan_mismatch (planned inspections)
+11. special_plan          special_plan_not_filed, plan_mismatch (special inspections)
 12. training              inspector_not_trained
 
 Each gate is a keyword-only function of the attempt's `GateContext` returning its errors; it never
 writes: blocks it calls for and warnings go into `ctx.blocks` / `ctx.warnings`, and the gate protocol
 (`plans.services.gates`) writes them. Every count comes from `plans.selectors.counting`.
 """
+import calendar
 from dataclasses import dataclass, field
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from matters.selectors import matters_usable_errors
@@ -256,21 +258,58 @@ def advance_notice(*, ctx: GateContext) -> list:
     return []
 
 
+def _plan_mismatch(ctx: GateContext, p, *, targets_required: bool) -> dict:
+    """What does not match the plan: agencies neither lead nor member, the enterprise not a target, the
+    date outside the plan's months (outside its year when it lists none). Empty when all match."""
+    insp = ctx.inspection
+    allowed = {p.lead_agency_id} | {a.pk for a in p.member_agencies.all()}
+    detail = {}
+    outsiders = [part.agency.code for part in ctx.parts if part.agency_id not in allowed]
+    if outsiders:
+        detail["agencies"] = outsiders
+    targets = p.targets.all()
+    if (targets_required or targets.exists()) and not targets.filter(enterprise=ctx.enterprise).exists():
+        detail["enterprise"] = ctx.enterprise.uscc
+    month = f"{insp.date:%Y-%m}"
+    if (p.months and month not in p.months) or (not p.months and insp.date.year != p.year):
+        detail["month"] = month
+    return detail
+
+
 def plan(*, ctx: GateContext) -> list:
-    """A planned inspection needs a filed or published plan (举措 6)."""
+    """A planned inspection needs a filed or published plan (举措 6), and planned means planned
+    (decision e): every participating agency is the plan's lead or a member, the enterprise is among
+    its targets, the date falls in its months."""
     insp = ctx.inspection
     if insp.kind != Inspection.Kind.PLANNED:
         return []
     p = insp.plan
-    ok = (p is not None and p.status in (p.Status.FILED, p.Status.PUBLISHED)
-          and p.targets.filter(enterprise=ctx.enterprise).exists())
-    if not ok:
+    if p is None or p.status not in (p.Status.FILED, p.Status.PUBLISHED):
         return [exc.PlanNotFiled(detail={"plan": getattr(p, "pk", None), "status": getattr(p, "status", None)})]
-    return []
+    mismatch = _plan_mismatch(ctx, p, targets_required=True)
+    return [exc.PlanMismatch(detail={"plan": p.pk, **mismatch})] if mismatch else []
+
+
+def _one_month_after(moment):
+    local = timezone.localtime(moment)
+    year, month = (local.year + 1, 1) if local.month == 12 else (local.year, local.month + 1)
+    return local.replace(year=year, month=month, day=min(local.day, calendar.monthrange(year, month)[1]))
 
 
 def special_plan(*, ctx: GateContext) -> list:
-    return []
+    """A special inspection (专项) needs a special plan approved, filed with the 司法局 and published
+    within one month of filing (Shanghai 2026, decision f); an approval number alone does not suffice.
+    Its agencies and date must match the plan, and its enterprise too when the plan lists targets."""
+    insp = ctx.inspection
+    if insp.kind != Inspection.Kind.SPECIAL:
+        return []
+    p = insp.plan
+    ok = (p is not None and p.kind == p.Kind.SPECIAL and p.status == p.Status.PUBLISHED and p.filed_at
+          and p.published_at and p.published_at <= _one_month_after(p.filed_at))
+    if not ok:
+        return [exc.SpecialPlanNotFiled(detail={"plan": getattr(p, "pk", None), "status": getattr(p, "status", None)})]
+    mismatch = _plan_mismatch(ctx, p, targets_required=False)
+    return [exc.PlanMismatch(detail={"plan": p.pk, **mismatch})] if mismatch else []
 
 
 def training(*, ctx: GateContext) -> list:

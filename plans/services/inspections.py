@@ -57,8 +57,6 @@ def _validate(inspection: Inspection, participations):
             errors["trigger"] = [_("触发式检查须注明触发来源（投诉举报、交办转办、数据监测或企业申请）。")]
         elif not (inspection.trigger_reason or "").strip():
             errors["trigger"] = [_("触发式检查须说明触发原因。")]
-    if inspection.kind == Inspection.Kind.SPECIAL and not (inspection.special_approval_ref or "").strip():
-        errors["special_approval_ref"] = [_("专项检查须填写审批文号。")]
     if inspection.kind == Inspection.Kind.RECHECK and not inspection.rechecks_id:
         errors["rechecks"] = [_("整改复查须指明所复查的检查。")]
     if inspection.is_emergency and not (inspection.emergency_reason or "").strip():
@@ -128,8 +126,8 @@ def inspection_create(*, by, enterprise: Enterprise, kind: str, mode: str, date:
     _apply_trigger(inspection, trigger)
     _apply_notice(inspection, advance_notice)
     _validate(inspection, participations)
-    if kind != Inspection.Kind.PLANNED:
-        inspection.plan = None
+    if kind not in (Inspection.Kind.PLANNED, Inspection.Kind.SPECIAL):
+        inspection.plan = None  # planned and special inspections run under a plan (the gates check which)
     inspection.save()
     _set_participations(inspection, participations)
     changes = snapshot(inspection, FIELDS) | {"enterprise": enterprise.uscc,

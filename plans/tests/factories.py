@@ -128,14 +128,31 @@ def team(agency, n=2, **kwargs):
     return [InspectorFactory(agency=agency, **kwargs) for _ in range(n)]
 
 
+def special_plan_for(*, agency, enterprise=None, day=None, members=(), **fields) -> AnnualPlan:
+    """A published 专项检查计划 (filed, then published the same day) led by `agency`, covering `day`'s
+    month and, if given, the enterprise: what a special inspection runs under (decision f)."""
+    from django.utils import timezone
+
+    day = day or date.today() + timedelta(days=1)
+    now = timezone.now()
+    fields = {"status": AnnualPlan.Status.PUBLISHED, "filed_at": now, "published_at": now, **fields}
+    plan = AnnualPlanFactory(lead_agency=agency, kind=AnnualPlan.Kind.SPECIAL, year=day.year,
+                             months=[f"{day:%Y-%m}"], title="专项检查计划", **fields,
+                             targets=[enterprise] if enterprise is not None else [])
+    plan.member_agencies.set(members)
+    return plan
+
+
 def make_inspection(*, agency, enterprise=None, inspectors=None, matters=None, kind=Inspection.Kind.SPECIAL,
                     mode=Inspection.Mode.ONSITE, day=None, status=Inspection.Status.DRAFT, extra_agencies=(),
                     **fields) -> Inspection:
-    """A gate-clean inspection by `agency` (special kind with approval ref, advance notice recorded)
-    unless the caller overrides fields. `extra_agencies` adds joint participations, each with its
-    own two inspectors and one matter."""
+    """A gate-clean inspection by `agency` (special kind under a published special plan, advance
+    notice recorded) unless the caller overrides fields. `extra_agencies` adds joint participations,
+    each with its own two inspectors and one matter."""
     enterprise = enterprise or EnterpriseFactory()
     day = day or date.today() + timedelta(days=1)
+    if kind == Inspection.Kind.SPECIAL and "plan" not in fields and isinstance(day, date):
+        fields["plan"] = special_plan_for(agency=agency, enterprise=enterprise, day=day, members=extra_agencies)
     fields.setdefault("special_approval_ref", "鸠司审〔2025〕1号")
     fields.setdefault("notified_at", day - timedelta(days=1) if isinstance(day, date) else None)
     fields.setdefault("notice_method", "电话")

@@ -170,7 +170,8 @@ def test_planned_inspection_needs_a_filed_plan_containing_the_enterprise(agency_
     draft_plan = AnnualPlanFactory(lead_agency=agency_a, status="draft", targets=[ent])
     assert codes_of(make_inspection(agency=agency_a, enterprise=ent, kind="planned", plan=draft_plan)) == [
         "plan_not_filed"]
-    plan = AnnualPlanFactory(lead_agency=agency_a, status="published", targets=[ent])
+    plan = AnnualPlanFactory(lead_agency=agency_a, status="published", targets=[ent],
+                             months=[f"{date.today() + timedelta(days=1):%Y-%m}"])
     assert codes_of(make_inspection(agency=agency_a, enterprise=ent, kind="planned", plan=plan)) == []
 
 
@@ -213,3 +214,79 @@ def test_training_gate_is_off_by_default_and_refuses_untrained_inspectors_when_s
         for inspector in part.inspectors.all():
             inspector_mark_checkcode_test_passed(inspector=inspector, passed_at=timezone.now(), source="test")
     assert codes_of(insp) == []
+
+
+# ---- decision e: planned means planned ------------------------------------------------------------
+
+def _planned(agency, ent, plan, **kw):
+    return make_inspection(agency=agency, enterprise=ent, kind="planned", plan=plan, **kw)
+
+
+def test_planned_inspection_by_an_agency_outside_the_plan_is_refused_with_plan_mismatch(agency_a, agency_b):
+    """GIVEN a published plan led by A (no members) covering the enterprise and the month
+    THEN A's inspection passes; B's, and A's joint one with B, are refused `plan_mismatch` naming B;
+    once B is a member, the joint one passes."""
+    ent = EnterpriseFactory()
+    day = date.today() + timedelta(days=1)
+    plan = AnnualPlanFactory(lead_agency=agency_a, status="published", targets=[ent], months=[f"{day:%Y-%m}"])
+    assert codes_of(_planned(agency_a, ent, plan)) == []
+    outsider = inspection_gate_report(inspection=_planned(agency_b, ent, plan))
+    assert outsider.codes == ["plan_mismatch"] and outsider.errors[0].detail["agencies"] == ["YJGL"]
+    joint = _planned(agency_a, ent, plan, extra_agencies=[agency_b])
+    assert codes_of(joint) == ["plan_mismatch"]
+    plan.member_agencies.add(agency_b)
+    assert codes_of(joint) == []
+
+
+def test_planned_inspection_of_an_enterprise_outside_the_plans_targets_is_refused_with_plan_mismatch(agency_a):
+    day = date.today() + timedelta(days=1)
+    plan = AnnualPlanFactory(lead_agency=agency_a, status="filed", targets=[EnterpriseFactory()],
+                             months=[f"{day:%Y-%m}"])
+    report = inspection_gate_report(inspection=_planned(agency_a, EnterpriseFactory(), plan))
+    assert report.codes == ["plan_mismatch"] and "enterprise" in report.errors[0].detail
+
+
+def test_planned_inspection_dated_outside_the_plans_months_is_refused_with_plan_mismatch(agency_a):
+    ent = EnterpriseFactory()
+    day = date.today() + timedelta(days=1)
+    other_month = (day.replace(day=1) + timedelta(days=40)).strftime("%Y-%m")
+    plan = AnnualPlanFactory(lead_agency=agency_a, status="published", targets=[ent], months=[other_month])
+    report = inspection_gate_report(inspection=_planned(agency_a, ent, plan, day=day))
+    assert report.codes == ["plan_mismatch"] and report.errors[0].detail["month"] == f"{day:%Y-%m}"
+
+
+# ---- decision f: special inspections need a filed special plan ------------------------------------
+
+def test_special_inspection_with_only_an_approval_number_is_refused_special_plan_not_filed(agency_a):
+    insp = make_inspection(agency=agency_a, plan=None, special_approval_ref="鸠司审〔2026〕8号")
+    assert codes_of(insp) == ["special_plan_not_filed"]
+
+
+def test_special_inspection_needs_a_special_plan_published_within_one_month_of_filing(agency_a):
+    """Passes under a special plan filed and published within a month; refused under an annual plan,
+    a special plan only filed (not yet published), or one published more than a month after filing."""
+    from django.utils import timezone
+
+    from plans.tests.factories import special_plan_for
+
+    ent = EnterpriseFactory()
+    day = date.today() + timedelta(days=1)
+    filed = timezone.now() - timedelta(days=60)
+    good = special_plan_for(agency=agency_a, enterprise=ent, day=day, filed_at=filed,
+                            published_at=filed + timedelta(days=25))
+    assert codes_of(make_inspection(agency=agency_a, enterprise=ent, day=day, plan=good)) == []
+    annual = AnnualPlanFactory(lead_agency=agency_a, status="published", targets=[ent], months=[f"{day:%Y-%m}"],
+                               filed_at=filed, published_at=filed)
+    only_filed = special_plan_for(agency=agency_a, enterprise=ent, day=day, status="filed", published_at=None)
+    late = special_plan_for(agency=agency_a, enterprise=ent, day=day, filed_at=filed,
+                            published_at=filed + timedelta(days=40))
+    for plan in (annual, only_filed, late):
+        assert codes_of(make_inspection(agency=agency_a, enterprise=ent, day=day, plan=plan)) == [
+            "special_plan_not_filed"], plan.title
+
+
+def test_special_inspection_by_an_agency_outside_its_special_plan_is_refused_with_plan_mismatch(agency_a, agency_b):
+    from plans.tests.factories import special_plan_for
+
+    plan = special_plan_for(agency=agency_a)
+    assert codes_of(make_inspection(agency=agency_b, plan=plan)) == ["plan_mismatch"]

@@ -7,15 +7,16 @@ from django.test.utils import CaptureQueriesContext
 
 from plans.models import GateRefusal, Inspection
 
-from .factories import EnterpriseFactory, MatterFactory, make_inspection, team
+from .factories import EnterpriseFactory, MatterFactory, make_inspection, special_plan_for, team
 
 pytestmark = pytest.mark.django_db
 
 
 def _payload(agency, **kw):
     people = team(agency)
+    day = date.today() + timedelta(days=2)
     return {"enterprise": kw.pop("uscc", None) or EnterpriseFactory().uscc, "kind": "special", "mode": "onsite",
-            "date": str(date.today() + timedelta(days=2)), "special_approval_ref": "鸠司〔2025〕9号",
+            "date": str(day), "plan": special_plan_for(agency=agency, day=day).pk,
             "participations": [{"agency": agency.code, "inspectors": [p.pk for p in people],
                                 "matters": [MatterFactory(agency=agency).code]}],
             "advance_notice": {"notified_at": "2025-03-01T09:00:00+08:00", "method": "电话", "content": "检查安排"},

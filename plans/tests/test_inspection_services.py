@@ -21,16 +21,19 @@ from plans.services.invitations import (
 )
 from plans.services.triggered_filings import monthly_summary_compute
 
-from .factories import EnterpriseFactory, MatterFactory, make_inspection, team
+from .factories import EnterpriseFactory, MatterFactory, make_inspection, special_plan_for, team
 
 pytestmark = pytest.mark.django_db
 
 
 def _draft(user, agency, **kw):
     day = kw.pop("day", date.today() + timedelta(days=3))
+    kind = kw.pop("kind", "special")
+    if kind == "special":
+        kw.setdefault("plan", special_plan_for(agency=agency, day=day))
     return inspection_create(
-        by=user, enterprise=kw.pop("enterprise", None) or EnterpriseFactory(), kind=kw.pop("kind", "special"),
-        mode="onsite", date=day, special_approval_ref="鸠司〔2025〕3号",
+        by=user, enterprise=kw.pop("enterprise", None) or EnterpriseFactory(), kind=kind,
+        mode="onsite", date=day,
         participations=[{"agency": agency, "inspectors": team(agency), "matters": [MatterFactory(agency=agency)]}],
         advance_notice={"notified_at": None, "method": "", "content": ""}, notice_exempt_reason="依法不予事先告知",
         **kw)

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from plans.models import GateRefusal, Inspection
 
-from .factories import EnterpriseFactory, MatterFactory, make_inspection, team
+from .factories import EnterpriseFactory, MatterFactory, make_inspection, special_plan_for, team
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +35,8 @@ def test_draft_form_creates_then_admin_approves(client, alice, anna, agency_a):
     client.force_login(alice)
     res = client.post(reverse("plans:inspection_create"), {
         "enterprise": ent.uscc.lower(), "kind": "special", "mode": "onsite",
-        "date": str(date.today() + timedelta(days=2)), "special_approval_ref": "鸠司〔2025〕7号",
+        "date": str(date.today() + timedelta(days=2)),
+        "plan": special_plan_for(agency=agency_a, day=date.today() + timedelta(days=2)).pk,
         "inspectors": [p.pk for p in people], "matters": [matter.pk], "notice_exempt_reason": "上级要求不能事先通知"})
     assert res.status_code == 302, res.content.decode()[:3000]
     insp = Inspection.objects.get(enterprise=ent)
