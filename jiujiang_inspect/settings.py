@@ -266,6 +266,7 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # Every nested TextChoices gets a stable, readable enum name in the schema (no hash suffixes).
     "ENUM_NAME_OVERRIDES": {
+        "AnnualPlanKindEnum": "plans.models.AnnualPlan.Kind",
         "CheckCodeStatusEnum": "checkcode.models.CheckCode.Status",
         "RectificationStatusEnum": "checkcode.models.Rectification.Status",
         "ApiTokenScopeEnum": "jiujiang_inspect.models.ApiToken.Scope",

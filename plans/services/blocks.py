@@ -81,7 +81,7 @@ def block_override(*, block: Block, by, reason: str) -> Block:
     roles.require(by, roles.REVIEWER, message=_("仅区司法局审核员可以解除阻断。"))
     if not (reason or "").strip():
         raise ValidationFailed(detail={"reason": [_("解除阻断必须说明理由。")]})
-    block = Block.objects.select_for_update().select_related("enterprise", "inspector").get(pk=block.pk)
+    block = Block.objects.select_for_update().get(pk=block.pk)  # no outer join: PostgreSQL locks no nullable side
     if block.status != Block.Status.ACTIVE:
         raise InvalidState(_("该阻断已不在生效状态。"))
     counts = [c for c in (block.breach_count, block_current_count(block)) if c is not None]
