@@ -179,7 +179,7 @@ FORMAT_MODULE_PATH = ["jiujiang_inspect.formats"]
 # --- Static files --------------------------------------------------------------------------------------
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "media/"
 # Manifest storage in production; plain storage under DEBUG so a fresh clone serves pages before
