@@ -101,7 +101,7 @@ def seed(*, stdout=None, today=None):
             part = Participation.objects.create(inspection=insp, agency=ag, is_lead=(n == 0))
             part.inspectors.set(rng.sample(ps, 2))
             part.matters.set(rng.sample(ms, min(len(ms), 2)))
-        if kind == "triggered":
+        if kind == "triggered" and status in ("code_issued", "result_recorded", "closed"):  # took place (decision d)
             TriggeredFiling.objects.create(inspection=insp, agency=agency, enterprise=ent, source=insp.trigger_source,
                                            reference=insp.trigger_reference, reason=insp.trigger_reason,
                                            month=f"{day:%Y-%m}", filed_at=_aware(day - timedelta(days=1)))

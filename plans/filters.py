@@ -77,11 +77,12 @@ class TriggeredFilingFilterSet(django_filters.FilterSet):
     month = django_filters.CharFilter(label="月份（YYYY-MM）")
     agency = django_filters.CharFilter(field_name="agency__code", label="单位代码")
     source = django_filters.ChoiceFilter(choices=Inspection.TriggerSource.choices, label="触发来源", empty_label="全部")
+    status = django_filters.ChoiceFilter(choices=TriggeredFiling.Status.choices, label="状态", empty_label="全部")
 
     updated_since = UpdatedSinceFilter()
     class Meta:
         model = TriggeredFiling
-        fields = ["month", "source"]
+        fields = ["month", "source", "status"]
 
 
 class TriggeredFilingListFilterSet(TriggeredFilingFilterSet):

@@ -386,8 +386,20 @@ class GateRefusal(models.Model):
         ordering = ["-at", "-id"]
 
 
+class TriggeredFilingQuerySet(models.QuerySet):
+    def counted(self):
+        """The filings that count (monthly summaries, statistics, the report): those not withdrawn."""
+        return self.filter(status=TriggeredFiling.Status.FILED)
+
+
 class TriggeredFiling(models.Model):
-    """触发式检查备案, filed automatically for every triggered inspection (举措 7)."""
+    """触发式检查备案 (举措 7): the record of a triggered inspection that took place, filed when its 检查码
+    is issued or its late code registered, or when an off-site check's result is recorded; withdrawn
+    (kept, visible) when the code is revoked before its window. Drafts are never filed (docs/domain.md)."""
+
+    class Status(models.TextChoices):
+        FILED = "filed", _("已备案")
+        WITHDRAWN = "withdrawn", _("已撤回")
 
     inspection = models.OneToOneField(Inspection, on_delete=models.CASCADE, related_name="triggered_filing")
     agency = models.ForeignKey("subjects.Agency", on_delete=models.PROTECT, related_name="triggered_filings")
@@ -397,7 +409,12 @@ class TriggeredFiling(models.Model):
     reason = models.TextField(_("原因"), blank=True)
     month = models.CharField(_("月份"), max_length=7, db_index=True)
     filed_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.FILED, db_index=True)
+    withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
+    withdrawn_reason = models.TextField(_("撤回原因"), blank=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    objects = TriggeredFilingQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("触发式检查备案")

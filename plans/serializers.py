@@ -285,7 +285,7 @@ class TriggeredFilingSerializer(serializers.ModelSerializer):
     class Meta:
         model = TriggeredFiling
         fields = ["id", "inspection", "agency", "agency_name", "enterprise", "enterprise_name", "source", "reference",
-                  "reason", "month", "filed_at", "updated_at"]
+                  "reason", "month", "filed_at", "status", "withdrawn_at", "withdrawn_reason", "updated_at"]
         read_only_fields = fields
 
 

@@ -78,7 +78,7 @@ def key_figures(start: date, end: date) -> dict:
         notified=Count("id", filter=Q(notified_in_advance=True)),
         negative=Count("id", filter=Q(negative_items__isnull=False), distinct=True))
     recognitions = recognitions_between(start, end).count()
-    filings = TriggeredFiling.objects.filter(filed_at__gte=lo, filed_at__lt=hi)
+    filings = TriggeredFiling.objects.counted().filter(filed_at__gte=lo, filed_at__lt=hi)
     by_source = dict(filings.order_by().values("source").annotate(n=Count("id")).values_list("source", "n"))
     avoided_joining = counting.visits_avoided_by_joining(carried_out(start, end))
     return {
@@ -125,7 +125,7 @@ def per_agency(start: date, end: date) -> list[dict]:
     codes = dict(CheckCode.objects.filter(issued_at__gte=lo, issued_at__lt=hi).order_by()
                  .values("inspection__initiating_agency_id").annotate(n=Count("id"))
                  .values_list("inspection__initiating_agency_id", "n"))
-    filings = dict(TriggeredFiling.objects.filter(filed_at__gte=lo, filed_at__lt=hi).order_by().values("agency_id")
+    filings = dict(TriggeredFiling.objects.counted().filter(filed_at__gte=lo, filed_at__lt=hi).order_by().values("agency_id")
                    .annotate(n=Count("id")).values_list("agency_id", "n"))
     recognitions = dict(recognitions_between(start, end).order_by().values("agency_id").annotate(n=Count("id"))
                         .values_list("agency_id", "n"))

@@ -64,7 +64,7 @@ def agency_admin_home_context(*, user):
         "matter_counts": matter_status_counts(agency=agency),
         "plan_counts": {r["status"]: r["n"] for r in plans},
         "expiring_certificates": subject_selectors.certificates_expiring(agency=agency, within_days=30, today=today),
-        "triggered_this_month": TriggeredFiling.objects.filter(agency=agency, month=f"{today:%Y-%m}").count(),
+        "triggered_this_month": TriggeredFiling.objects.counted().filter(agency=agency, month=f"{today:%Y-%m}").count(),
         "month": f"{today:%Y-%m}",
         "evaluations": evaluation_aggregate_for_agency(agency=agency, year=today.year),
         **agency_admin_supervision_panel(user=user),

@@ -18,6 +18,7 @@ from plans.models import FrequencyPolicy, Inspection
 from plans.selectors.counting import takes_slot
 from plans.services.gates import gate_attempt, inspection_gate_report
 from plans.services.inspections import user_may_act_for
+from plans.services.triggered_filings import triggered_filing_record, triggered_filing_withdraw
 
 from .. import codes
 from ..models import CheckCode
@@ -98,6 +99,8 @@ def _issue(*, inspection, issued_by, late_reason: str = "") -> CheckCode:
                                                   "valid_from": valid_from, "valid_until": valid_until})
         audit_record(actor=issued_by, action="inspection.code_issued", target=insp,
                      changes={"status": ["approved", "code_issued"], "code": code.code, "late": late})
+        # 触发式检查备案: filed when the code is issued or the late code registered (decision d).
+        triggered_filing_record(inspection=insp, by=issued_by)
     return code
 
 
@@ -120,8 +123,9 @@ def checkcode_issue_late(*, inspection: Inspection, issued_by, reason: str) -> C
 
 @transaction.atomic
 def checkcode_revoke(*, code: CheckCode, by, reason: str) -> CheckCode:
-    """Revoke a code with a reason. Before its window opens the slot is freed (docs/api.md semantics); the
-    inspection returns to `approved` so a new code can be issued."""
+    """Revoke a code with a reason. Before its window opens the slot is freed (docs/api.md semantics) and a
+    triggered inspection's filing is withdrawn; the inspection returns to `approved` so a new code can
+    be issued."""
     if not (reason or "").strip():
         raise ValidationFailed(detail={"reason": [_("撤销检查码须说明原因。")]})
     code = CheckCode.objects.select_for_update().select_related("inspection").get(pk=code.pk)
@@ -143,4 +147,6 @@ def checkcode_revoke(*, code: CheckCode, by, reason: str) -> CheckCode:
                  changes={"status": [old, "revoked"], "slot_freed": freed})
     audit_record(actor=by, action="inspection.code_revoked", target=insp, reason=reason,
                  changes={"status": ["code_issued", "approved"], "slot_freed": freed})
+    if freed:  # revoked before its window: the inspection did not take place (decision d)
+        triggered_filing_withdraw(inspection=insp, by=by, reason=reason)
     return code

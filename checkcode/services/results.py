@@ -12,6 +12,7 @@ from jiujiang_inspect.exceptions import InvalidState, PermissionDeniedError, Val
 from plans.exceptions import UsccMismatch
 from plans.models import Inspection
 from plans.services.inspections import user_may_act_for
+from plans.services.triggered_filings import triggered_filing_record
 from subjects.validators import uscc_normalise
 
 from ..exceptions import CodeExpired, CodeNotIssued, EvaluationAlreadySubmitted
@@ -88,6 +89,8 @@ def result_record(*, inspection: Inspection, by, outcome: str, findings: str = "
     audit_record(actor=by, action="inspection.result_recorded", target=insp,
                  changes={"status": [old_status, insp.status], "outcome": outcome, "rectification_items": items,
                           "deadline": deadline})
+    if insp.mode != Inspection.Mode.ONSITE:  # an off-site triggered check is filed when it took place
+        triggered_filing_record(inspection=insp, by=by)
     return result
 
 

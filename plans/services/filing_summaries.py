@@ -22,7 +22,7 @@ def filing_summaries_write(*, month: str, source: str, by=None) -> int:
     findings. Four GROUP BY queries whatever the volume. A confirmed summary whose figures changed
     goes back to unconfirmed (audited): the admin confirmed other numbers."""
     by_source: dict[int, dict] = {}
-    for r in (TriggeredFiling.objects.filter(month=month).values("agency_id", "source")
+    for r in (TriggeredFiling.objects.counted().filter(month=month).values("agency_id", "source")
               .annotate(n=Count("id")).order_by()):
         by_source.setdefault(r["agency_id"], {})[r["source"]] = r["n"]
     warnings = dict(Alert.objects.filter(source=source, kind__startswith="audit.", agency__isnull=False)
@@ -32,7 +32,7 @@ def filing_summaries_write(*, month: str, source: str, by=None) -> int:
                   .values("agency_id").annotate(n=Count("id")).order_by().values_list("agency_id", "n"))
     # An enterprise-wide block (all agencies together too many) is shared by every agency that
     # filed a triggered inspection of that enterprise this month.
-    shared = (TriggeredFiling.objects.filter(month=month, enterprise__blocks__source=source,
+    shared = (TriggeredFiling.objects.counted().filter(month=month, enterprise__blocks__source=source,
                                              enterprise__blocks__agency__isnull=True,
                                              enterprise__blocks__status__in=[Block.Status.ACTIVE,
                                                                              Block.Status.OVERRIDDEN])

@@ -16,7 +16,6 @@ from jiujiang_inspect.exceptions import InvalidState, PermissionDeniedError, Val
 
 from ..models import Enterprise, Inspection, Participation
 from .gates import gate_attempt
-from .triggered_filings import triggered_filing_file
 
 PENDING = (Inspection.Status.DRAFT, Inspection.Status.APPROVED)
 FIELDS = ["kind", "mode", "date", "plan_id", "trigger_source", "trigger_reference", "trigger_reason",
@@ -111,7 +110,8 @@ def inspection_create(*, by, enterprise: Enterprise, kind: str, mode: str, date:
                       notice_exempt_reason: str = "", onsite_justification: str = "", special_approval_ref: str = "",
                       rechecks=None, is_emergency: bool = False, emergency_reason: str = "") -> Inspection:
     """Draft an inspection. `participations` = [{"agency", "inspectors", "matters"}] (resolved objects),
-    the first is the lead. Triggered inspections are filed as 触发式检查备案 at once (举措 7)."""
+    the first is the lead. A draft is never filed as 触发式检查备案: the filing is made when the
+    inspection takes place (plans.services.triggered_filings, decision d)."""
     if not roles.is_staff_member(by):
         raise PermissionDeniedError()
     if not roles.is_reviewer(by) and by.agency_id not in [p["agency"].pk for p in participations]:
@@ -133,7 +133,6 @@ def inspection_create(*, by, enterprise: Enterprise, kind: str, mode: str, date:
     changes = snapshot(inspection, FIELDS) | {"enterprise": enterprise.uscc,
                                               "participations": _participation_summary(participations)}
     audit_record(actor=by, action="inspection.created", target=inspection, changes=changes)
-    triggered_filing_file(inspection=inspection, by=by)
     return inspection
 
 
@@ -164,7 +163,6 @@ def inspection_update(*, inspection: Inspection, by, participations: list[dict] 
         changes["participations"] = _participation_summary(participations)
     if changes:
         audit_record(actor=by, action="inspection.updated", target=inspection, changes=changes, reason=reason)
-    triggered_filing_file(inspection=inspection, by=by)
     return inspection
 
 

@@ -96,15 +96,13 @@ def test_joint_matches_and_merge_over_the_api(api, bob, agency_a, agency_b):
 
 
 def test_triggered_filings_and_monthly_summary(api, alice, bob, rita, platform_secret, agency_a, agency_b):
-    day = date(2025, 4, 8)
-    make_inspection(agency=agency_a, kind="triggered", day=day)
-    for payload in [{"source": "complaint"}, {"source": "referral"}]:
-        res = api(alice).post("/api/v1/inspections/", _payload(agency_a, kind="triggered", date="2025-04-09",
-                                                               trigger={**payload, "reference": "T1", "reason": "r"}),
-                              format="json")
-        assert res.status_code == 201, res.json()
-    api(bob).post("/api/v1/inspections/", _payload(agency_b, kind="triggered", date="2025-04-10",
-                                                   trigger={"source": "data_monitoring", "reason": "r"}), format="json")
+    from plans.services.triggered_filings import triggered_filing_record
+
+    make_inspection(agency=agency_a, kind="triggered", day=date(2025, 4, 8))  # a draft: never filed
+    for agency, source, day in [(agency_a, "complaint", 9), (agency_a, "referral", 9), (agency_b, "data_monitoring", 10)]:
+        insp = make_inspection(agency=agency, kind="triggered", day=date(2025, 4, day), status="code_issued",
+                               trigger_source=source)
+        triggered_filing_record(inspection=insp)  # what issuing its code does
     res = api(secret=platform_secret).get("/api/v1/triggered-filings/?month=2025-04&agency=SCJG&source=complaint")
     assert res.status_code == 200 and len(res.json()["results"]) == 1
     summary = api(secret=platform_secret).get("/api/v1/triggered-filings/monthly-summary/?month=2025-04").json()

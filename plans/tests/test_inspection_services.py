@@ -39,15 +39,12 @@ def _draft(user, agency, **kw):
         **kw)
 
 
-def test_triggered_draft_is_filed_automatically_for_its_month(alice, agency_a):
+def test_triggered_draft_is_not_filed_until_it_takes_place(alice, agency_a):
     day = date(2025, 3, 14)
     insp = _draft(alice, agency_a, kind="triggered", day=day,
                   trigger={"source": "complaint", "reference": "12345-2025-0001", "reason": "噪音投诉"})
-    filing = TriggeredFiling.objects.get(inspection=insp)
-    assert (filing.month, filing.source, filing.reference, filing.agency) == ("2025-03", "complaint", "12345-2025-0001",
-                                                                             agency_a)
-    row = monthly_summary_compute(month="2025-03")[0]
-    assert row["counts_by_source"] == {"complaint": 1} and row["total"] == 1 and row["audited"] is False
+    assert not TriggeredFiling.objects.filter(inspection=insp).exists()
+    assert monthly_summary_compute(month="2025-03") == []
 
 
 def test_draft_refuses_only_malformed_input(alice, agency_a):

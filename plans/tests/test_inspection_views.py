@@ -76,9 +76,9 @@ def test_one_click_merge_from_the_detail_page(client, bob, agency_a, agency_b):
 
 def test_triggered_filing_list(client, anna, agency_a):
     insp = make_inspection(agency=agency_a, kind="triggered")
-    from plans.services.triggered_filings import triggered_filing_file
+    from plans.services.triggered_filings import triggered_filing_record
 
-    triggered_filing_file(inspection=insp)
+    triggered_filing_record(inspection=insp)
     client.force_login(anna)
     page = client.get(reverse("plans:triggered_filing_list")).content.decode()
     assert insp.enterprise.name in page and "投诉举报" in page

@@ -9,7 +9,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from plans.models import GateRefusal
-from plans.services.triggered_filings import triggered_filing_file
+from plans.services.triggered_filings import triggered_filing_record
 
 from .factories import AnnualPlanFactory, EnterpriseFactory, make_inspection
 
@@ -24,7 +24,7 @@ def _rows(res):
 
 def _filing(agency, name, **kw):
     insp = make_inspection(agency=agency, kind="triggered", enterprise=EnterpriseFactory(name=name), **kw)
-    return triggered_filing_file(inspection=insp)
+    return triggered_filing_record(inspection=insp)
 
 
 def _refusal(agency, name, code, stage="approve"):

@@ -171,10 +171,11 @@ def triggered_filing_list(request):
     f = TriggeredFilingListFilterSet(request.GET, queryset=base)
     if request.GET.get("export") == "xlsx":
         rows = ([t.month, t.agency.name, t.enterprise.name, t.enterprise.uscc, t.get_source_display(), t.reference,
-                 t.reason, t.inspection.date, _local(t.filed_at)] for t in f.qs.iterator(chunk_size=500))
+                 t.reason, t.inspection.date, _local(t.filed_at), t.get_status_display(), _local(t.withdrawn_at)]
+                for t in f.qs.iterator(chunk_size=500))
         return workbook_response(f"触发式检查备案_{timezone.localdate():%Y%m%d}.xlsx", [(
             "触发式检查备案", ["月份", "单位", "企业", "统一社会信用代码", "触发来源", "来源编号", "原因", "检查日期",
-                        "备案时间"], rows)])
+                        "备案时间", "状态", "撤回时间"], rows)])
     page = Paginator(f.qs, 50).get_page(request.GET.get("page"))
     return render(request, "plans/inspection_triggered_filings.html", {
         "filter": f, "page": page, "is_reviewer": roles.is_reviewer(request.user)})

@@ -147,8 +147,8 @@ def overview(*, f: StatsFilter, today: date | None = None) -> dict:
     }.items()})
 
     # Triggered filings by source.
-    tf = TriggeredFiling.objects.filter(month__startswith=f"{y}-") if not f.month else \
-        TriggeredFiling.objects.filter(month=f"{y}-{f.month:02d}")
+    tf = TriggeredFiling.objects.counted().filter(month__startswith=f"{y}-") if not f.month else \
+        TriggeredFiling.objects.counted().filter(month=f"{y}-{f.month:02d}")
     if f.agency_id:
         tf = tf.filter(agency_id=f.agency_id)
     tf = tf.filter(_enterprise_q(f, "enterprise__"))
