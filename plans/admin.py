@@ -16,6 +16,7 @@ from .models import (
     GateRefusal,
     Inspection,
     Invitation,
+    JointProposal,
     Participation,
     PlanTarget,
     PoolMembership,
@@ -184,10 +185,17 @@ class GateRefusalAdmin(ReadOnlyAdmin):
 
 @admin.register(TriggeredFiling)
 class TriggeredFilingAdmin(ReadOnlyAdmin):
-    list_display = ["month", "agency", "enterprise", "source", "reference", "filed_at"]
-    list_filter = ["month", "source"]
+    list_display = ["month", "agency", "enterprise", "source", "reference", "filed_at", "status"]
+    list_filter = ["month", "source", "status"]
     search_fields = ["enterprise__name", "enterprise__uscc", "reference"]
     list_select_related = ["agency", "enterprise"]
+
+
+@admin.register(JointProposal)
+class JointProposalAdmin(ReadOnlyAdmin):
+    list_display = ["id", "target", "source", "proposing_agency", "consenting_agency", "status", "created_at"]
+    list_filter = ["status"]
+    list_select_related = ["target__enterprise", "source__enterprise", "proposing_agency", "consenting_agency"]
 
 
 @admin.register(Invitation)

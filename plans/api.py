@@ -36,6 +36,7 @@ from .selectors.inspections import (
     triggered_filing_list_for_user,
 )
 from .selectors.invitations import invitation_list_for_user
+from .selectors.joint_proposals import joint_proposal_list_for_user
 from .selectors.quota import enterprise_quota
 from .serializers import (
     AnnualPlanSerializer,
@@ -48,6 +49,8 @@ from .serializers import (
     InvitationInSerializer,
     InvitationReasonSerializer,
     InvitationSerializer,
+    JointProposalDecisionSerializer,
+    JointProposalSerializer,
     MergeSerializer,
     PlanDrawSerializer,
     PlanFileSerializer,
@@ -60,6 +63,7 @@ from .serializers import (
 from .services import annual_plans, caps, draw, enterprises, pools
 from .services import inspections as services
 from .services import invitations as invitation_services
+from .services import joint_proposals as joint_proposal_services
 from .services.triggered_filings import monthly_summary_compute
 
 MONTH = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
@@ -118,19 +122,21 @@ class InspectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
         """审批: runs every gate; 409 with the failing rule's `code` (all of them in `detail.errors`)."""
         return self._out(services.inspection_approve(inspection=self.get_object(), by=request.user))
 
-    @extend_schema(request=MergeSerializer, responses=InspectionSerializer)
+    @extend_schema(request=MergeSerializer, responses={201: JointProposalSerializer})
     @action(detail=True, methods=["post"])
     def merge(self, request, pk=None):
-        """One joint inspection (综合查一次): `{"source": id}` merges another agency's pending inspection
-        into this one; `{"target": id}` merges this one into a candidate from `joint-matches/`."""
+        """Propose one joint inspection (综合查一次, decision g): `{"source": id}` proposes merging an
+        offered match into this one, `{"target": id}` this one into it. 201 with the pending proposal;
+        the merge takes effect when the other agency's admin accepts (`/joint-proposals/{id}/accept/`).
+        409 `joint_match_not_offered` for anything `joint-matches/` does not offer."""
         data = MergeSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        mine = self.get_object()
-        if data.validated_data.get("source"):
-            target, source = mine, data.validated_data["source"]
-        else:
-            target, source = data.validated_data["target"], mine
-        return self._out(services.inspection_merge(target=target, source=source, by=request.user))
+        d = data.validated_data
+        other, direction = (d["source"], "from") if d.get("source") else (d["target"], "into")
+        proposal = joint_proposal_services.joint_proposal_create(
+            by=request.user, inspection=self.get_object(), other=other, direction=direction, note=d["note"])
+        proposal = joint_proposal_list_for_user(user=request.user).get(pk=proposal.pk)
+        return Response(JointProposalSerializer(proposal).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses=InspectionSerializer(many=True))
     @action(detail=True, methods=["get"], url_path="joint-matches", pagination_class=None)
@@ -176,6 +182,41 @@ class TriggeredFilingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
             {"agency": r["agency"].code, "agency_name": r["agency"].name, "counts_by_source": r["counts_by_source"],
              "total": r["total"], "warnings": r["warnings"], "blocks": r["blocks"], "audited": r["audited"],
              "confirmed_at": r["confirmed_at"]} for r in rows]}))
+
+
+class JointProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """综合查一次 merge proposals (decision g): those the caller's agency made or must answer. The
+    consenting agency's admin accepts or declines; the proposing agency withdraws."""
+
+    serializer_class = JointProposalSerializer
+    permission_classes = [StaffOrPlatformRead]
+    filterset_fields = ["status"]
+
+    def get_queryset(self):
+        return joint_proposal_list_for_user(user=self.request.user).order_by("-id")
+
+    def _decide(self, request, service):
+        data = JointProposalDecisionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        proposal = service(proposal=self.get_object(), by=request.user, reason=data.validated_data["reason"])
+        return Response(JointProposalSerializer(self.get_queryset().get(pk=proposal.pk)).data)
+
+    @extend_schema(request=JointProposalDecisionSerializer, responses=JointProposalSerializer)
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        """The consenting admin accepts: the merge takes effect (409 `joint_match_not_offered` if the
+        match no longer holds, `invalid_state` if not pending)."""
+        return self._decide(request, joint_proposal_services.joint_proposal_accept)
+
+    @extend_schema(request=JointProposalDecisionSerializer, responses=JointProposalSerializer)
+    @action(detail=True, methods=["post"])
+    def decline(self, request, pk=None):
+        return self._decide(request, joint_proposal_services.joint_proposal_decline)
+
+    @extend_schema(request=JointProposalDecisionSerializer, responses=JointProposalSerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        return self._decide(request, joint_proposal_services.joint_proposal_withdraw)
 
 
 class InvitationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

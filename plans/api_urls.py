@@ -1,5 +1,5 @@
 """plans API routes (viewsets in api.py): enterprises, annual plans, cap policies, inspections,
-triggered filings and 邀约."""
+triggered filings, joint-merge proposals and 邀约."""
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
@@ -11,5 +11,6 @@ router.register("plans", api.AnnualPlanViewSet, basename="annual-plan")
 router.register("inspections", api.InspectionViewSet, basename="inspection")
 router.register("triggered-filings", api.TriggeredFilingViewSet, basename="triggered-filing")
 router.register("invitations", api.InvitationViewSet, basename="invitation")
+router.register("joint-proposals", api.JointProposalViewSet, basename="joint-proposal")
 
 urlpatterns = [path("cap-policies/", api.CapPoliciesApi.as_view(), name="cap-policies"), *router.urls]

@@ -14,7 +14,7 @@ __all__ = ["ApplicationError", "InvalidState", "PermissionDeniedError", "Validat
            "UsccChecksumMismatch", "EnterpriseNotJoint", "TooFewInspectors", "InspectorCertificateInvalid",
            "EnterpriseOverYearlyCap", "AgencyOverYearlyCap", "TriggeredFrequencyBlocked", "EnterpriseBlocked",
            "InspectorLowEfficiencyBlocked", "OnsiteJustificationRequired", "AdvanceNoticeMissing", "PlanNotFiled",
-           "InspectorNotTrained", "InvitationNotAccepted", "UsccMismatch"]
+           "InspectorNotTrained", "InvitationNotAccepted", "UsccMismatch", "JointMatchNotOffered"]
 
 
 class InvalidUscc(ValidationFailed):
@@ -128,3 +128,12 @@ class UsccMismatch(ApplicationError):
     code = "uscc_mismatch"
     status_code = 403
     default_message = _("统一社会信用代码与该企业不一致。")
+
+
+class JointMatchNotOffered(ApplicationError):
+    """Decision g: only a match the rules offer (joint_match_candidates: another agency's pending
+    inspection of the same joint-pool enterprise within the window) may be proposed or accepted."""
+
+    code = "joint_match_not_offered"
+    status_code = 409
+    default_message = _("该检查不在系统提供的联合检查匹配范围内（同一企业、时间窗内、其他单位的待检查任务，且企业参加联合检查），不能合并。")

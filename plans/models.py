@@ -478,3 +478,45 @@ class Invitation(models.Model):
 
     def __str__(self):
         return f"{self.enterprise} · {self.get_activity_display()} · {self.date:%Y-%m-%d}"
+
+
+class JointProposal(models.Model):
+    """A proposed 综合查一次 merge of `source` into `target` (decision g): made by staff of one agency from
+    a match the rules offer; takes effect only when the admin of `consenting_agency` (the initiating
+    agency of the other agency's inspection) accepts; can be declined or withdrawn."""
+
+    class Direction(models.TextChoices):
+        INTO = "into", _("本检查并入对方检查")
+        FROM = "from", _("对方检查并入本检查")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待对方确认")
+        ACCEPTED = "accepted", _("已同意并合并")
+        DECLINED = "declined", _("对方已拒绝")
+        WITHDRAWN = "withdrawn", _("已撤回")
+        LAPSED = "lapsed", _("已失效")
+
+    target = models.ForeignKey(Inspection, verbose_name=_("合并目标"), on_delete=models.CASCADE,
+                               related_name="joint_proposals_in")
+    source = models.ForeignKey(Inspection, verbose_name=_("被合并检查"), on_delete=models.CASCADE,
+                               related_name="joint_proposals_out")
+    proposing_agency = models.ForeignKey("subjects.Agency", verbose_name=_("申请单位"), on_delete=models.PROTECT,
+                                         related_name="+")
+    consenting_agency = models.ForeignKey("subjects.Agency", verbose_name=_("确认单位"), on_delete=models.PROTECT,
+                                          related_name="joint_proposals_to_answer")
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    note = models.TextField(_("申请说明"), blank=True)
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(_("处理说明"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("联合检查合并申请")
+        verbose_name_plural = _("联合检查合并申请")
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["target", "source"], condition=models.Q(status="pending"),
+                                               name="joint_proposal_one_pending")]

@@ -17,6 +17,7 @@ from .models import (
     FrequencyPolicy,
     Inspection,
     Invitation,
+    JointProposal,
     Pool,
     TriggeredFiling,
 )
@@ -290,13 +291,38 @@ class TriggeredFilingSerializer(serializers.ModelSerializer):
 
 
 class MergeSerializer(serializers.Serializer):
+    """A merge proposal (decision g): `{"source": id}` proposes merging that offered match into this
+    inspection, `{"target": id}` proposes merging this inspection into it; `note` optional."""
+
     source = serializers.PrimaryKeyRelatedField(queryset=Inspection.objects.all(), required=False)
     target = serializers.PrimaryKeyRelatedField(queryset=Inspection.objects.all(), required=False)
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
     def validate(self, attrs):
         if bool(attrs.get("source")) == bool(attrs.get("target")):
             raise serializers.ValidationError(_("请指定 source 或 target 之一。"))
         return attrs
+
+
+class JointProposalSerializer(serializers.ModelSerializer):
+    proposing_agency = serializers.CharField(source="proposing_agency.code")
+    consenting_agency = serializers.CharField(source="consenting_agency.code")
+    enterprise = serializers.CharField(source="target.enterprise.uscc")
+    target_date = serializers.DateField(source="target.date")
+    source_date = serializers.DateField(source="source.date")
+    proposed_by = serializers.CharField(source="proposed_by.get_username")
+    decided_by = serializers.CharField(source="decided_by.get_username", allow_null=True, default=None)
+
+    class Meta:
+        model = JointProposal
+        fields = ["id", "target", "source", "enterprise", "target_date", "source_date", "proposing_agency",
+                  "consenting_agency", "proposed_by", "note", "status", "decided_by", "decided_at",
+                  "decision_reason", "created_at", "updated_at"]
+        read_only_fields = fields
+
+
+class JointProposalDecisionSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
 
 class InspectionCancelSerializer(serializers.Serializer):

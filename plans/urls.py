@@ -2,7 +2,7 @@
 public pages need no login (named `public_…`)."""
 from django.urls import path
 
-from .views import enterprises, inspections, invitations, public
+from .views import enterprises, inspections, invitations, joint_proposals, public
 from .views import plans as plan_views
 
 app_name = "plans"
@@ -28,7 +28,9 @@ urlpatterns = [
     path("inspections/new/", inspections.inspection_create, name="inspection_create"),
     path("inspections/<int:pk>/", inspections.inspection_detail, name="inspection_detail"),
     path("inspections/<int:pk>/approve/", inspections.inspection_approve, name="inspection_approve"),
-    path("inspections/<int:pk>/merge/", inspections.inspection_merge, name="inspection_merge"),
+    path("inspections/<int:pk>/merge/", joint_proposals.inspection_merge, name="inspection_merge"),
+    path("joint-proposals/", joint_proposals.joint_proposal_list, name="joint_proposal_list"),
+    path("joint-proposals/<int:pk>/<str:action>/", joint_proposals.joint_proposal_action, name="joint_proposal_action"),
     path("inspections/<int:pk>/cancel/", inspections.inspection_cancel, name="inspection_cancel"),
     path("triggered-filings/", inspections.triggered_filing_list, name="triggered_filing_list"),
     path("gate-refusals/", inspections.gate_refusal_list, name="gate_refusal_list"),

@@ -12,6 +12,7 @@ from guidance.selectors import tests_open_for_inspector, trainings_due_for_inspe
 from matters.selectors import matter_review_queue, matter_status_counts
 from plans.models import AnnualPlan, GateRefusal, Inspection, TriggeredFiling
 from plans.selectors.inspections import inspection_list_for_user
+from plans.selectors.joint_proposals import joint_proposals_awaiting
 from plans.selectors.plans import plan_filing_queue, plans_agencies_not_filed
 from subjects import selectors as subject_selectors
 
@@ -67,6 +68,7 @@ def agency_admin_home_context(*, user):
         "triggered_this_month": TriggeredFiling.objects.counted().filter(agency=agency, month=f"{today:%Y-%m}").count(),
         "month": f"{today:%Y-%m}",
         "evaluations": evaluation_aggregate_for_agency(agency=agency, year=today.year),
+        "joint_proposals": list(joint_proposals_awaiting(user=user)[:20]),
         **agency_admin_supervision_panel(user=user),
     }
 

@@ -2,11 +2,11 @@
 agency staff see what their agency takes part in; reviewers (and the platform, read-only) see all."""
 from datetime import timedelta
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from jiujiang_inspect import roles
 
-from ..models import FrequencyPolicy, GateRefusal, Inspection, Participation, TriggeredFiling
+from ..models import FrequencyPolicy, GateRefusal, Inspection, Participation, Pool, TriggeredFiling
 
 
 def _sees_all(user) -> bool:
@@ -26,7 +26,8 @@ def inspection_list_for_user(*, user) -> QuerySet[Inspection]:
     if _sees_all(user):
         return qs
     if roles.is_staff_member(user) and getattr(user, "agency_id", None):
-        return qs.filter(participations__agency_id=user.agency_id).distinct()
+        # The initiating agency keeps seeing its inspection after it was merged into another (decision g).
+        return qs.filter(Q(participations__agency_id=user.agency_id) | Q(initiating_agency_id=user.agency_id)).distinct()
     return qs.none()
 
 
@@ -36,7 +37,13 @@ def inspection_get_for_user(*, user, pk) -> Inspection:
 
 def joint_match_candidates(*, inspection: Inspection) -> QuerySet[Inspection]:
     """Other agencies' pending (draft/approved) inspections of the same enterprise within the policy's
-    window (default 30 days) around this one's date: offered for a one-click merge (综合查一次)."""
+    window (default 30 days) around this one's date: the matches the rules offer for 综合查一次
+    (docs/domain.md "Joint matching with consent"). None while this inspection is not pending, and
+    never for an enterprise in the non-joint pool or not joining joint inspections (decision g)."""
+    enterprise = inspection.enterprise
+    if (inspection.status not in (Inspection.Status.DRAFT, Inspection.Status.APPROVED)
+            or enterprise.pool == Pool.NON_JOINT or not enterprise.joins_joint):
+        return Inspection.objects.none()
     days = FrequencyPolicy.current().joint_match_window_days
     own_agencies = list(inspection.participations.values_list("agency_id", flat=True))
     return (Inspection.objects.filter(enterprise_id=inspection.enterprise_id,

@@ -1,5 +1,5 @@
-"""检查任务: drafting, approval (审批, runs every gate), joint merge (综合查一次) and cancellation
-(docs/domain.md "检查码 workflow" 1–3; 举措 7, 8, 9, 10).
+"""检查任务: drafting, approval (审批, runs every gate) and cancellation; joint merges (综合查一次) go
+through proposals with consent (joint_proposals.py) (docs/domain.md "检查码 workflow" 1–3; 举措 7, 8, 9, 10).
 
 Creating a draft refuses only malformed input (400, `ValidationFailed`); the rules run at approval and
 again when the 检查码 is issued (checkcode.services).
@@ -16,6 +16,7 @@ from jiujiang_inspect.exceptions import InvalidState, PermissionDeniedError, Val
 
 from ..models import Enterprise, Inspection, Participation
 from .gates import gate_attempt
+from .joint_proposals import joint_proposals_lapse
 
 PENDING = (Inspection.Status.DRAFT, Inspection.Status.APPROVED)
 FIELDS = ["kind", "mode", "date", "plan_id", "trigger_source", "trigger_reference", "trigger_reason",
@@ -197,40 +198,5 @@ def inspection_cancel(*, inspection: Inspection, by, reason: str) -> Inspection:
     inspection.save(update_fields=["status", "updated_at"])
     audit_record(actor=by, action="inspection.cancelled", target=inspection, changes={"status": [old, "cancelled"]},
                  reason=reason)
+    joint_proposals_lapse(inspection=inspection, by=by, reason=_("检查已取消"))
     return inspection
-
-
-@transaction.atomic
-def inspection_merge(*, target: Inspection, source: Inspection, by) -> Inspection:
-    """综合查一次: move the source's participation(s) into the target, making one joint inspection
-    that counts once for the enterprise. The source becomes `merged` (audited on both)."""
-    ids = sorted([target.pk, source.pk])
-    locked = {i.pk: i for i in Inspection.objects.select_for_update().filter(pk__in=ids).order_by("pk")}
-    target, source = locked[target.pk], locked[source.pk]
-    if target.pk == source.pk:
-        raise ValidationFailed(detail={"source": [_("不能与自身合并。")]})
-    if not (user_may_act_for(by, target) or user_may_act_for(by, source)):
-        raise PermissionDeniedError(_("只有相关单位的工作人员可以合并检查。"))
-    if target.enterprise_id != source.enterprise_id:
-        raise ValidationFailed(detail={"source": [_("只能合并同一企业的检查。")]})
-    if target.status not in PENDING or source.status not in PENDING:
-        raise InvalidState(_("只有草稿或已审批未赋码的检查可以合并。"))
-    target_agencies = set(target.participations.values_list("agency_id", flat=True))
-    moved = []
-    for part in source.participations.select_related("agency"):
-        if part.agency_id in target_agencies:
-            raise ValidationFailed(detail={"source": [_("%(a)s已参与目标检查。") % {"a": part.agency.name}]})
-        part.inspection, part.is_lead = target, False
-        part.save(update_fields=["inspection", "is_lead"])
-        moved.append(part.agency.code)
-    source.status, source.merged_into = Inspection.Status.MERGED, target
-    source.save(update_fields=["status", "merged_into", "updated_at"])
-    if target.status == Inspection.Status.APPROVED:
-        # The approval covered fewer agencies; the joint inspection is approved again with all gates.
-        target.status, target.approved_by, target.approved_at = Inspection.Status.DRAFT, None, None
-    target.save(update_fields=["status", "approved_by", "approved_at", "updated_at"])
-    audit_record(actor=by, action="inspection.merged_into", target=target,
-                 changes={"merged_from": source.pk, "agencies": moved})
-    audit_record(actor=by, action="inspection.merged", target=source,
-                 changes={"status": ["pending", "merged"], "merged_into": target.pk})
-    return target

@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 
 from plans.models import GateRefusal, Inspection
 
-from .factories import EnterpriseFactory, MatterFactory, make_inspection, special_plan_for, team
+from .factories import EnterpriseFactory, MatterFactory, admin_of, make_inspection, special_plan_for, team
 
 pytestmark = pytest.mark.django_db
 
@@ -90,8 +90,10 @@ def test_joint_matches_and_merge_over_the_api(api, bob, agency_a, agency_b):
     matches = api(bob).get(f"/api/v1/inspections/{mine.pk}/joint-matches/").json()
     assert [m["id"] for m in matches] == [theirs.pk]
     res = api(bob).post(f"/api/v1/inspections/{mine.pk}/merge/", {"target": theirs.pk}, format="json")
-    assert res.status_code == 200, res.json()
-    assert res.json()["is_joint"] is True
+    assert res.status_code == 201, res.json()
+    assert res.json()["status"] == "pending" and Inspection.objects.get(pk=mine.pk).status == "draft"
+    res = api(admin_of(agency_a)).post(f"/api/v1/joint-proposals/{res.json()['id']}/accept/", {}, format="json")
+    assert res.status_code == 200 and res.json()["status"] == "accepted"
     assert Inspection.objects.get(pk=mine.pk).status == "merged"
 
 

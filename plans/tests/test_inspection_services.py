@@ -5,12 +5,12 @@ import pytest
 
 from jiujiang_inspect.audit import audit_history
 from jiujiang_inspect.exceptions import InvalidState, PermissionDeniedError, ValidationFailed
+from plans.exceptions import JointMatchNotOffered
 from plans.models import Inspection, Invitation, TriggeredFiling
 from plans.selectors.inspections import inspection_list_for_user, joint_match_candidates
 from plans.services.inspections import (
     inspection_approve,
     inspection_create,
-    inspection_merge,
     inspection_update,
 )
 from plans.services.invitations import (
@@ -19,9 +19,10 @@ from plans.services.invitations import (
     invitation_decline,
     invitation_done,
 )
+from plans.services.joint_proposals import joint_proposal_accept, joint_proposal_create
 from plans.services.triggered_filings import monthly_summary_compute
 
-from .factories import EnterpriseFactory, MatterFactory, make_inspection, special_plan_for, team
+from .factories import EnterpriseFactory, MatterFactory, admin_of, make_inspection, special_plan_for, team
 
 pytestmark = pytest.mark.django_db
 
@@ -84,8 +85,9 @@ def test_editing_an_approved_inspection_returns_it_to_draft(alice, anna, agency_
 
 def test_joint_match_offers_other_agencies_pending_inspections_within_window(agency_a, agency_b, bob):
     """GIVEN agency A's draft and agency B's approved inspection of the same enterprise 10 days apart
-    THEN each sees the other as a candidate; WHEN B merges into A's THEN one joint inspection with
-    both agencies remains and B's is marked merged (audited on both)."""
+    THEN each sees the other as a candidate; WHEN B proposes merging its own into A's and A's admin
+    accepts THEN one joint inspection with both agencies remains and B's is marked merged (audited on
+    both)."""
     ent = EnterpriseFactory()
     day = date.today() + timedelta(days=5)
     mine = make_inspection(agency=agency_a, enterprise=ent, day=day)
@@ -94,13 +96,14 @@ def test_joint_match_offers_other_agencies_pending_inspections_within_window(age
     make_inspection(agency=agency_b, enterprise=ent, day=day, status="closed")  # not pending
     assert list(joint_match_candidates(inspection=mine)) == [theirs]
     assert list(joint_match_candidates(inspection=theirs)) == [mine]
-    joint = inspection_merge(target=mine, source=theirs, by=bob)
+    proposal = joint_proposal_create(by=bob, inspection=theirs, other=mine, direction="into")
+    joint = joint_proposal_accept(proposal=proposal, by=admin_of(agency_a)).target
     theirs.refresh_from_db()
     assert theirs.status == "merged" and theirs.merged_into == joint
     assert sorted(joint.participations.values_list("agency__code", flat=True)) == ["SCJG", "YJGL"]
     assert joint.is_joint
-    assert audit_history(theirs).first().action == "inspection.merged"
-    assert audit_history(joint).first().action == "inspection.merged_into"
+    assert "inspection.merged" in set(audit_history(theirs).values_list("action", flat=True))
+    assert "inspection.merged_into" in set(audit_history(joint).values_list("action", flat=True))
 
 
 def test_agency_staff_see_only_inspections_their_agency_takes_part_in(alice, bob, rita, agency_a, agency_b):
@@ -131,7 +134,8 @@ def test_invitation_must_be_accepted_before_the_visit_is_registered(alice, agenc
     assert own.status == "accepted"
 
 
-def test_merge_refuses_different_enterprises(agency_a, agency_b, alice):
-    with pytest.raises(ValidationFailed):
-        inspection_merge(target=make_inspection(agency=agency_a), source=make_inspection(agency=agency_b), by=alice)
+def test_merge_refuses_different_enterprises(agency_a, agency_b, bob):
+    with pytest.raises(JointMatchNotOffered):
+        joint_proposal_create(by=bob, inspection=make_inspection(agency=agency_b), other=make_inspection(agency=agency_a),
+                              direction="into")
     assert Inspection.objects.filter(status="merged").count() == 0

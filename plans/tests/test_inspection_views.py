@@ -61,17 +61,18 @@ def test_refused_approval_shows_the_rule_and_reviewer_sees_it(client, anna, rita
     assert client.get(reverse("plans:gate_refusal_list")).status_code == 403
 
 
-def test_one_click_merge_from_the_detail_page(client, bob, agency_a, agency_b):
+def test_merge_from_the_detail_page_is_a_proposal_to_the_other_agency(client, bob, agency_a, agency_b):
     ent = EnterpriseFactory()
     theirs = make_inspection(agency=agency_a, enterprise=ent)
     mine = make_inspection(agency=agency_b, enterprise=ent, day=theirs.date + timedelta(days=3))
     client.force_login(bob)
     page = client.get(reverse("plans:inspection_detail", args=[mine.pk])).content.decode()
-    assert "可合并的联合检查" in page and "并入该检查" in page
+    assert "可合并的联合检查" in page and "申请并入该检查" in page
     res = client.post(reverse("plans:inspection_merge", args=[mine.pk]), {"other": theirs.pk, "direction": "into"})
-    assert res.status_code == 302 and res.url == reverse("plans:inspection_detail", args=[theirs.pk])
-    assert Inspection.objects.get(pk=mine.pk).status == "merged"
-    assert client.get(res.url).status_code == 200  # bob now takes part in the joint inspection
+    assert res.status_code == 302 and res.url == reverse("plans:inspection_detail", args=[mine.pk])
+    assert Inspection.objects.get(pk=mine.pk).status == "draft"  # until agency A's admin accepts
+    page = client.get(res.url).content.decode()
+    assert "待对方确认" in page and "撤回申请" in page
 
 
 def test_triggered_filing_list(client, anna, agency_a):

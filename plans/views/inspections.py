@@ -1,5 +1,5 @@
 """Inspection pages: list, draft form, detail with the actions allowed now (approve, issue code,
-record result, merge), triggered filings and (for reviewers) gate refusals. Buttons that belong to
+record result, propose a joint merge), triggered filings and (for reviewers) gate refusals. Buttons that belong to
 the 检查码 post to checkcode's URLs; this module never imports checkcode (apps import downward)."""
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -23,6 +23,7 @@ from ..selectors.inspections import (
     joint_match_candidates,
     triggered_filing_list_for_user,
 )
+from ..selectors.joint_proposals import joint_proposals_of_inspection
 from ..selectors.quota import enterprise_quota
 from ..services import inspections as services
 from ..services.gates import inspection_gate_report
@@ -104,7 +105,8 @@ def inspection_detail(request, pk):
     today = timezone.localdate()
     return render(request, "plans/inspection_detail.html", {
         "inspection": insp, "status_css": STATUS_CSS, "codes": codes, "live_code": live, "report": report,
-        "candidates": candidates, "result": result, "history": audit_history(insp)[:50],
+        "candidates": candidates, "proposals": joint_proposals_of_inspection(user=user, inspection=insp),
+        "result": result, "history": audit_history(insp)[:50],
         "quota": enterprise_quota(enterprise=insp.enterprise, year=insp.date.year),
         "refusals": insp.refusals.select_related("user")[:20],
         "can_approve": insp.status == "draft" and roles.is_agency_admin(user) and user.agency_id == insp.initiating_agency_id,
@@ -129,23 +131,6 @@ def inspection_approve(request, pk):
     else:
         messages.success(request, "已审批。执法人员现在可以申领检查码。")
     return redirect("plans:inspection_detail", pk=pk)
-
-
-@staff_required
-@require_POST
-def inspection_merge(request, pk):
-    """One click: merge this draft into another agency's pending inspection (or that one into this)."""
-    mine = get_object_or_404(inspection_list_for_user(user=request.user), pk=pk)
-    other = get_object_or_404(joint_match_candidates(inspection=mine), pk=request.POST.get("other"))
-    into_other = request.POST.get("direction") == "into"
-    target, source = (other, mine) if into_other else (mine, other)
-    try:
-        joint = services.inspection_merge(target=target, source=source, by=request.user)
-    except ApplicationError as exc:
-        _refused(request, exc)
-        return redirect("plans:inspection_detail", pk=pk)
-    messages.success(request, "已合并为一次联合检查（综合查一次），企业只计一次。")
-    return redirect("plans:inspection_detail", pk=joint.pk)
 
 
 @staff_required
