@@ -45,15 +45,17 @@ def _audit_both(proposal, by, action, changes, reason=""):
 @transaction.atomic
 def joint_proposal_create(*, by, inspection: Inspection, other: Inspection, direction: str,
                           note: str = "") -> JointProposal:
-    """Propose a merge of `inspection` (the proposer's agency takes part in it) with `other`, a match the
+    """Propose a merge of `inspection` (the proposer's agency initiated it) with `other`, a match the
     rules offer for it. `direction` "into": this inspection is merged into the other; "from": the other
     is merged into this one. Returns the pending proposal; the merge waits for the other agency's admin.
 
-    Errors: PermissionDeniedError (not staff of a participating agency, or a reviewer),
+    Errors: PermissionDeniedError (not staff of the initiating agency, or a reviewer),
     ValidationFailed (direction), JointMatchNotOffered (409, `other` not offered), InvalidState (already
     a pending proposal for the pair)."""
-    if roles.is_reviewer(by) or not inspection_services.user_may_act_for(by, inspection):
-        raise PermissionDeniedError(_("只有参与该检查的单位工作人员可以申请合并。"))
+    if (roles.is_reviewer(by) or not inspection_services.user_may_act_for(by, inspection)
+            or by.agency_id != inspection.initiating_agency_id):
+        # A participant that did not initiate would be merging a third agency's inspection unasked.
+        raise PermissionDeniedError(_("只有发起该检查的单位工作人员可以申请合并。"))
     if direction not in JointProposal.Direction.values:
         raise ValidationFailed(detail={"direction": [_("请选择合并方向。")]})
     locked = {i.pk: i for i in Inspection.objects.select_for_update().filter(pk__in=sorted([inspection.pk, other.pk]))}

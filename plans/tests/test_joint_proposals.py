@@ -101,6 +101,17 @@ def test_the_merge_takes_effect_only_when_the_other_agency_admin_accepts_audited
         joint_proposal_accept(proposal=proposal, by=anna)
 
 
+def test_a_participant_cannot_propose_for_a_third_agency_inspection(bob, agency_a, agency_b):
+    from subjects.tests.factories import AgencyFactory
+
+    agency_c = AgencyFactory(code="ZJJ", name="鸠江区住房和城乡建设局")
+    theirs, _mine = _pair(agency_a, agency_b)
+    c_led = make_inspection(agency=agency_c, enterprise=theirs.enterprise, day=DAY, extra_agencies=[agency_b])
+    with pytest.raises(PermissionDeniedError):  # B takes part in C's inspection but did not initiate it
+        joint_proposal_create(by=bob, inspection=c_led, other=theirs, direction="from")
+    assert not JointProposal.objects.exists()
+
+
 def test_declined_or_withdrawn_proposals_change_nothing(anna, bob, bert, alice, agency_a, agency_b):
     theirs, mine = _pair(agency_a, agency_b)
     first = joint_proposal_create(by=bob, inspection=mine, other=theirs, direction="from")
