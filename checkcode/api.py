@@ -8,7 +8,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from jiujiang_inspect.api import local_times
-from jiujiang_inspect.clientip import ScopedRateThrottle, client_ip
+from jiujiang_inspect.availability import FailOpenScopedRateThrottle
+from jiujiang_inspect.clientip import client_ip
 from jiujiang_inspect.exceptions import NotFoundError
 from jiujiang_inspect.permissions import IsStaffUser, StaffOrPlatformRead
 from plans.selectors.inspections import inspection_list_for_user
@@ -89,7 +90,7 @@ class CheckCodePublicApi(APIView):
 
     permission_classes = [AllowAny]
     authentication_classes = []
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [FailOpenScopedRateThrottle]
     throttle_scope = "public_verify"
 
     @extend_schema(responses=PublicCheckCodeSerializer, auth=[])
@@ -105,7 +106,7 @@ class EvaluationApi(APIView):
 
     permission_classes = [AllowAny]
     authentication_classes = []
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [FailOpenScopedRateThrottle]
     throttle_scope = "public_verify"
 
     @extend_schema(request=EvaluationInSerializer, responses={201: None}, auth=[])
@@ -122,7 +123,7 @@ class RectificationResponseApi(APIView):
 
     permission_classes = [AllowAny]
     authentication_classes = []
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [FailOpenScopedRateThrottle]
     throttle_scope = "public_verify"
 
     @extend_schema(request=RectificationResponseSerializer, responses={200: None}, auth=[])

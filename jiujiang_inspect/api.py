@@ -1,6 +1,7 @@
 """API plumbing: the one error shape, stable pagination, `updated_since`, `Idempotency-Key`, local times."""
 import hashlib
 import json
+import logging
 from datetime import datetime, time
 from functools import wraps
 
@@ -20,7 +21,10 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from .availability import REDIS_ERRORS, service_unavailable
 from .exceptions import ApplicationError
+
+log = logging.getLogger(__name__)
 
 _DRF_CODES = {
     400: ("invalid", _("提交的数据有误，请检查标出的字段。")),
@@ -43,7 +47,10 @@ def _field_messages(data):
 
 
 def exception_handler(exc, context):
-    """Every error leaves the API as {"code", "message", "detail"}; domain errors keep their code."""
+    """Every error leaves the API as {"code", "message", "detail"}; domain errors keep their code.
+    A Redis outage wherever it surfaces is a 503 `service_unavailable` with `Retry-After`."""
+    if isinstance(exc, REDIS_ERRORS):
+        exc = service_unavailable(exc)
     if isinstance(exc, ApplicationError):
         retry_after = getattr(exc, "retry_after", None)
         return Response(exc.as_dict(), status=exc.status_code,
@@ -190,9 +197,12 @@ def idempotent(method):
         fingerprint = hashlib.sha256(body.encode()).hexdigest()
         scope = f"{request.user.pk}|{request.method}|{request.path}|{key}"
         cache_key = "idem:" + hashlib.sha256(scope.encode()).hexdigest()
-        stored = cache.get(cache_key)
-        if stored is None and not cache.add(cache_key, {"fingerprint": fingerprint, "pending": True}, timeout=120):
+        try:  # without Redis the key cannot be honoured: 503 at once, nothing written
             stored = cache.get(cache_key)
+            if stored is None and not cache.add(cache_key, {"fingerprint": fingerprint, "pending": True}, timeout=120):
+                stored = cache.get(cache_key)
+        except REDIS_ERRORS as exc:
+            raise service_unavailable(exc) from exc
         if stored is not None:
             if stored["fingerprint"] != fingerprint:
                 raise IdempotencyKeyReused()
@@ -204,16 +214,26 @@ def idempotent(method):
         try:
             response = method(self, request, *args, **kwargs)
         except BaseException:
-            cache.delete(cache_key)
+            _forget(cache_key)
             raise
-        if 200 <= response.status_code < 300:
-            cache.set(cache_key, {"fingerprint": fingerprint, "status": response.status_code, "data": response.data},
-                      timeout=IDEMPOTENCY_TTL)
-        else:
-            cache.delete(cache_key)
+        try:
+            if 200 <= response.status_code < 300:
+                cache.set(cache_key, {"fingerprint": fingerprint, "status": response.status_code,
+                                      "data": response.data}, timeout=IDEMPOTENCY_TTL)
+            else:
+                cache.delete(cache_key)
+        except REDIS_ERRORS:  # Redis left after the write: the write stands, only the replay is lost
+            log.warning("Idempotency-Key answer not stored, cache unavailable", exc_info=True)
         return response
 
     return wrapper
+
+
+def _forget(cache_key):
+    try:
+        cache.delete(cache_key)
+    except REDIS_ERRORS:
+        log.warning("Idempotency-Key reservation not released, cache unavailable", exc_info=True)
 
 
 def error_response(exc: ApplicationError):

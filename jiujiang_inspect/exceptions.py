@@ -87,3 +87,15 @@ class LockedOut(ApplicationError):
     def __init__(self, message=None, *, retry_after: int, **kwargs):
         self.retry_after = int(retry_after)
         super().__init__(message, detail={"retry_after_seconds": self.retry_after}, **kwargs)
+
+
+class ServiceUnavailable(ApplicationError):
+    """A service the request needs (Redis: cache or job queue) is down: 503 with `Retry-After`.
+
+    Raised at once (short connect timeouts), never after a hang; the request wrote nothing, so the
+    caller can simply repeat it after `retry_after` seconds."""
+
+    code = "service_unavailable"
+    status_code = 503
+    default_message = _("系统繁忙：后台服务暂时不可用，本次操作未执行，请稍后重试。")
+    retry_after = 30

@@ -140,8 +140,10 @@ class Alert(models.Model):
 class BackgroundJob(models.Model):
     """Long work (imports, reports) run by Celery; the page polls it for a progress bar.
 
-    A job is claimed by an atomic UPDATE from queued to running, so a redelivered task does not run
-    the same job twice at once; a finished job is never run again.
+    The row, not the broker message, is the source of truth (jiujiang_inspect.jobs): a job is claimed
+    by an atomic UPDATE (queued, or running with a stale heartbeat), a running job beats every few
+    seconds, and the reaper re-sends queued jobs whose message was lost and re-queues or fails running
+    jobs whose worker died. `attempts` counts claims; the finish is written only by the current claim.
     """
 
     class Status(models.TextChoices):
@@ -150,28 +152,45 @@ class BackgroundJob(models.Model):
         SUCCEEDED = "succeeded", _("已完成")
         FAILED = "failed", _("失败")
 
+    class Phase(models.TextChoices):
+        NONE = "", _("—")
+        READING = "reading", _("正在读取文件")
+        CHECKING = "checking", _("正在校验数据")
+        WRITING = "writing", _("正在写入数据")
+
     kind = models.CharField(_("类型"), max_length=64)
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.QUEUED)
+    phase = models.CharField(_("阶段"), max_length=16, choices=Phase.choices, default=Phase.NONE, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+")
     file = models.FileField(upload_to="jobs/", blank=True)
+    file_name = models.CharField(_("上传文件名"), max_length=255, blank=True)
     params = models.JSONField(default=dict, blank=True)
     total = models.PositiveIntegerField(default=0)
     done = models.PositiveIntegerField(default=0)
     result = models.JSONField(default=dict, blank=True)
     errors = models.JSONField(_("逐行错误"), default=list, blank=True)
     message = models.TextField(blank=True)
+    attempts = models.PositiveIntegerField(_("执行次数"), default=0)
+    retryable = models.BooleanField(_("可重新执行"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(_("最近投递"), null=True, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("最近心跳"), null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("后台任务")
         verbose_name_plural = _("后台任务")
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "heartbeat_at"], name="job_status_heartbeat")]
 
     @property
     def percent(self):
         if self.status == self.Status.SUCCEEDED:
             return 100
-        return int(self.done * 100 / self.total) if self.total else 0
+        return min(100, int(self.done * 100 / self.total)) if self.total else 0
+
+    @property
+    def is_active(self):
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)

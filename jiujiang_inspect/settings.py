@@ -66,6 +66,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "jiujiang_inspect.middleware.NoStoreForSignedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Redis down: a Chinese 503 page with Retry-After instead of a 500 (jiujiang_inspect.availability).
+    "jiujiang_inspect.availability.ServiceUnavailableMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Axes last: it needs the authenticated user and the request's IP.
     "axes.middleware.AxesMiddleware",
@@ -180,7 +182,7 @@ FORMAT_MODULE_PATH = ["jiujiang_inspect.formats"]
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
-MEDIA_ROOT = VAR_DIR / "media"
+MEDIA_ROOT = env("MEDIA_ROOT", default=str(VAR_DIR / "media"))
 MEDIA_URL = "media/"
 # Manifest storage in production; plain storage under DEBUG so a fresh clone serves pages before
 # collectstatic has ever run. STATIC_MANIFEST=1 forces the manifest storage under DEBUG too: `make run`
@@ -203,8 +205,16 @@ IMPORT_MAX_UNCOMPRESSED_BYTES = env.int("IMPORT_MAX_UNCOMPRESSED_BYTES", default
 
 # --- Cache and Celery ----------------------------------------------------------------------------------
 REDIS_URL = env("REDIS_URL", default="")
+# Redis down must be an answer at once (503 with Retry-After, throttles fail open), never a hang:
+# short connect and read timeouts on the cache, the broker and the result backend.
+REDIS_CONNECT_TIMEOUT = env.float("REDIS_CONNECT_TIMEOUT", default=0.5)
+REDIS_SOCKET_TIMEOUT = env.float("REDIS_SOCKET_TIMEOUT", default=3.0)
+# What a 503 tells the caller to wait before repeating (seconds).
+SERVICE_RETRY_AFTER_SECONDS = env.int("SERVICE_RETRY_AFTER_SECONDS", default=30)
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                          "OPTIONS": {"socket_connect_timeout": REDIS_CONNECT_TIMEOUT,
+                                      "socket_timeout": REDIS_SOCKET_TIMEOUT}}}
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
     CELERY_TASK_ALWAYS_EAGER = False
@@ -219,17 +229,59 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_TASK_ACKS_LATE = True  # a worker dying mid-job gets the job redelivered; jobs are idempotent
+
+# Background jobs (jiujiang_inspect.jobs): the job row is the source of truth, the message only a nudge.
+# The longest job (a 100,000-row import, the yearly report) takes minutes; the time limit bounds it, and
+# the broker's visibility timeout is twice that, so a message is never redelivered while a live worker
+# still runs its job. A worker that dies is noticed by its missing heartbeat, well before that.
+JOBS_TIME_LIMIT_SECONDS = env.int("JOBS_TIME_LIMIT_SECONDS", default=3600)
+JOBS_HEARTBEAT_SECONDS = env.float("JOBS_HEARTBEAT_SECONDS", default=10)
+# A running job whose heartbeat is older than this lost its worker: the reaper re-queues or fails it.
+JOBS_STALE_AFTER_SECONDS = env.int("JOBS_STALE_AFTER_SECONDS", default=120)
+# A queued job not picked up this long after its message was sent (or never sent): send it again.
+JOBS_RESEND_AFTER_SECONDS = env.int("JOBS_RESEND_AFTER_SECONDS", default=300)
+JOBS_MAX_ATTEMPTS = env.int("JOBS_MAX_ATTEMPTS", default=3)  # claims before the reaper fails a job
+JOBS_REAP_SECONDS = env.float("JOBS_REAP_SECONDS", default=60)  # how often beat runs the reaper
+# Uploaded workbooks (身份证号 inside) are deleted once their import has finished; the 司法局 may keep
+# them this many days (then the daily purge deletes them). A job that failed through no fault of the
+# file (worker died, a bug) keeps its file for JOBS_RETRY_WINDOW_HOURS so "重新执行" can run it again.
+JOBS_UPLOAD_RETENTION_DAYS = env.int("JOBS_UPLOAD_RETENTION_DAYS", default=0)
+JOBS_RETRY_WINDOW_HOURS = env.int("JOBS_RETRY_WINDOW_HOURS", default=24)
+
+CELERY_TASK_ACKS_LATE = True  # a worker dying mid-job leaves its message unacknowledged: redelivered
+CELERY_TASK_REJECT_ON_WORKER_LOST = True  # a killed pool process requeues its message at once
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_TASK_SOFT_TIME_LIMIT = JOBS_TIME_LIMIT_SECONDS
+CELERY_TASK_TIME_LIMIT = JOBS_TIME_LIMIT_SECONDS + 60
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 2 * (JOBS_TIME_LIMIT_SECONDS + 60),
+    "socket_connect_timeout": REDIS_CONNECT_TIMEOUT, "socket_timeout": max(REDIS_SOCKET_TIMEOUT, 5.0),
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A publish while Redis is down fails within a second (the job stays queued; the reaper sends it later).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2,
+                                    "interval_max": 0.2}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = REDIS_CONNECT_TIMEOUT
+CELERY_REDIS_SOCKET_TIMEOUT = max(REDIS_SOCKET_TIMEOUT, 5.0)
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": {"max_retries": 1, "interval_start": 0,
+                                                            "interval_step": 0.2, "interval_max": 0.2}}
 CELERY_BEAT_SCHEDULE = {
-    "frequency-audit-monthly": {
+    "frequency-audit-monthly": {  # 02:00 on the 1st: last month's frequency audit
         "task": "supervision.tasks.frequency_audit_run_task",
         "schedule": crontab(minute=0, hour=2, day_of_month=1),
     },
-    "daily-sweeps": {
+    "daily-sweeps": {  # 06:30 daily
         "task": "supervision.tasks.daily_sweeps_run_task",
         "schedule": crontab(minute=30, hour=6),
+    },
+    "jobs-reap": {  # every JOBS_REAP_SECONDS: re-send lost messages, re-queue or fail jobs of dead workers
+        "task": "jiujiang_inspect.tasks.jobs_reap_task",
+        "schedule": JOBS_REAP_SECONDS,
+    },
+    "job-uploads-purge": {  # 03:15 daily: uploads past their retention
+        "task": "jiujiang_inspect.tasks.job_uploads_purge_task",
+        "schedule": crontab(minute=15, hour=3),
     },
 }
 

@@ -1,14 +1,16 @@
-"""Plumbing views: the audit trail (reviewers), a background job's progress (its owner), /healthz, and
-POST /api/v1/auth/token/ where a staff user exchanges username + password for a bearer token."""
+"""Plumbing views: the audit trail (reviewers), a background job's progress and its retry (its owner),
+uploaded files (media) served only to whom may see them, /healthz, and POST /api/v1/auth/token/ where a
+staff user exchanges username + password for a bearer token."""
+from django.contrib import messages
 from django.contrib.auth import authenticate
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
@@ -16,7 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from . import roles
-from .clientip import ScopedRateThrottle
+from .availability import FailOpenScopedRateThrottle
 from .exceptions import InvalidCredentials, LockedOut
 from .health import health_report
 from .models import AuditEntry, BackgroundJob
@@ -41,11 +43,31 @@ def audit_list(request):
     return render(request, "audit_list.html", {"page": page, "filters": request.GET})
 
 
-@login_required
-def job_status(request, pk):
+def _own_job(request, pk):
     job = get_object_or_404(BackgroundJob, pk=pk)
     if job.created_by_id != request.user.pk and not roles.is_reviewer(request.user):
         raise PermissionDenied
+    return job
+
+
+@login_required
+@require_POST
+def job_retry(request, pk):
+    """"重新执行" a job that failed through no fault of its input (see jobs.job_retry)."""
+    from .exceptions import InvalidState
+    from .jobs import job_retry as retry
+
+    job = _own_job(request, pk)
+    try:
+        retry(job=job, by=request.user)
+    except InvalidState as exc:
+        messages.error(request, exc.message)
+    return redirect("job_status", pk=job.pk)
+
+
+@login_required
+def job_status(request, pk):
+    job = _own_job(request, pk)
     template = "job_progress_fragment.html" if request.headers.get("HX-Request") else "job_status.html"
     return render(request, template, {"job": job})
 
@@ -80,7 +102,7 @@ class TokenRequestSerializer(serializers.Serializer):
 class TokenCreateApi(APIView):
     authentication_classes = []
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [FailOpenScopedRateThrottle]
     throttle_scope = "token"
 
     @extend_schema(
@@ -110,3 +132,21 @@ def healthz(request):
     and the failing checks' ``error`` (see jiujiang_inspect.health)."""
     healthy, checks = health_report()
     return JsonResponse({"status": "ok" if healthy else "fail", "checks": checks}, status=200 if healthy else 503)
+
+
+# Uploaded files: public-document attachments (documents/) are public, as their page is; everything
+# else needs a login; Excel imports (jobs/, with 身份证号) are read by the worker only and never served.
+PUBLIC_MEDIA = ("documents/",)
+PRIVATE_MEDIA = ("jobs/",)
+
+
+def media_serve(request, path):
+    from django.conf import settings
+    from django.contrib.auth.views import redirect_to_login
+    from django.views.static import serve
+
+    if path.startswith(PRIVATE_MEDIA) or ".." in path.split("/"):
+        raise Http404
+    if not path.startswith(PUBLIC_MEDIA) and not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    return serve(request, path, document_root=settings.MEDIA_ROOT)

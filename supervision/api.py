@@ -40,9 +40,9 @@ from .serializers import (
 )
 from .services import cases as case_services
 from .services.alerts import alert_set_status
+from .services.audit import frequency_audit_queue
 from .services.hotline import hotline_ticket_receive
 from .stats_params import stats_filter_from, stats_json
-from .tasks import frequency_audit_run_task
 
 
 def platform_writer(scope):
@@ -236,7 +236,7 @@ class JobRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         data = MonthSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         month = data.validated_data["month"]
-        transaction.on_commit(lambda: frequency_audit_run_task.delay(month, request.user.pk))
+        frequency_audit_queue(month=month, by=request.user)
         return Response({"month": month, "queued": True}, status=status.HTTP_202_ACCEPTED)
 
 

@@ -24,7 +24,8 @@ from django.utils import timezone
 
 from jiujiang_inspect.alerts import alert_raise
 from jiujiang_inspect.audit import audit_record
-from jiujiang_inspect.models import Alert
+from jiujiang_inspect.jobs import job_create
+from jiujiang_inspect.models import Alert, BackgroundJob
 from plans.models import Block, Enterprise
 from plans.services.blocks import block_ensure, block_withdraw
 from plans.services.filing_summaries import filing_summaries_write
@@ -73,6 +74,19 @@ def jobrun_fail(run: JobRun, exc: Exception):
     alert_raise(kind="job.failed", title=f"定时任务失败：{run.kind} {run.period}（第{run.attempts}次）",
                 message=message, target=run, source=f"job:{run.kind}",
                 dedupe_key=f"jobrun:{run.pk}:{run.attempts}")
+
+
+def frequency_audit_queue(*, month: str, by) -> BackgroundJob:
+    """Queue the frequency audit of `month` asked for by a reviewer (page or API) as a background job,
+    so it runs even if the broker lost its message (the reaper re-sends it; jiujiang_inspect.jobs).
+    Raises ServiceUnavailable (503, nothing queued) at once when the job queue is down."""
+    return job_create(kind="supervision.services.audit.frequency_audit_job", by=by, params={"month": month})
+
+
+def frequency_audit_job(*, job) -> dict:
+    """Background job body of `frequency_audit_queue`."""
+    run = frequency_audit_run(month=job.params["month"], by=job.created_by)
+    return {"job_run": run.pk, "message": f"{run.period} 频次监测已完成。"}
 
 
 def frequency_audit_run(*, month: str, by=None) -> JobRun:
