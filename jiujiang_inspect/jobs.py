@@ -209,23 +209,16 @@ def job_run(job_id: int) -> int:
         _current.job, _current.beat, _current.depth = None, None, 0
         if beat is not None:
             beat.stop()
+    # The upload goes with the finish (one update), unless the settings keep uploads or a retry needs it.
+    release = bool(job.file) and not outcome["retryable"] and settings.JOBS_UPLOAD_RETENTION_DAYS <= 0
     finished = BackgroundJob.objects.filter(pk=job_id, attempts=attempt, status=Status.RUNNING).update(
-        finished_at=timezone.now(), phase=Phase.NONE, heartbeat_at=None,
+        finished_at=timezone.now(), phase=Phase.NONE, heartbeat_at=None, **({"file": ""} if release else {}),
         **({"done": F("total")} if outcome["status"] == Status.SUCCEEDED else {}), **outcome)
     if not finished:
         log.warning("background job %s: attempt %s lost its claim before finishing", job_id, attempt)
-        return job_id
-    job.refresh_from_db()
-    job_upload_release(job)
+    elif release:
+        job.file.storage.delete(job.file.name)
     return job_id
-
-
-def job_upload_release(job: BackgroundJob):
-    """Delete a finished job's upload unless the settings keep uploads, or the job may be retried."""
-    if not job.file or job.is_active or job.retryable or settings.JOBS_UPLOAD_RETENTION_DAYS > 0:
-        return
-    job.file.delete(save=False)
-    BackgroundJob.objects.filter(pk=job.pk).update(file="")
 
 
 def job_retry(*, job: BackgroundJob, by) -> BackgroundJob:
