@@ -114,7 +114,7 @@ def test_reaper_sends_a_queued_job_whose_message_never_reached_the_broker(anna):
 
 
 def test_a_bug_rolls_back_everything_the_job_wrote_and_says_so_in_chinese(anna, client):
-    job = BackgroundJob.objects.create(kind="jiujiang_inspect.tests.test_jobs.half_then_bug", created_by=anna)
+    job = BackgroundJob.objects.create(kind="tests.test_jobs.half_then_bug", created_by=anna)
     job.file.save("a.xlsx", ContentFile(b"x"))
     job_run(job.pk)
     job.refresh_from_db()
@@ -178,7 +178,7 @@ def phases_seen(*, job, fileobj):
 
 
 def test_progress_names_each_phase_and_moves_while_writing(anna):
-    job = BackgroundJob.objects.create(kind="jiujiang_inspect.tests.test_jobs.phases_seen", created_by=anna)
+    job = BackgroundJob.objects.create(kind="tests.test_jobs.phases_seen", created_by=anna)
     job.file.save("a.xlsx", ContentFile(b"x"))
     job_run(job.pk)
     assert BackgroundJob.objects.get(pk=job.pk).result["seen"] == ["正在读取文件", "checking", "writing", 70]
