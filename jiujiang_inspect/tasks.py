@@ -1,6 +1,6 @@
 """Celery tasks of the plumbing: run a background job, reap stuck jobs, purge old uploads.
 
-Each calls one service in jiujiang_inspect.jobs (STYLE.md "Celery"); `jobs` sends the run task by name,
+Each calls one service in jiujiang_inspect.jobs (docs/style.md "Celery"); `jobs` sends the run task by name,
 so this module imports `jobs` and not the other way round. Schedules: settings.CELERY_BEAT_SCHEDULE."""
 from celery import shared_task
 

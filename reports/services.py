@@ -1,5 +1,6 @@
 """Summary reports (举措 19, 21): requested by a reviewer, generated in the background, kept as a
 snapshot. Regenerating a period makes a new version; old versions are never rewritten."""
+import logging
 from datetime import date
 
 from django.db import IntegrityError, transaction
@@ -10,11 +11,13 @@ from django.utils.translation import gettext as _
 from guidance.models import TypicalCase
 from jiujiang_inspect import roles
 from jiujiang_inspect.audit import audit_record
-from jiujiang_inspect.exceptions import InvalidState, ValidationFailed
+from jiujiang_inspect.exceptions import ApplicationError, InvalidState, ValidationFailed
 from jiujiang_inspect.jobs import job_create, job_progress
 
 from . import figures as f
 from .models import Report
+
+log = logging.getLogger(__name__)
 
 JOB_KIND = "reports.services.report_generate_job"
 MAX_PERIOD_DAYS = 3 * 366
@@ -99,7 +102,10 @@ def report_generate_job(*, job):
                               case_ids=list(report.typical_cases.values_list("pk", flat=True)),
                               progress=lambda step: job_progress(job, done=step, total=total))
     except Exception as exc:
-        Report.objects.filter(pk=report.pk).update(status=Report.Status.FAILED, error=exc.__class__.__name__)
+        log.exception("report %s failed", report.pk)
+        Report.objects.filter(pk=report.pk).update(  # people read this: Chinese, never an exception name
+            status=Report.Status.FAILED, error=exc.message if isinstance(exc, ApplicationError) else
+            "系统内部错误，已记录日志，请点击“重新生成”；如仍失败，请联系系统管理员")
         raise
     with transaction.atomic():
         Report.objects.filter(pk=report.pk).update(status=Report.Status.DONE, figures=data,

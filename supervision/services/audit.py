@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from jiujiang_inspect.alerts import alert_raise
 from jiujiang_inspect.audit import audit_record
+from jiujiang_inspect.exceptions import ApplicationError
 from jiujiang_inspect.jobs import job_create
 from jiujiang_inspect.models import Alert, BackgroundJob
 from plans.models import Block, Enterprise
@@ -69,7 +70,10 @@ def jobrun_progress(run: JobRun, *, stage: str, percent: int):
 
 def jobrun_fail(run: JobRun, exc: Exception):
     """Mark the run failed and report it to 司法局 (one Alert per failed attempt)."""
-    message = f"{exc.__class__.__name__}: {exc}"[:2000]
+    # People read this (the run list, the alert): a rule's own message, else plain Chinese; the
+    # exception itself is in the log (frequency_audit_run logs it with its traceback).
+    message = (exc.message if isinstance(exc, ApplicationError) else
+               f"系统内部错误（已记录日志，任务编号 {run.pk}），请稍后重新运行；如仍失败，请联系系统管理员。")[:2000]
     JobRun.objects.filter(pk=run.pk).update(status=JobRun.Status.FAILED, finished_at=timezone.now(), error=message)
     alert_raise(kind="job.failed", title=f"定时任务失败：{run.kind} {run.period}（第{run.attempts}次）",
                 message=message, target=run, source=f"job:{run.kind}",

@@ -208,7 +208,8 @@ def test_run_killed_halfway_then_rerun_reaches_the_same_final_state(agency_a, ag
     with pytest.raises(RuntimeError):
         frequency_audit_run(month="2025-03")
     run = JobRun.objects.get()
-    assert run.status == JobRun.Status.FAILED and "worker killed" in run.error
+    assert run.status == JobRun.Status.FAILED and "系统内部错误" in run.error
+    assert "RuntimeError" not in run.error and "worker killed" not in run.error  # people read Chinese
     assert Alert.objects.filter(kind="job.failed").count() == 1
     assert Block.objects.count() == 1  # half done
     monkeypatch.setattr(audit_service, "block_ensure", real)
