@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from jiujiang_inspect.api import UpdatedSinceFilter
+from jiujiang_inspect.filters import FilterSet
 from matters.models import NegativeListItem
 
 from .models import CheckCode, Evaluation, Rectification
@@ -12,7 +13,7 @@ from .models import CheckCode, Evaluation, Rectification
 YES_NO_ALL = forms.Select(choices=[("", "全部"), ("true", "是"), ("false", "否")])
 
 
-class CheckCodeFilterSet(django_filters.FilterSet):
+class CheckCodeFilterSet(FilterSet):
     status = django_filters.ChoiceFilter(choices=CheckCode.Status.choices, label="状态", empty_label="全部")
     is_late = django_filters.BooleanFilter(label="事后补码")
     agency = django_filters.CharFilter(field_name="inspection__participations__agency__code", label="参与单位代码",
@@ -25,7 +26,7 @@ class CheckCodeFilterSet(django_filters.FilterSet):
         fields = ["status", "is_late"]
 
 
-class EvaluationFilterSet(django_filters.FilterSet):
+class EvaluationFilterSet(FilterSet):
     """Reviewer list of individual evaluations: by rating, negative-list reports, agency, period."""
 
     rating = django_filters.TypedChoiceFilter(choices=[(i, f"{i} 星") for i in range(5, 0, -1)], coerce=int,
@@ -63,7 +64,7 @@ class CheckCodeListFilterSet(CheckCodeFilterSet):
                          | Q(inspection__enterprise__uscc__icontains=value))
 
 
-class RectificationFilterSet(django_filters.FilterSet):
+class RectificationFilterSet(FilterSet):
     """整改复查 page. "待办" (the default) is everything still waiting for the enterprise or a 复查."""
 
     PENDING = ("open", "responded", "rejected")

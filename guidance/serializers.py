@@ -8,6 +8,7 @@ from rest_framework import serializers
 
 from checkcode.models import InspectionResult
 from jiujiang_inspect import roles
+from jiujiang_inspect.api import ItemSerializer
 from matters.models import InspectionMatter, NegativeListItem
 from plans.models import Inspection
 from subjects.models import Inspector
@@ -100,7 +101,7 @@ class QuestionSerializer(serializers.ModelSerializer):
         return data
 
 
-class PoolSerializer(serializers.Serializer):
+class PoolSerializer(ItemSerializer):
     tag = serializers.CharField(max_length=50)
     count = serializers.IntegerField(min_value=1, max_value=200)
 

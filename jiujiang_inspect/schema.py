@@ -1,5 +1,104 @@
-"""OpenAPI description of the bearer-token authentication (drf-spectacular)."""
+"""The OpenAPI description tells the truth about every operation (drf-spectacular).
+
+- `ApiAutoSchema` (REST_FRAMEWORK["DEFAULT_SCHEMA_CLASS"]) adds the error answers each operation can
+  give, all in the one error shape `{code, message, detail}` (jiujiang_inspect.api.exception_handler):
+  400 where there is a body or a query parameter, 401/403 where a permission applies, 404 where the
+  path names an object, 409 for writes (domain rules, ApplicationError), 415 for bodies of another
+  media type, 429 where a throttle applies. A view's own `@extend_schema(responses=...)` wins.
+- It also declares nullable what can be null: a field whose `source` crosses a nullable relation
+  (`handled_by.name` when `handled_by` is empty) renders null, so its schema says so.
+- `BearerTokenScheme` describes the bearer-token authentication.
+"""
+from django.db import models
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.openapi import AutoSchema
+from rest_framework import serializers
+from rest_framework.permissions import AllowAny
+
+WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+
+ERROR_DESCRIPTIONS = {
+    400: "请求有误：`detail` 按字段（或查询参数）列出原因。",
+    401: "未登录或令牌无效、已过期、已撤销。",
+    403: "无权执行此操作（角色、所属单位或令牌权限范围不符）。",
+    404: "对象不存在或不在调用者的可见范围内。",
+    409: "业务规则拒绝（`code` 为规则代码，`detail` 可含全部未通过的规则）或状态不允许。",
+    415: "不支持的请求格式（请使用 application/json）。",
+    429: "请求过于频繁；`detail.retry_after_seconds` 与 `Retry-After` 头给出等待秒数。",
+}
+
+
+class ApiErrorSerializer(serializers.Serializer):
+    """The one error body of the API."""
+
+    code = serializers.CharField(help_text="稳定的机器可读代码，例如 invalid、not_found、gate_two_certified")
+    message = serializers.CharField(help_text="给人看的中文说明")
+    detail = serializers.DictField(child=serializers.JSONField(), help_text="字段错误或附加信息（可为空对象）")
+
+    class Meta:
+        ref_name = "ApiError"
+
+
+def _source_crosses_nullable_relation(field) -> bool:
+    """True if `field.source` walks through a relation that may be empty (FK null=True, reverse one-to-one)."""
+    parent = getattr(field, "parent", None)
+    meta = getattr(parent, "Meta", None)
+    model = getattr(meta, "model", None)
+    source = getattr(field, "source", "") or ""
+    if model is None or "." not in source:
+        return False
+    for attr in source.split(".")[:-1]:
+        try:
+            model_field = model._meta.get_field(attr)
+        except Exception:  # a property or method: nothing to learn
+            return False
+        if model_field.is_relation:
+            if getattr(model_field, "null", False) or isinstance(model_field, models.OneToOneRel):
+                return True
+            model = model_field.related_model
+        else:
+            return False
+    return False
+
+
+class ApiAutoSchema(AutoSchema):
+    def _error_statuses(self) -> list[int]:
+        statuses = []
+        method = self.method.upper()
+        has_query = any(p.get("in") == "query" for p in self._get_parameters())
+        if method in WRITE_METHODS - {"DELETE"} or has_query:
+            statuses.append(400)
+        permissions = self.view.get_permissions() if hasattr(self.view, "get_permissions") else []
+        guarded = not all(isinstance(p, AllowAny) for p in permissions)
+        if guarded:
+            if getattr(self.view, "authentication_classes", None):
+                statuses.append(401)
+            statuses.append(403)
+        if "{" in self.path:
+            statuses.append(404)
+        if method in WRITE_METHODS:
+            statuses.append(409)
+        if method in WRITE_METHODS - {"DELETE"}:
+            statuses.append(415)
+        if hasattr(self.view, "get_throttles") and self.view.get_throttles():
+            statuses.append(429)
+        return statuses
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        for status in self._error_statuses():
+            key = str(status)
+            if key not in responses:
+                response = self._get_response_for_code(ApiErrorSerializer, key, direction=direction)
+                response["description"] = ERROR_DESCRIPTIONS[status]
+                responses[key] = response
+        return responses
+
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        if direction == "response" and _source_crosses_nullable_relation(field) and "$ref" not in schema:
+            schema["nullable"] = True
+        return schema
 
 
 class BearerTokenScheme(OpenApiAuthenticationExtension):
@@ -8,3 +107,4 @@ class BearerTokenScheme(OpenApiAuthenticationExtension):
 
     def get_security_definition(self, auto_schema):
         return {"type": "http", "scheme": "bearer", "description": "工作人员令牌（/api/v1/auth/token/）或平台令牌"}
+

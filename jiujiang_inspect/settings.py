@@ -97,8 +97,15 @@ VAR_DIR.mkdir(exist_ok=True)
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
 DATABASES["default"].setdefault("ATOMIC_REQUESTS", False)
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    # Concurrent requests from the dev server must wait for the write lock instead of failing at once.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # The embedded default serves concurrent requests (issue 11 l): WAL lets readers run beside the one
+    # writer, a write transaction takes the lock when it begins (IMMEDIATE, so two transactions never
+    # deadlock upgrading a read lock, which SQLite answers "database is locked" at once), and a writer
+    # waits up to 20 s for the lock instead of failing.
+    DATABASES["default"].setdefault("OPTIONS", {}).update({
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+    })
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     # A dead database server fails a request (and /healthz) in seconds instead of hanging it.
@@ -296,7 +303,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "EXCEPTION_HANDLER": "jiujiang_inspect.api.exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "jiujiang_inspect.schema.ApiAutoSchema",
     # Per user when authenticated, per real client address otherwise (jiujiang_inspect.clientip).
     "DEFAULT_THROTTLE_CLASSES": ["jiujiang_inspect.clientip.AnonRateThrottle", "jiujiang_inspect.clientip.UserRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"anon": "120/minute", "user": "600/minute", "public_verify": "60/minute",

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularSwaggerSplitView
 
 from . import views
 
@@ -39,7 +39,7 @@ urlpatterns = [
     path("", include("checkcode.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
-    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/schema/", views.LockedSpectacularAPIView.as_view(), name="schema"),
     # The split view serves its init script as a separate same-origin file: no inline script (CSP).
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema", template_name="api_docs.html"),
          name="api_docs"),
@@ -49,3 +49,6 @@ urlpatterns = [
 # every upload, Excel imports with 身份证号 included, to anyone).
 urlpatterns += [re_path(r"^%s(?P<path>.+)$" % re.escape(settings.MEDIA_URL.lstrip("/")), views.media_serve,
                         name="media")]
+
+handler404 = "jiujiang_inspect.views.page_not_found"
+handler500 = "jiujiang_inspect.views.server_error"

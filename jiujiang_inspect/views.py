@@ -1,6 +1,8 @@
 """Plumbing views: the audit trail (reviewers), a background job's progress and its retry (its owner),
 uploaded files (media) served only to whom may see them, /healthz, and POST /api/v1/auth/token/ where a
 staff user exchanges username + password for a bearer token."""
+import threading
+
 from django.contrib import messages
 from django.contrib.auth import authenticate
 from django.contrib.auth.decorators import login_required
@@ -12,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -150,3 +153,39 @@ def media_serve(request, path):
     if not path.startswith(PUBLIC_MEDIA) and not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     return serve(request, path, document_root=settings.MEDIA_ROOT)
+
+
+def _api_error(request, status, code, message):
+    return JsonResponse({"code": code, "message": message, "detail": {}}, status=status,
+                        json_dumps_params={"ensure_ascii": False})
+
+
+def page_not_found(request, exception=None):
+    """handler404: under /api/ a URL that names no resource (`/inspections/abc/`) answers the API's
+    error shape; pages get the Chinese 404 page."""
+    if request.path.startswith("/api/"):
+        return _api_error(request, 404, "not_found", "未找到该对象。")
+    from django.views.defaults import page_not_found as default
+
+    return default(request, exception)
+
+
+def server_error(request):
+    """handler500: the API's error shape under /api/, the Chinese 500 page elsewhere."""
+    if request.path.startswith("/api/"):
+        return _api_error(request, 500, "server_error", "系统暂时出错，错误已记录，请稍后重试。")
+    from django.views.defaults import server_error as default
+
+    return default(request)
+
+
+_SCHEMA_LOCK = threading.Lock()
+
+
+class LockedSpectacularAPIView(SpectacularAPIView):
+    """GET /api/schema/ one generation at a time: drf-spectacular loads its contrib extensions lazily and
+    two first requests at once (threaded servers) made one fail with ModuleNotFoundError (a 500)."""
+
+    def _get_schema_response(self, request):
+        with _SCHEMA_LOCK:
+            return super()._get_schema_response(request)

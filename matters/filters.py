@@ -3,6 +3,7 @@ import django_filters
 from django.db.models import Q
 
 from jiujiang_inspect.api import UpdatedSinceFilter
+from jiujiang_inspect.filters import FilterSet
 from subjects.models import Agency
 
 from .models import Industry, InspectionMatter, JointMatterList, LegalBasis
@@ -21,7 +22,7 @@ def industry_codes_under(code: str) -> list[str]:
     return list(Industry.objects.filter(code__startswith=code).values_list("code", flat=True))
 
 
-class LegalBasisFilterSet(django_filters.FilterSet):
+class LegalBasisFilterSet(FilterSet):
     q = django_filters.CharFilter(method="search", label="关键词")
     status = django_filters.ChoiceFilter(choices=LegalBasis.Status.choices, label="状态", empty_label="全部")
     level = django_filters.ChoiceFilter(choices=LegalBasis.Level.choices, label="效力层级", empty_label="全部")
@@ -35,7 +36,7 @@ class LegalBasisFilterSet(django_filters.FilterSet):
         return qs.filter(Q(title__icontains=value) | Q(article__icontains=value) | Q(article_text__icontains=value))
 
 
-class MatterFilterSet(django_filters.FilterSet):
+class MatterFilterSet(FilterSet):
     q = django_filters.CharFilter(method="search", label="关键词")
     agency = django_filters.CharFilter(field_name="agency__code", label="实施主体代码")
     status = django_filters.ChoiceFilter(choices=InspectionMatter.Status.choices, label="状态", empty_label="全部")
@@ -63,7 +64,7 @@ class MatterFilterSet(django_filters.FilterSet):
         return qs.filter(pk__in=ids)
 
 
-class IndustryFilterSet(django_filters.FilterSet):
+class IndustryFilterSet(FilterSet):
     q = django_filters.CharFilter(method="search", label="关键词")
     level = django_filters.ChoiceFilter(choices=Industry.Level.choices, label="层级", empty_label="全部")
     is_key = django_filters.BooleanFilter(label="重点行业")
@@ -77,7 +78,7 @@ class IndustryFilterSet(django_filters.FilterSet):
         return qs.filter(Q(code__istartswith=value) | Q(name__icontains=value) | Q(key_label__icontains=value))
 
 
-class JointMatterListFilterSet(django_filters.FilterSet):
+class JointMatterListFilterSet(FilterSet):
     industry = django_filters.CharFilter(field_name="industry__code", label="行业代码")
     status = django_filters.ChoiceFilter(choices=JointMatterList.Status.choices, label="状态", empty_label="全部")
     lead_agency = django_filters.ModelChoiceFilter(field_name="lead_agency", to_field_name="code",

@@ -2,6 +2,7 @@
 write goes through a service, which decides what is allowed."""
 from rest_framework import serializers
 
+from jiujiang_inspect.api import ItemSerializer
 from subjects.models import Agency
 from subjects.serializers import AgencyCodeField
 
@@ -19,12 +20,12 @@ class LegalBasisSerializer(serializers.ModelSerializer):
         validators = []  # (title, article) uniqueness is the service's rule, answered as a field error
 
 
-class CheckStandardSerializer(serializers.Serializer):
+class CheckStandardSerializer(ItemSerializer):
     item = serializers.CharField(max_length=500)
     criterion = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
 
-class CommonProblemSerializer(serializers.Serializer):
+class CommonProblemSerializer(ItemSerializer):
     problem = serializers.CharField(max_length=500)
     guidance = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 

@@ -4,13 +4,32 @@ import django_filters
 from django.db.models import Q
 
 from jiujiang_inspect.api import UpdatedSinceFilter
+from jiujiang_inspect.filters import FilterSet, MonthFilter
+from jiujiang_inspect.identifiers import normalize_identifier
 
 from .models import AnnualPlan, Enterprise, GateRefusal, Inspection, Invitation, Pool, Town, TriggeredFiling
 
 
-class EnterpriseFilterSet(django_filters.FilterSet):
+class TownField(django_filters.fields.ChoiceField):
+    """A town by its code (`sihe_shan`) or, as other systems send it, its Chinese name (四褐山街道)."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        by_label = {str(label): code for code, label in Town.choices}
+        return by_label.get(value.strip(), value) if value else value
+
+    def valid_value(self, value):
+        return super().valid_value(value) or value in {str(label) for _code, label in Town.choices}
+
+
+class TownFilter(django_filters.ChoiceFilter):
+    field_class = TownField
+
+
+class EnterpriseFilterSet(FilterSet):
     q = django_filters.CharFilter(method="search", label="名称或信用代码")
-    town = django_filters.ChoiceFilter(choices=Town.choices, label="镇（街道）", empty_label="全部")
+    uscc = django_filters.CharFilter(method="filter_uscc", label="统一社会信用代码")
+    town = TownFilter(choices=Town.choices, label="镇（街道）", empty_label="全部")
     industry = django_filters.CharFilter(method="filter_industry", label="行业代码")
     pool = django_filters.ChoiceFilter(choices=Pool.choices, label="对象库", empty_label="全部")
     credit_class = django_filters.ChoiceFilter(choices=Enterprise.CreditClass.choices, label="信用风险分类", empty_label="全部")
@@ -27,6 +46,10 @@ class EnterpriseFilterSet(django_filters.FilterSet):
         value = value.strip()
         return qs.filter(Q(name__icontains=value) | Q(uscc__icontains=value.upper()))
 
+    def filter_uscc(self, qs, name, value):
+        # Exactly this firm (normalised as everywhere: full-width, lower case, spaces); `q` is the fuzzy search.
+        return qs.filter(uscc=normalize_identifier(value))
+
     def filter_industry(self, qs, name, value):
         # GB/T 4754 numeric codes nest by prefix (62 → 621 → 6210); a 门类 letter matches its own rows.
         value = value.strip()
@@ -36,7 +59,7 @@ class EnterpriseFilterSet(django_filters.FilterSet):
         return qs.filter(industry__code__startswith=value)
 
 
-class AnnualPlanFilterSet(django_filters.FilterSet):
+class AnnualPlanFilterSet(FilterSet):
     year = django_filters.NumberFilter(label="年度")
     status = django_filters.ChoiceFilter(choices=AnnualPlan.Status.choices, label="状态", empty_label="全部")
     agency = django_filters.CharFilter(method="filter_agency", label="单位代码（牵头或参与）")
@@ -53,7 +76,7 @@ class AnnualPlanFilterSet(django_filters.FilterSet):
         return qs.filter(id__in=ids)
 
 
-class InspectionFilterSet(django_filters.FilterSet):
+class InspectionFilterSet(FilterSet):
     q = django_filters.CharFilter(method="search", label="企业名称或代码")
     enterprise = django_filters.CharFilter(field_name="enterprise__uscc", label="统一社会信用代码")
     agency = django_filters.CharFilter(field_name="participations__agency__code", label="参与单位代码", distinct=True)
@@ -73,8 +96,8 @@ class InspectionFilterSet(django_filters.FilterSet):
         return qs.filter(Q(enterprise__name__icontains=value) | Q(enterprise__uscc__icontains=value))
 
 
-class TriggeredFilingFilterSet(django_filters.FilterSet):
-    month = django_filters.CharFilter(label="月份（YYYY-MM）")
+class TriggeredFilingFilterSet(FilterSet):
+    month = MonthFilter(label="月份（YYYY-MM）")
     agency = django_filters.CharFilter(field_name="agency__code", label="单位代码")
     source = django_filters.ChoiceFilter(choices=Inspection.TriggerSource.choices, label="触发来源", empty_label="全部")
     status = django_filters.ChoiceFilter(choices=TriggeredFiling.Status.choices, label="状态", empty_label="全部")
@@ -100,7 +123,7 @@ class TriggeredFilingListFilterSet(TriggeredFilingFilterSet):
         return qs.filter(Q(enterprise__name__icontains=value) | Q(enterprise__uscc__icontains=value))
 
 
-class GateRefusalFilterSet(django_filters.FilterSet):
+class GateRefusalFilterSet(FilterSet):
     """检查拒绝记录: which rule, at which step, by which agency, when."""
 
     STAGES = [("approve", "审批"), ("issue", "申领检查码"), ("late_code", "事后补码")]
@@ -122,7 +145,7 @@ class GateRefusalFilterSet(django_filters.FilterSet):
                          | Q(inspection__enterprise__uscc__icontains=value))
 
 
-class InvitationFilterSet(django_filters.FilterSet):
+class InvitationFilterSet(FilterSet):
     q = django_filters.CharFilter(method="search", label="企业名称或代码")
     enterprise = django_filters.CharFilter(field_name="enterprise__uscc", label="统一社会信用代码")
     agency = django_filters.CharFilter(field_name="agency__code", label="单位代码")

@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from jiujiang_inspect.api import ItemSerializer
 from jiujiang_inspect.identifiers import identifier_slug_field
 from matters.models import Industry, InspectionMatter, JointMatterList
 from subjects.models import Agency, Inspector
@@ -194,7 +195,7 @@ class PlanSubmitResponseSerializer(AnnualPlanSerializer):
         fields = [*AnnualPlanSerializer.Meta.fields, "warnings"]
 
 
-class ParticipationInSerializer(serializers.Serializer):
+class ParticipationInSerializer(ItemSerializer):
     agency = serializers.SlugRelatedField(slug_field="code", queryset=Agency.objects.all())
     inspectors = serializers.PrimaryKeyRelatedField(many=True, queryset=Inspector.objects.all())
     matters = serializers.SlugRelatedField(many=True, slug_field="code", queryset=InspectionMatter.objects.all())

@@ -2,11 +2,12 @@ import django_filters
 from django.db.models import Q
 
 from jiujiang_inspect.api import UpdatedSinceFilter
+from jiujiang_inspect.filters import FilterSet
 
 from .models import Agency, Certificate, Inspector, User
 
 
-class AgencyFilterSet(django_filters.FilterSet):
+class AgencyFilterSet(FilterSet):
     q = django_filters.CharFilter(method="search", label="关键词")
     kind = django_filters.ChoiceFilter(choices=Agency.Kind.choices, label="主体类型", empty_label="全部")
     is_active = django_filters.BooleanFilter(label="有效")
@@ -19,7 +20,7 @@ class AgencyFilterSet(django_filters.FilterSet):
         return qs.filter(Q(name__icontains=value) | Q(code__icontains=value) | Q(short_name__icontains=value))
 
 
-class InspectorFilterSet(django_filters.FilterSet):
+class InspectorFilterSet(FilterSet):
     q = django_filters.CharFilter(method="search", label="姓名或证件号")
     agency = django_filters.CharFilter(field_name="agency__code", label="单位代码")
     certificate_status = django_filters.ChoiceFilter(field_name="certificate__status",
@@ -37,7 +38,7 @@ class InspectorFilterSet(django_filters.FilterSet):
         return qs.filter(Q(name__icontains=value) | Q(certificate__number__icontains=value))
 
 
-class UserFilterSet(django_filters.FilterSet):
+class UserFilterSet(FilterSet):
     """The reviewer's account list (web only; the API's /users/ has no filters)."""
 
     q = django_filters.CharFilter(method="search", label="用户名或姓名")

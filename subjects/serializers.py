@@ -83,7 +83,7 @@ class InspectorSerializer(serializers.ModelSerializer):
 
 class UserSerializer(serializers.ModelSerializer):
     agency = AgencyCodeField(required=False, allow_null=True)
-    password = serializers.CharField(write_only=True, required=False, max_length=128,
+    password = serializers.CharField(write_only=True, max_length=128,
                                      style={"input_type": "password"})
     inspector = serializers.PrimaryKeyRelatedField(queryset=Inspector.objects.all(), required=False, allow_null=True)
 
@@ -92,7 +92,8 @@ class UserSerializer(serializers.ModelSerializer):
         fields = ["id", "username", "password", "display_name", "role", "agency", "inspector", "is_active",
                   "last_login", "date_joined"]
         read_only_fields = ["id", "last_login", "date_joined"]
-        extra_kwargs = {"username": {"validators": []}}
+        # role and password are required on create (the service needs them); PATCH may omit them.
+        extra_kwargs = {"username": {"validators": []}, "role": {"required": True}}
 
     def validate(self, attrs):
         if self.instance is None and not attrs.get("password"):

@@ -43,7 +43,8 @@ def _validate_agency(agency):
 
 @transaction.atomic
 def agency_create(*, by, code: str, name: str, kind: str = Agency.Kind.STATUTORY, entrusting_agency=None,
-                  uscc: str = "", power_basis: str = "", short_name: str = "", is_town: bool = False) -> Agency:
+                  uscc: str = "", power_basis: str = "", short_name: str = "", is_town: bool = False,
+                  is_active: bool = True) -> Agency:
     """Register a 行政检查主体 (举措 1). Entrusted organisations need their entrusting agency."""
     roles.require(by, roles.REVIEWER)
     if Agency.objects.filter(code=code).exists():
@@ -51,7 +52,7 @@ def agency_create(*, by, code: str, name: str, kind: str = Agency.Kind.STATUTORY
     if Agency.objects.filter(name=name).exists():
         _fail("name", _("单位名称已存在。"))
     agency = Agency(code=code, name=name, kind=kind, entrusting_agency=entrusting_agency, uscc=uscc,
-                    power_basis=power_basis, short_name=short_name, is_town=is_town)
+                    power_basis=power_basis, short_name=short_name, is_town=is_town, is_active=is_active)
     _validate_agency(agency)
     agency.save()
     audit_record(actor=by, action="agency.created", target=agency, changes=snapshot(agency, AGENCY_FIELDS))
@@ -99,12 +100,12 @@ def _validate_certificate(cert):
 
 @transaction.atomic
 def inspector_create(*, by, agency: Agency, name: str, id_number: str = "", phone: str = "", position: str = "",
-                     is_helper: bool = False, certificate: dict | None = None) -> Inspector:
+                     is_helper: bool = False, certificate: dict | None = None, is_active: bool = True) -> Inspector:
     """Register a 检查人员. Non-helpers need a 行政执法证件; helpers (辅助人员) may have none and
     never count toward the two-person minimum."""
     require_manager_of(by, agency)
     inspector = Inspector(agency=agency, name=name, id_number=id_number or "", phone=phone or "",
-                          position=position or "", is_helper=is_helper)
+                          position=position or "", is_helper=is_helper, is_active=is_active)
     _validate_inspector(inspector)
     if not is_helper and not certificate:
         _fail("certificate_number", _("执法人员必须登记行政执法证件；没有证件的只能登记为辅助人员。"))

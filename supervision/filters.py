@@ -3,13 +3,14 @@ import django_filters
 from django.db.models import Q
 
 from jiujiang_inspect.api import UpdatedSinceFilter
+from jiujiang_inspect.filters import FilterSet, MonthFilter
 from jiujiang_inspect.models import Alert
 from plans.models import Block, MonthlyFilingSummary
 
 from .models import HotlineTicket, JobRun, SupervisionCase, Survey
 
 
-class AlertFilterSet(django_filters.FilterSet):
+class AlertFilterSet(FilterSet):
     kind = django_filters.CharFilter(lookup_expr="startswith", label="类型")
     severity = django_filters.ChoiceFilter(choices=Alert.Severity.choices, label="级别", empty_label="全部")
     status = django_filters.ChoiceFilter(choices=Alert.Status.choices, label="状态", empty_label="全部")
@@ -23,7 +24,7 @@ class AlertFilterSet(django_filters.FilterSet):
         fields = ["kind", "severity", "status"]
 
 
-class BlockFilterSet(django_filters.FilterSet):
+class BlockFilterSet(FilterSet):
     status = django_filters.ChoiceFilter(choices=Block.Status.choices, label="状态", empty_label="全部")
     rule = django_filters.ChoiceFilter(choices=Block.Rule.choices, label="规则", empty_label="全部")
     agency = django_filters.CharFilter(field_name="agency__code", label="单位代码")
@@ -36,7 +37,7 @@ class BlockFilterSet(django_filters.FilterSet):
         fields = ["status", "rule"]
 
 
-class HotlineTicketFilterSet(django_filters.FilterSet):
+class HotlineTicketFilterSet(FilterSet):
     status = django_filters.ChoiceFilter(choices=HotlineTicket.Status.choices, label="状态", empty_label="全部")
     q = django_filters.CharFilter(method="search", label="关键词")
 
@@ -49,7 +50,7 @@ class HotlineTicketFilterSet(django_filters.FilterSet):
         return qs.filter(Q(title__icontains=value) | Q(external_id__icontains=value) | Q(content__icontains=value))
 
 
-class SupervisionCaseFilterSet(django_filters.FilterSet):
+class SupervisionCaseFilterSet(FilterSet):
     status = django_filters.ChoiceFilter(choices=SupervisionCase.Status.choices, label="状态", empty_label="全部")
     source = django_filters.ChoiceFilter(choices=SupervisionCase.Source.choices, label="来源", empty_label="全部")
     agency = django_filters.CharFilter(field_name="agency__code", label="单位代码")
@@ -61,11 +62,11 @@ class SupervisionCaseFilterSet(django_filters.FilterSet):
         fields = ["status", "source"]
 
 
-class FilingSummaryFilterSet(django_filters.FilterSet):
+class FilingSummaryFilterSet(FilterSet):
     """触发式检查月度汇总 list: month, agency and whether the agency admin has confirmed it."""
 
     CONFIRMED = [("yes", "已确认"), ("no", "待单位确认")]
-    month = django_filters.CharFilter(label="月份")
+    month = MonthFilter(label="月份")
     agency = django_filters.CharFilter(field_name="agency__code", label="单位代码")
     confirmed = django_filters.ChoiceFilter(choices=CONFIRMED, method="filter_confirmed", label="确认",
                                             empty_label="全部")
@@ -78,7 +79,7 @@ class FilingSummaryFilterSet(django_filters.FilterSet):
         return qs.filter(confirmed_at__isnull=(value == "no"))
 
 
-class JobRunFilterSet(django_filters.FilterSet):
+class JobRunFilterSet(FilterSet):
     KINDS = [("frequency_audit", "月度频次监测"), ("daily_sweeps", "每日巡检")]
     kind = django_filters.ChoiceFilter(choices=KINDS, label="任务", empty_label="全部")
     period = django_filters.CharFilter(label="期间")
@@ -89,7 +90,7 @@ class JobRunFilterSet(django_filters.FilterSet):
         fields = []
 
 
-class SurveyFilterSet(django_filters.FilterSet):
+class SurveyFilterSet(FilterSet):
     status = django_filters.ChoiceFilter(choices=Survey.Status.choices, label="状态", empty_label="全部")
     q = django_filters.CharFilter(field_name="title", lookup_expr="icontains", label="关键词")
 

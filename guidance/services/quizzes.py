@@ -78,10 +78,12 @@ def _tags(names):
 
 
 @transaction.atomic
-def question_save(*, by, question: Question | None = None, code: str, kind: str, stem: str, options: list,
-                  answer: list, basis: str, explanation: str, tags=(), is_active: bool = True,
+def question_save(*, by, question: Question | None = None, code: str, kind: str, stem: str,
+                  options: list | None = None, answer: list | None = None, basis: str = "", explanation: str = "",
+                  tags=(), is_active: bool = True,
                   audit: bool = True) -> Question:
-    """Create or edit a question of the bank (reviewers). `code` identifies it across imports."""
+    """Create or edit a question of the bank (reviewers). `code` identifies it across imports.
+    Missing options, answer, basis or explanation are field errors (400), never a TypeError."""
     roles.require(by, roles.REVIEWER)
     stem, basis, explanation = (stem or "").strip(), (basis or "").strip(), (explanation or "").strip()
     errors = question_errors(code=code, kind=kind, stem=stem, options=options, answer=answer, basis=basis,
