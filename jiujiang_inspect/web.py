@@ -32,7 +32,12 @@ manager_required = role_required(lambda u: roles.is_reviewer(u) or roles.is_agen
 def apply_errors(form, exc: ApplicationError):
     """Show a service's error next to its field, or at the top of the form."""
     placed = False
-    for field, msgs in (exc.detail or {}).items():
+    items = list((exc.detail or {}).items())
+    while items:
+        field, msgs = items.pop(0)
+        if isinstance(msgs, dict):  # a nested API field ({"advance_notice": {"notified_at": [...]}})
+            items += [(sub if sub in form.fields else field, m) for sub, m in msgs.items()]
+            continue
         target = field if field in form.fields else None
         for m in (msgs if isinstance(msgs, list) else [msgs]):
             form.add_error(target, str(m))

@@ -25,9 +25,34 @@ FIELDS = ["kind", "mode", "date", "plan_id", "trigger_source", "trigger_referenc
 TEXT_LIMITS = {"trigger_reference": 100, "notice_method": 100, "special_approval_ref": 100}
 
 
+def _messages(value):
+    """Field messages as plain strings; a nested field (`advance_notice.notified_at`) stays nested."""
+    if isinstance(value, dict):
+        return {k: _messages(v) for k, v in value.items()}
+    return [str(m) for m in value]
+
+
+def _first(value):
+    return _first(next(iter(value.values()))) if isinstance(value, dict) else value[0]
+
+
 def _fail(detail):
-    first = next(iter(detail.values()))[0]
-    raise ValidationFailed(str(first), detail={k: [str(m) for m in v] for k, v in detail.items()})
+    raise ValidationFailed(str(_first(detail)), detail=_messages(detail))
+
+
+def _notice_errors(inspection: Inspection, *, at_approval: bool = False) -> dict:
+    """Notice comes before the visit (issue 11, decision h): `notified_at` may not
+    fall after the inspection day (local date), and at approval it may not lie in the future (a notice
+    is recorded once given, not planned). Returns `{"advance_notice": {"notified_at": [...]}}` or {}."""
+    notified = inspection.notified_at
+    if not notified:
+        return {}
+    if isinstance(inspection.date, date) and timezone.localtime(notified).date() > inspection.date:
+        msg = _("告知时间不能晚于检查日期（%(day)s），须在检查前告知企业。") % {"day": f"{inspection.date:%Y-%m-%d}"}
+        return {"advance_notice": {"notified_at": [msg]}}
+    if at_approval and notified > timezone.now():
+        return {"advance_notice": {"notified_at": [_("告知时间不能晚于现在：请在告知企业后再记录告知时间并审批。")]}}
+    return {}
 
 
 def user_may_act_for(user, inspection: Inspection) -> bool:
@@ -61,6 +86,7 @@ def _validate(inspection: Inspection, participations):
         errors["rechecks"] = [_("整改复查须指明所复查的检查。")]
     if inspection.is_emergency and not (inspection.emergency_reason or "").strip():
         errors["emergency_reason"] = [_("紧急检查须说明原因。")]
+    errors.update(_notice_errors(inspection))
     for name, limit in TEXT_LIMITS.items():
         if len(getattr(inspection, name) or "") > limit:
             errors[name] = [_("不能超过%(n)s个字符。") % {"n": limit}]
@@ -176,6 +202,9 @@ def inspection_approve(*, inspection: Inspection, by) -> Inspection:
     def precheck(locked):
         if locked.status != Inspection.Status.DRAFT:
             raise InvalidState(_("只有草稿状态的检查可以审批。"))
+        notice = _notice_errors(locked, at_approval=True)
+        if notice:
+            _fail(notice)
 
     with gate_attempt(inspection=inspection, by=by, stage="approve", precheck=precheck) as attempt:
         locked = attempt.inspection

@@ -164,7 +164,9 @@ def make_inspection(*, agency, enterprise=None, inspectors=None, matters=None, k
     from django.utils import timezone
 
     if isinstance(fields.get("notified_at"), date) and not isinstance(fields["notified_at"], datetime):
-        fields["notified_at"] = timezone.make_aware(datetime.combine(fields["notified_at"], time(9)))
+        # The day before at 09:00, but never in the future (a notice is recorded once given).
+        fields["notified_at"] = min(timezone.make_aware(datetime.combine(fields["notified_at"], time(9))),
+                                    timezone.now() - timedelta(minutes=1))
     insp = Inspection.objects.create(enterprise=enterprise, initiating_agency=agency, kind=kind, mode=mode, date=day,
                                      status=status, **fields)
     for n, ag in enumerate([agency, *extra_agencies]):
