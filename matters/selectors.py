@@ -121,27 +121,36 @@ def matter_usable_errors(matter: InspectionMatter, *, on_date: date | None = Non
 
 def matters_usable_errors(matters, *, on_date: date | None = None) -> list:
     """Gate check for several matters: at most one `MatterNotPublished` and one
-    `LegalBasisNotInForce`, each listing every offending matter in `detail`."""
+    `LegalBasisNotInForce`, each listing every offending matter in `detail`.
+
+    Root cause first (issue 11, decision i; docs/api.md "The gate order"): `legal_basis_not_in_force`
+    comes first, and a matter flagged 需调整 because a basis was amended or repealed (or is not yet in
+    force) is reported only there, never also as `matter_not_published`, so a 409 caused by the basis
+    carries the basis's code. A matter not published for its own reason (draft, submitted, rejected ...)
+    is `matter_not_published`."""
     matters = list({m.pk: m for m in matters}.values())
     errors = []
-    not_published = [m for m in matters if m.status != InspectionMatter.Status.PUBLISHED]
+    bad_matters, bad_bases = [], {}
+    for m, bases in _bases_of(matters).items():
+        wrong = [b for b in bases if not legal_basis_in_force_on(b, on_date)]
+        if wrong or not bases:
+            bad_matters.append(m)
+            for b in wrong:
+                bad_bases[b.pk] = {"id": b.pk, "title": str(b), "status": b.status}
+    caused_by_basis = {m.pk for m in bad_matters if m.status == InspectionMatter.Status.NEEDS_ADJUSTMENT}
+    not_published = [m for m in matters
+                     if m.status != InspectionMatter.Status.PUBLISHED and m.pk not in caused_by_basis]
+    if bad_matters:
+        codes = [m.code for m in bad_matters]
+        labels = "、".join(b["title"] for b in bad_bases.values()) or "无法定依据"
+        errors.append(LegalBasisNotInForce(
+            f"检查事项 {'、'.join(codes)} 的法定依据不在有效期内（{labels}），需调整后重新备案。",
+            detail={"matters": codes, "legal_bases": list(bad_bases.values())}))
     if not_published:
         names = "、".join(f"{m.code} {m.name}（{m.get_status_display()}）" for m in not_published)
         errors.append(MatterNotPublished(
             f"检查事项未公布或需调整后重新备案，不能用于检查：{names}。",
             detail={"matters": [{"code": m.code, "name": m.name, "status": m.status} for m in not_published]}))
-    bad_matters, bad_bases = [], {}
-    for m, bases in _bases_of(matters).items():
-        wrong = [b for b in bases if not legal_basis_in_force_on(b, on_date)]
-        if wrong or not bases:
-            bad_matters.append(m.code)
-            for b in wrong:
-                bad_bases[b.pk] = {"id": b.pk, "title": str(b), "status": b.status}
-    if bad_matters:
-        labels = "、".join(b["title"] for b in bad_bases.values()) or "无法定依据"
-        errors.append(LegalBasisNotInForce(
-            f"检查事项 {'、'.join(bad_matters)} 的法定依据不在有效期内（{labels}），需调整后重新备案。",
-            detail={"matters": bad_matters, "legal_bases": list(bad_bases.values())}))
     return errors
 
 

@@ -199,7 +199,7 @@ def test_repealing_a_basis_flags_every_matter_at_once_and_alerts_each_agency(rit
     assert sorted(a.agency.code for a in alerts) == ["SCJG", "YJGL"]
     assert "2项" in alerts.get(agency=agency_a).title
     a1.refresh_from_db()
-    assert [e.code for e in selectors.matter_usable_errors(a1)] == ["matter_not_published", "legal_basis_not_in_force"]
+    assert [e.code for e in selectors.matter_usable_errors(a1)] == ["legal_basis_not_in_force"]
     # Saving the basis again without a status change does nothing more.
     services.legal_basis_update(basis=basis, by=rita, status=LegalBasis.Status.REPEALED)
     assert Alert.objects.filter(kind="matter.needs_adjustment").count() == 2
@@ -253,9 +253,9 @@ def test_usable_errors_respect_effective_date_and_batch_in_one_error_each(agency
     assert selectors.matter_usable_errors(m1, on_date=date(2029, 12, 31))[0].code == "legal_basis_not_in_force"
     assert selectors.matter_usable_errors(m1, on_date=date(2030, 1, 1)) == []
     errors = selectors.matters_usable_errors([m1, m2], on_date=date(2029, 6, 1))
-    assert [type(e) for e in errors] == [MatterNotPublished, LegalBasisNotInForce]
-    assert errors[0].detail["matters"] == [{"code": m2.code, "name": m2.name, "status": "draft"}]
-    assert errors[1].detail == {"matters": [m1.code], "legal_bases": [
+    assert [type(e) for e in errors] == [LegalBasisNotInForce, MatterNotPublished]  # root cause first
+    assert errors[1].detail["matters"] == [{"code": m2.code, "name": m2.name, "status": "draft"}]
+    assert errors[0].detail == {"matters": [m1.code], "legal_bases": [
         {"id": future.pk, "title": str(future), "status": "in_force"}]}
 
 
