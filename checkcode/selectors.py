@@ -4,13 +4,16 @@ from django.db.models import Avg, Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from jiujiang_inspect import roles
-from plans.models import Participation
+from plans.models import Inspection, Participation
 from plans.selectors.quota import enterprise_quota
 
 from . import codes
 from .models import CheckCode, Evaluation, Rectification
 
-VERDICTS = {"valid": "真实有效", "expired": "已过期", "revoked": "已撤销", "unknown": "无此检查码"}
+#: The public verdict of a code (docs/api.md `/check-codes/{code}/` `verdict`), in Chinese for the page.
+VERDICTS = {"valid": "真实有效", "not_yet_valid": "尚未生效", "finished": "检查已结束", "expired": "已过期",
+            "revoked": "已撤销", "unknown": "无此检查码"}
+FINISHED_INSPECTION = (Inspection.Status.RESULT_RECORDED, Inspection.Status.CLOSED)
 #: Below this many evaluations an agency sees nothing: anonymity to the inspecting agency (举措 13).
 AGGREGATE_MIN = 5
 
@@ -33,15 +36,27 @@ def checkcode_get_by_string(raw: str) -> CheckCode | None:
 
 
 def checkcode_verdict(code: CheckCode | None, *, now=None) -> str:
+    """The one public verdict of a code, from its state and the time (issue 11, decision j).
+
+    revoked → "revoked"; swept as never shown → "expired"; a result recorded (code completed or closed,
+    inspection result_recorded or closed) → "finished"; before its window → "not_yet_valid"; after its
+    window → "finished" (a late code's window lies in the past, so it is finished too); otherwise, issued
+    or shown inside its window → "valid", the only verdict that lets an inspector in (`valid_now`).
+    `None` (no such code) → "unknown". Reads only what `checkcode_get_by_string` already loaded."""
     if code is None:
         return "unknown"
     now = now or timezone.now()
-    if code.status == CheckCode.Status.REVOKED:
+    S = CheckCode.Status
+    if code.status == S.REVOKED:
         return "revoked"
-    if code.status == CheckCode.Status.EXPIRED:
+    if code.status == S.EXPIRED:
         return "expired"
-    if code.status == CheckCode.Status.ISSUED and not code.is_late and now > code.valid_until:
-        return "expired"
+    if code.status in (S.COMPLETED, S.CLOSED) or code.inspection.status in FINISHED_INSPECTION:
+        return "finished"
+    if now < code.valid_from:
+        return "not_yet_valid"
+    if now > code.valid_until:
+        return "finished"
     return "valid"
 
 
@@ -63,7 +78,7 @@ def checkcode_public_view(code: CheckCode, *, now=None) -> dict:
                         for m in p.matters.all()],
         })
     return {
-        "code": code.code, "verdict": verdict, "verdict_label": VERDICTS[verdict],
+        "code": code.code, "verdict": verdict, "verdict_label": VERDICTS[verdict], "valid_now": verdict == "valid",
         "status": code.status, "status_label": code.get_status_display(),
         "is_late": code.is_late, "late_reason": code.late_reason if code.is_late else "",
         "valid_from": code.valid_from, "valid_until": code.valid_until,

@@ -95,8 +95,9 @@ class PublicCheckCodeSerializer(serializers.Serializer):
     """Documentation shape of the public view (the data is the selector's dict)."""
 
     code = serializers.CharField()
-    verdict = serializers.ChoiceField(choices=["valid", "expired", "revoked"])
+    verdict = serializers.ChoiceField(choices=["valid", "not_yet_valid", "finished", "expired", "revoked"])
     verdict_label = serializers.CharField()
+    valid_now = serializers.BooleanField(help_text="true only for valid: inside the window, no result, not revoked")
     status = serializers.CharField()
     is_late = serializers.BooleanField()
     valid_from = serializers.DateTimeField()

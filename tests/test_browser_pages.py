@@ -27,7 +27,11 @@ def demo(agency_a, alice):
 
     ensure_cap_policies()  # transactional tests flush the migrated yearly caps
 
-    inspection = approved_inspection(agency=agency_a, inspectors=[alice.inspector, *team(agency_a, n=1)])
+    from django.utils import timezone
+
+    # On the inspection day (local date), so the code is inside its window: 真实有效.
+    inspection = approved_inspection(agency=agency_a, inspectors=[alice.inspector, *team(agency_a, n=1)],
+                                     day=timezone.localdate())
     code = checkcode_issue(inspection=inspection, issued_by=alice)
     PlanFactory(lead_agency=agency_a)
     AlertFactory(agency=agency_a)

@@ -2,6 +2,7 @@
 from datetime import date, timedelta
 
 import pytest
+from django.utils import timezone
 
 from checkcode.models import CheckCode, CodeScan
 from plans.models import CapPolicy
@@ -40,7 +41,7 @@ def test_other_agency_cannot_issue(api, bob, agency_a):
 
 
 def test_public_verification_is_anonymous_and_private_data_free(api, alice, agency_a):
-    insp = approved_inspection(agency=agency_a)
+    insp = approved_inspection(agency=agency_a, day=timezone.localdate())  # inside its window: valid
     code = api(alice).post(f"/api/v1/inspections/{insp.pk}/check-code/").json()["code"]
     res = api().get(f"/api/v1/check-codes/{code.lower()}/")
     assert res.status_code == 200

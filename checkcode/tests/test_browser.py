@@ -3,6 +3,7 @@ rectification response → 复查 → closed (issue 5 "Done when")."""
 from datetime import date, timedelta
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from jiujiang_inspect.browser_testing import login, screenshot
@@ -33,7 +34,7 @@ def test_draft_to_closed_in_the_browser(page, phone_page, alice, anna, agency_a)
     page.get_by_label("检查对象（统一社会信用代码）").fill(ent.uscc)
     page.get_by_label("检查类型").select_option("special")
     page.get_by_label("检查方式").select_option("onsite")
-    page.get_by_label("计划检查日期").fill(str(date.today()))
+    page.get_by_label("计划检查日期").fill(str(timezone.localdate()))  # the code's window is the local day
     page.get_by_label("专项检查审批文号").fill("鸠司审〔2025〕12号")
     page.get_by_label(alice.inspector.name, exact=False).check()
     page.get_by_label(colleague.name, exact=False).check()
@@ -50,7 +51,8 @@ def test_draft_to_closed_in_the_browser(page, phone_page, alice, anna, agency_a)
     page.goto(detail_url)
     page.get_by_role("button", name="审批通过").click()
     # Retries until the post-approval page has loaded (reading at once raced the navigation).
-    expect(page.get_by_test_id("status")).to_have_text("已审批")
+    # The approval runs every gate; on a loaded machine that takes longer than expect's 5 s default.
+    expect(page.get_by_test_id("status")).to_have_text("已审批", timeout=30_000)
     _logout(page)
 
     login(page, "alice")

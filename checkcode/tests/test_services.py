@@ -108,7 +108,7 @@ def test_first_scan_shows_the_code_and_every_scan_is_logged(alice, agency_a):
 
 
 def test_public_view_shows_names_and_certificates_but_nothing_private(alice, agency_a):
-    insp = approved_inspection(agency=agency_a)
+    insp = approved_inspection(agency=agency_a, day=timezone.localdate())
     code = checkcode_issue(inspection=insp, issued_by=alice)
     view = checkcode_public_view(checkcode_get_by_string(code.code))
     assert view["verdict_label"] == "真实有效"

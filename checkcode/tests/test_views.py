@@ -5,6 +5,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from checkcode.services import checkcode_issue, checkcode_revoke, result_record
 
@@ -14,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_lookup_redirects_to_the_code_page(client, alice, agency_a):
-    code = checkcode_issue(inspection=approved_inspection(agency=agency_a), issued_by=alice)
+    code = checkcode_issue(inspection=approved_inspection(agency=agency_a, day=timezone.localdate()), issued_by=alice)
     res = client.get(reverse("checkcode:public_lookup"), {"code": code.code.replace("-", "").lower()})
     assert res.status_code == 302 and res.url == f"/c/{code.code}/"
     page = client.get(res.url)

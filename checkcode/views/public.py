@@ -25,6 +25,11 @@ def _place(form, exc):
         form.add_error(None, exc.message)
 
 
+def _unknown():
+    verdict = selectors.checkcode_verdict(None)
+    return {"verdict": verdict, "verdict_label": selectors.VERDICTS[verdict], "valid_now": False}
+
+
 def public_lookup(request):
     """检查码查验: type a code (or arrive from the QR with it in the URL)."""
     form = LookupForm(request.GET or None)
@@ -32,7 +37,7 @@ def public_lookup(request):
         code = selectors.checkcode_get_by_string(form.cleaned_data["code"])
         if code is not None:
             return redirect("checkcode:public_code", code=code.code)
-        return render(request, "checkcode/public_code.html", {"verdict": "unknown", "verdict_label": "无此检查码",
+        return render(request, "checkcode/public_code.html", {**_unknown(),
                                                                "lookup_form": form}, status=404)
     return render(request, "checkcode/public_lookup.html", {"form": form})
 
@@ -43,7 +48,7 @@ def public_code(request, code):
     and (after the result) evaluation and rectification response. Every GET is logged as a scan."""
     obj = selectors.checkcode_get_by_string(code)
     if obj is None:
-        return render(request, "checkcode/public_code.html", {"verdict": "unknown", "verdict_label": "无此检查码",
+        return render(request, "checkcode/public_code.html", {**_unknown(),
                                                                "lookup_form": LookupForm()}, status=404)
     if obj.code != code:
         return redirect("checkcode:public_code", code=obj.code)
