@@ -64,6 +64,18 @@ def user_may_act_for(user, inspection: Inspection) -> bool:
     return inspection.participations.filter(agency_id=user.agency_id).exists()
 
 
+def user_may_draft(user) -> bool:
+    """Who drafts inspections (issue 11, decision m): staff of an enforcement agency (inspectors and
+    agency admins), for their own agency. 区司法局 reviewers supervise and never draft or edit one, in
+    the API (403) as in the pages (no button, 403)."""
+    return roles.is_staff_member(user) and not roles.is_reviewer(user) and bool(getattr(user, "agency_id", None))
+
+
+def _require_drafter(user):
+    if not user_may_draft(user):
+        raise PermissionDeniedError(_("只有执法单位的工作人员可以起草和修改检查任务，区司法局负责监督。"))
+
+
 def _require_actor(user, inspection):
     if not user_may_act_for(user, inspection):
         raise PermissionDeniedError(_("只有参与单位的工作人员可以操作该检查。"))
@@ -139,9 +151,8 @@ def inspection_create(*, by, enterprise: Enterprise, kind: str, mode: str, date:
     """Draft an inspection. `participations` = [{"agency", "inspectors", "matters"}] (resolved objects),
     the first is the lead. A draft is never filed as 触发式检查备案: the filing is made when the
     inspection takes place (plans.services.triggered_filings, decision d)."""
-    if not roles.is_staff_member(by):
-        raise PermissionDeniedError()
-    if not roles.is_reviewer(by) and by.agency_id not in [p["agency"].pk for p in participations]:
+    _require_drafter(by)
+    if by.agency_id not in [p["agency"].pk for p in participations]:
         raise PermissionDeniedError(_("只能为本单位参与的检查建立任务。"))
     initiating = next((p["agency"] for p in participations if p["agency"].pk == by.agency_id),
                       participations[0]["agency"] if participations else None)
@@ -168,6 +179,7 @@ def inspection_update(*, inspection: Inspection, by, participations: list[dict] 
                       trigger: dict | None = None, advance_notice: dict | None = None, reason: str = "",
                       **fields) -> Inspection:
     """Edit a draft (an approved inspection goes back to draft: the approval covered the old content)."""
+    _require_drafter(by)
     inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
     _require_actor(by, inspection)
     if inspection.status not in PENDING:

@@ -2,6 +2,7 @@
 record result, propose a joint merge), triggered filings and (for reviewers) gate refusals. Buttons that belong to
 the 检查码 post to checkcode's URLs; this module never imports checkcode (apps import downward)."""
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -68,14 +69,14 @@ def inspection_list(request):
                for k, label in (("date", "日期"), ("enterprise", "企业"), ("kind", "类型"), ("agencies", "参与单位"),
                                 ("status", "状态"))]
     return render(request, "plans/inspection_list.html", {"filter": f, "page": page, "status_css": STATUS_CSS,
-                                                          "columns": columns, "sort_query": query.urlencode()})
+                                                          "columns": columns, "sort_query": query.urlencode(),
+                                                          "can_draft": services.user_may_draft(request.user)})
 
 
 @staff_required
 def inspection_create(request):
-    if not request.user.agency_id or roles.is_reviewer(request.user):
-        messages.error(request, "只有执法单位的工作人员可以新建检查。")
-        return redirect("plans:inspection_list")
+    if not services.user_may_draft(request.user):
+        raise PermissionDenied
     agency = request.user.agency
     initial = {"enterprise": request.GET.get("enterprise", ""), "mode": "onsite"}
     form = InspectionForm(request.POST or None, agency=agency, initial=initial)
