@@ -45,6 +45,7 @@ from .serializers import (
     EnterpriseSerializer,
     InspectionCancelSerializer,
     InspectionInSerializer,
+    InspectionReturnSerializer,
     InspectionSerializer,
     InvitationInSerializer,
     InvitationReasonSerializer,
@@ -121,6 +122,15 @@ class InspectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
     def approve(self, request, pk=None):
         """审批: runs every gate; 409 with the failing rule's `code` (all of them in `detail.errors`)."""
         return self._out(services.inspection_approve(inspection=self.get_object(), by=request.user))
+
+    @extend_schema(request=InspectionReturnSerializer, responses=InspectionSerializer)
+    @action(detail=True, methods=["post"], url_path="return")
+    def return_for_changes(self, request, pk=None):
+        """退回修改: the initiating agency's admin returns a draft with `{"comment"}` (what to change)."""
+        data = InspectionReturnSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self._out(services.inspection_return(inspection=self.get_object(), by=request.user,
+                                                    comment=data.validated_data["comment"]))
 
     @extend_schema(request=MergeSerializer, responses={201: JointProposalSerializer})
     @action(detail=True, methods=["post"])

@@ -43,15 +43,44 @@ class EnterpriseNotJoint(ApplicationError):
 
 
 class TooFewInspectors(ApplicationError):
-    """行政处罚法 第42条: each participating agency brings at least two of its own certified inspectors."""
+    """行政处罚法 第42条: each participating agency brings at least two of its own certified inspectors.
+
+    Without a message, says what to change from `detail["agencies"]` = [{"agency_name", "certified",
+    "helpers": [names]}]: which agency is short and which of its people do not count."""
 
     code = "too_few_inspectors"
     default_message = _("每个参与单位至少需要两名本单位持有效执法证件的执法人员（辅助人员不计入）。")
 
+    def __init__(self, message=None, *, detail=None, code=None):
+        if message is None and detail and detail.get("agencies"):
+            parts = []
+            for a in detail["agencies"]:
+                text = _("%(agency)s只有%(n)s名持证执法人员，请再增加%(more)s名本单位持证人员") % {
+                    "agency": a.get("agency_name") or a.get("agency", ""), "n": a.get("certified", 0),
+                    "more": max(2 - a.get("certified", 0), 1)}
+                helpers = a.get("helpers") or []
+                if helpers:
+                    text += _("（%(names)s是辅助人员，不计入两名持证人员）") % {"names": "、".join(helpers)}
+                parts.append(text)
+            message = _("每个参与单位至少需要两名持证执法人员：") + "；".join(parts) + "。"
+        super().__init__(message, detail=detail, code=code)
+
 
 class InspectorCertificateInvalid(ApplicationError):
+    """Without a message, names each inspector and the state of the certificate on the day."""
+
     code = "inspector_certificate_invalid"
     default_message = _("有执法人员在检查当日没有有效的行政执法证件或已不在岗。")
+    STATES = {"missing": _("没有登记执法证件"), "expired": _("执法证件已过期"), "suspended": _("执法证件已暂扣"),
+              "revoked": _("执法证件已吊销"), "not_yet_valid": _("执法证件尚未生效"), "valid": _("已不在岗"),
+              "expiring": _("已不在岗")}
+
+    def __init__(self, message=None, *, detail=None, code=None):
+        if message is None and detail and detail.get("inspectors"):
+            names = "；".join(f"{i.get('name', '')}{self.STATES.get(i.get('certificate_state'), _('不在岗或证件无效'))}"
+                             for i in detail["inspectors"])
+            message = _("检查当日须持有效执法证件：%(list)s。请更换人员或更新证件。") % {"list": names}
+        super().__init__(message, detail=detail, code=code)
 
 
 class EnterpriseOverYearlyCap(ApplicationError):
@@ -137,3 +166,38 @@ class JointMatchNotOffered(ApplicationError):
     code = "joint_match_not_offered"
     status_code = 409
     default_message = _("该检查不在系统提供的联合检查匹配范围内（同一企业、时间窗内、其他单位的待检查任务，且企业参加联合检查），不能合并。")
+
+
+#: The rules' names as people read them (pages never show a rule's `code`). One home for every gate
+#: code, including those declared in matters and subjects; an unknown code reads as 其他规则.
+RULE_NAMES = {
+    "matter_not_published": _("检查事项须已公布"),
+    "legal_basis_not_in_force": _("法定依据须现行有效"),
+    "too_few_inspectors": _("两名持证执法人员"),
+    "inspector_certificate_invalid": _("执法证件有效"),
+    "inspector_not_in_agency": _("执法人员属于本单位"),
+    "enterprise_not_joint": _("非联合检查对象不联合检查"),
+    "enterprise_over_yearly_cap": _("企业年度现场检查上限"),
+    "agency_over_yearly_cap": _("同一单位年度检查上限"),
+    "triggered_frequency_blocked": _("触发式检查频次"),
+    "enterprise_blocked": _("企业阻断"),
+    "inspector_low_efficiency_blocked": _("低效检查暂停"),
+    "onsite_justification_required": _("非现场检查优先"),
+    "advance_notice_missing": _("检查前预先告知"),
+    "plan_not_filed": _("年度检查计划已备案"),
+    "plan_mismatch": _("计划内检查须符合计划"),
+    "special_plan_not_filed": _("专项检查计划已备案"),
+    "inspector_not_trained": _("通过检查码测试"),
+}
+
+#: Where a refusal happened (GateRefusal.stage).
+STAGE_NAMES = {"approve": _("审批"), "issue": _("申领检查码"), "late_code": _("事后补码")}
+
+
+def rule_name(code: str) -> str:
+    """The Chinese name of a gate rule for pages and exports (never the English `code`)."""
+    return str(RULE_NAMES.get(code, _("其他规则")))
+
+
+def stage_name(stage: str) -> str:
+    return str(STAGE_NAMES.get(stage, _("其他环节")))

@@ -7,6 +7,7 @@ from jiujiang_inspect.api import UpdatedSinceFilter
 from jiujiang_inspect.filters import FilterSet, MonthFilter
 from jiujiang_inspect.identifiers import normalize_identifier
 
+from .exceptions import RULE_NAMES, STAGE_NAMES
 from .models import AnnualPlan, Enterprise, GateRefusal, Inspection, Invitation, Pool, Town, TriggeredFiling
 
 
@@ -126,9 +127,9 @@ class TriggeredFilingListFilterSet(TriggeredFilingFilterSet):
 class GateRefusalFilterSet(FilterSet):
     """检查拒绝记录: which rule, at which step, by which agency, when."""
 
-    STAGES = [("approve", "审批"), ("issue", "申领检查码"), ("late_code", "事后补码")]
+    STAGES = list(STAGE_NAMES.items())
 
-    code = django_filters.CharFilter(label="规则代码")
+    code = django_filters.ChoiceFilter(choices=list(RULE_NAMES.items()), label="规则", empty_label="全部")
     stage = django_filters.ChoiceFilter(choices=STAGES, label="环节", empty_label="全部")
     agency = django_filters.CharFilter(field_name="agency__code", label="单位代码")
     q = django_filters.CharFilter(method="search", label="企业名称或代码")

@@ -2,6 +2,7 @@
 user's own agency (joint inspections are formed by merging with other agencies' drafts); 邀约. They only
 shape input; the services decide."""
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from matters.models import Industry, InspectionMatter, JointMatterList
@@ -144,6 +145,9 @@ class EnterpriseImportForm(BootstrapMixin, forms.Form):
 class DateTimeInput(forms.DateTimeInput):
     input_type = "datetime-local"
 
+    def __init__(self, attrs=None, format=None):
+        super().__init__(attrs, format or "%Y-%m-%dT%H:%M")
+
 
 class InspectionForm(BootstrapMixin, forms.Form):
     enterprise = forms.CharField(label=_("检查对象（统一社会信用代码）"), max_length=64)
@@ -193,6 +197,33 @@ class InspectionForm(BootstrapMixin, forms.Form):
         if ent is None:
             raise forms.ValidationError(_("未找到该统一社会信用代码对应的检查对象。"))
         return ent
+
+    @staticmethod
+    def initial_for(inspection: Inspection, agency) -> dict:
+        """The form's values for editing `inspection` as `agency` (its own participation only)."""
+        own = next((p for p in inspection.participations.all() if p.agency_id == agency.pk), None)
+        notified = timezone.localtime(inspection.notified_at) if inspection.notified_at else None
+        return {
+            "enterprise": inspection.enterprise.uscc, "kind": inspection.kind, "mode": inspection.mode,
+            "date": inspection.date, "plan": inspection.plan_id, "trigger_source": inspection.trigger_source,
+            "trigger_reference": inspection.trigger_reference, "trigger_reason": inspection.trigger_reason,
+            "special_approval_ref": inspection.special_approval_ref,
+            "inspectors": [i.pk for i in own.inspectors.all()] if own else [],
+            "matters": [m.pk for m in own.matters.all()] if own else [],
+            "notified_at": notified, "notice_method": inspection.notice_method,
+            "notice_content": inspection.notice_content, "notice_exempt_reason": inspection.notice_exempt_reason,
+            "onsite_justification": inspection.onsite_justification}
+
+    def update_kwargs(self, agency, inspection: Inspection) -> dict:
+        """`inspection_update` arguments: the form replaces `agency`'s participation, others stay."""
+        kwargs = self.service_kwargs(agency)
+        kwargs.pop("enterprise")
+        own = kwargs.pop("participations")[0]
+        kwargs["participations"] = [
+            own if p.agency_id == agency.pk else
+            {"agency": p.agency, "inspectors": list(p.inspectors.all()), "matters": list(p.matters.all())}
+            for p in inspection.participations.select_related("agency")]
+        return kwargs
 
     def service_kwargs(self, agency):
         d = self.cleaned_data

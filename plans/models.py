@@ -283,6 +283,7 @@ class Inspection(models.Model):
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("草稿")
+        RETURNED = "returned", _("退回修改")
         APPROVED = "approved", _("已审批")
         CODE_ISSUED = "code_issued", _("已赋码")
         RESULT_RECORDED = "result_recorded", _("已录入结果")
@@ -317,6 +318,7 @@ class Inspection(models.Model):
     onsite_justification = models.TextField(_("现场检查必要性说明"), blank=True)
     status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
     outcome = models.CharField(_("检查结果"), max_length=20, choices=Outcome.choices, blank=True, db_index=True)
+    return_comment = models.TextField(_("退回意见"), blank=True)
     is_emergency = models.BooleanField(_("紧急检查（先查后补码）"), default=False)
     emergency_reason = models.TextField(_("紧急原因"), blank=True)
     # Cap bookkeeping (see class docstring).

@@ -251,7 +251,7 @@ class InspectionSerializer(serializers.ModelSerializer):
         model = Inspection
         fields = ["id", "enterprise", "enterprise_name", "initiating_agency", "kind", "mode", "date", "plan", "trigger",
                   "participations", "is_joint", "advance_notice", "notice_exempt_reason", "onsite_justification",
-                  "special_approval_ref", "rechecks", "status", "outcome", "is_emergency", "slot_year",
+                  "special_approval_ref", "rechecks", "status", "return_comment", "outcome", "is_emergency", "slot_year",
                   "counts_toward_cap", "merged_into", "check_code", "created_at", "updated_at"]
         read_only_fields = fields
 
@@ -328,6 +328,10 @@ class JointProposalDecisionSerializer(serializers.Serializer):
 
 class InspectionCancelSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
+
+
+class InspectionReturnSerializer(serializers.Serializer):
+    comment = serializers.CharField(max_length=2000)
 
 
 class InvitationInSerializer(serializers.Serializer):

@@ -11,7 +11,7 @@ from checkcode.selectors import evaluation_aggregate_for_agency, rectification_l
 from guidance.selectors import tests_open_for_inspector, trainings_due_for_inspector
 from matters.selectors import matter_review_queue, matter_status_counts
 from plans.models import AnnualPlan, GateRefusal, Inspection, TriggeredFiling
-from plans.selectors.inspections import inspection_list_for_user
+from plans.selectors.inspections import inspection_list_for_user, inspections_returned_for_user
 from plans.selectors.joint_proposals import joint_proposals_awaiting
 from plans.selectors.plans import plan_filing_queue, plans_agencies_not_filed
 from subjects import selectors as subject_selectors
@@ -42,6 +42,7 @@ def inspector_home_context(*, user):
         "today_inspections": [i for i in week if i.date == today],
         "week_inspections": [i for i in week if i.date != today],
         "drafts_count": mine.filter(status=Inspection.Status.DRAFT).count(),
+        "returned": inspections_returned_for_user(user=user),
         "results_due_count": mine.filter(status=Inspection.Status.CODE_ISSUED, date__lte=today).count(),
         "rectifications_to_verify": rectification_list_for_user(user=user).filter(
             status=Rectification.Status.RESPONDED).count(),

@@ -31,6 +31,24 @@ def inspection_list_for_user(*, user) -> QuerySet[Inspection]:
     return qs.none()
 
 
+def inspections_returned_for_user(*, user, limit: int = 20) -> list[Inspection]:
+    """退回修改 waiting for `user` (issue 11, decision k): returned inspections of the user's agency that the
+    user drafted or takes part in, newest first, each with `last_refusal` (the latest GateRefusal or None).
+    Three queries whatever the number of rows."""
+    if not getattr(user, "agency_id", None):
+        return []
+    mine = Q(created_by=user)
+    inspector = getattr(user, "inspector", None)
+    if inspector is not None:
+        mine |= Q(participations__inspectors=inspector)
+    refusals = Prefetch("refusals", queryset=GateRefusal.objects.order_by("-at", "-id"), to_attr="refusals_newest")
+    rows = list(Inspection.objects.filter(mine, initiating_agency_id=user.agency_id, status=Inspection.Status.RETURNED)
+                .distinct().select_related("enterprise").prefetch_related(refusals).order_by("-updated_at", "-id")[:limit])
+    for row in rows:
+        row.last_refusal = row.refusals_newest[0] if row.refusals_newest else None
+    return rows
+
+
 def inspection_get_for_user(*, user, pk) -> Inspection:
     return inspection_list_for_user(user=user).get(pk=pk)
 

@@ -66,12 +66,13 @@ def inspectors_certified(*, ctx: GateContext) -> list:
     few, invalid, foreign = [], [], []
     on_date = ctx.inspection.date
     for p in ctx.parts:
-        own_valid = 0
+        own_valid, helpers = 0, []
         for i in p.inspectors.all():
             if i.agency_id != p.agency_id:
                 foreign.append({"inspector": i.pk, "name": i.name, "agency": p.agency.code})
                 continue
             if i.is_helper:
+                helpers.append(i.name)
                 continue
             cert = getattr(i, "certificate", None) if hasattr(i, "certificate") else None
             if i.is_active and i.agency.is_active and cert is not None and cert.is_valid_on(on_date):
@@ -80,7 +81,8 @@ def inspectors_certified(*, ctx: GateContext) -> list:
                 invalid.append({"inspector": i.pk, "name": i.name,
                                 "certificate_state": cert.state_on(on_date) if cert else "missing"})
         if own_valid < 2:
-            few.append({"agency": p.agency.code, "certified": own_valid})
+            few.append({"agency": p.agency.code, "agency_name": p.agency.name, "certified": own_valid,
+                        "helpers": helpers})
     errors = []
     if few:
         errors.append(exc.TooFewInspectors(detail={"agencies": few}))

@@ -19,6 +19,9 @@ from .gates import gate_attempt
 from .joint_proposals import joint_proposals_lapse
 
 PENDING = (Inspection.Status.DRAFT, Inspection.Status.APPROVED)
+#: What the initiating agency may still edit or cancel: a draft, one its admin returned, or one approved
+#: but without a 检查码 (editing it needs a new approval).
+EDITABLE = (Inspection.Status.DRAFT, Inspection.Status.RETURNED, Inspection.Status.APPROVED)
 FIELDS = ["kind", "mode", "date", "plan_id", "trigger_source", "trigger_reference", "trigger_reason",
           "special_approval_ref", "rechecks_id", "notified_at", "notice_method", "notice_content",
           "notice_exempt_reason", "onsite_justification", "is_emergency", "emergency_reason", "status"]
@@ -74,6 +77,17 @@ def user_may_draft(user) -> bool:
 def _require_drafter(user):
     if not user_may_draft(user):
         raise PermissionDeniedError(_("只有执法单位的工作人员可以起草和修改检查任务，区司法局负责监督。"))
+
+
+def user_may_edit(user, inspection: Inspection) -> bool:
+    """The initiating agency's staff edit its inspection (issue 11, decision k); reviewers never do (m).
+    The status (`EDITABLE`) is checked by the service, with its own message."""
+    return user_may_draft(user) and user.agency_id == inspection.initiating_agency_id
+
+
+def user_may_return(user, inspection: Inspection) -> bool:
+    """The initiating agency's admin approves, and so may instead return it for changes."""
+    return roles.is_agency_admin(user) and user.agency_id == inspection.initiating_agency_id
 
 
 def _require_actor(user, inspection):
@@ -178,12 +192,14 @@ def inspection_create(*, by, enterprise: Enterprise, kind: str, mode: str, date:
 def inspection_update(*, inspection: Inspection, by, participations: list[dict] | None = None,
                       trigger: dict | None = None, advance_notice: dict | None = None, reason: str = "",
                       **fields) -> Inspection:
-    """Edit a draft (an approved inspection goes back to draft: the approval covered the old content)."""
+    """Edit a draft, a returned or an approved inspection (not yet coded) of the user's own initiating
+    agency; it goes back to draft for the admin to approve (issue 11, decision k)."""
     _require_drafter(by)
     inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
-    _require_actor(by, inspection)
-    if inspection.status not in PENDING:
-        raise InvalidState(_("只有草稿或已审批未赋码的检查可以修改。"))
+    if not user_may_edit(by, inspection):
+        raise PermissionDeniedError(_("只有发起单位的工作人员可以修改该检查。"))
+    if inspection.status not in EDITABLE:
+        raise InvalidState(_("只有草稿、退回修改或已审批未赋码的检查可以修改。"))
     before = snapshot(inspection, FIELDS)
     for key, value in fields.items():
         if key in ("enterprise",) and value.pk != inspection.enterprise_id:
@@ -192,7 +208,8 @@ def inspection_update(*, inspection: Inspection, by, participations: list[dict] 
     _apply_trigger(inspection, trigger)
     _apply_notice(inspection, advance_notice)
     _validate(inspection, participations)
-    if inspection.status == Inspection.Status.APPROVED:
+    if inspection.status in (Inspection.Status.APPROVED, Inspection.Status.RETURNED):
+        # Back to the admin: the approval covered the old content; a return is answered by the edit.
         inspection.status = Inspection.Status.DRAFT
         inspection.approved_by, inspection.approved_at = None, None
     inspection.save()
@@ -227,10 +244,34 @@ def inspection_approve(*, inspection: Inspection, by) -> Inspection:
 
 
 @transaction.atomic
+def inspection_return(*, inspection: Inspection, by, comment: str) -> Inspection:
+    """退回修改 (issue 11, decision k): the initiating agency's admin sends a draft (or an approved
+    inspection without a code) back to its drafters with a comment saying what to change. Audited;
+    the drafters see it on their home page with the last refusal and edit it back to draft."""
+    inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
+    if not user_may_return(by, inspection):
+        raise PermissionDeniedError(_("只有发起单位的单位管理员可以退回检查。"))
+    if inspection.status not in PENDING:
+        raise InvalidState(_("只有草稿或已审批未赋码的检查可以退回修改。"))
+    comment = (comment or "").strip()
+    if not comment:
+        raise ValidationFailed(detail={"comment": [_("请写明退回意见：需要修改什么。")]})
+    if len(comment) > 2000:
+        raise ValidationFailed(detail={"comment": [_("不能超过%(n)s个字符。") % {"n": 2000}]})
+    old = inspection.status
+    inspection.status, inspection.return_comment = Inspection.Status.RETURNED, comment
+    inspection.approved_by, inspection.approved_at = None, None
+    inspection.save(update_fields=["status", "return_comment", "approved_by", "approved_at", "updated_at"])
+    audit_record(actor=by, action="inspection.returned", target=inspection, reason=comment,
+                 changes={"status": [old, Inspection.Status.RETURNED]})
+    return inspection
+
+
+@transaction.atomic
 def inspection_cancel(*, inspection: Inspection, by, reason: str) -> Inspection:
     inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
     _require_actor(by, inspection)
-    if inspection.status not in PENDING:
+    if inspection.status not in EDITABLE:
         raise InvalidState(_("已赋码的检查请先撤销检查码。"))
     if not (reason or "").strip():
         raise ValidationFailed(detail={"reason": [_("请说明取消原因。")]})

@@ -48,10 +48,13 @@ def test_each_agency_needs_two_of_its_own_certified_inspectors(agency_a, agency_
     THEN too_few_inspectors names agency B (helpers never count, 行政处罚法 第42条)."""
     insp = make_inspection(agency=agency_a, extra_agencies=[agency_b])
     part_b = insp.participations.get(agency=agency_b)
-    part_b.inspectors.set([InspectorFactory(agency=agency_b), InspectorFactory(agency=agency_b, is_helper=True)])
+    helper = InspectorFactory(agency=agency_b, is_helper=True, name="雷晓东")
+    part_b.inspectors.set([InspectorFactory(agency=agency_b), helper])
     report = inspection_gate_report(inspection=insp)
     assert report.codes == ["too_few_inspectors"]
-    assert report.errors[0].detail["agencies"] == [{"agency": "YJGL", "certified": 1}]
+    assert report.errors[0].detail["agencies"] == [{"agency": "YJGL", "agency_name": agency_b.name, "certified": 1,
+                                                    "helpers": ["雷晓东"]}]
+    assert "雷晓东是辅助人员，不计入两名持证人员" in report.errors[0].message
 
 
 def test_expired_certificate_on_the_inspection_day_is_refused(agency_a):

@@ -56,7 +56,7 @@ def test_refused_approval_shows_the_rule_and_reviewer_sees_it(client, anna, rita
     assert GateRefusal.objects.filter(inspection=insp).count() == 1
     client.force_login(rita)
     page = client.get(reverse("plans:gate_refusal_list")).content.decode()
-    assert "too_few_inspectors" in page and insp.enterprise.name in page
+    assert "两名持证执法人员" in page and insp.enterprise.name in page
     client.force_login(anna)
     assert client.get(reverse("plans:gate_refusal_list")).status_code == 403
 

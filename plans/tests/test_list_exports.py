@@ -64,7 +64,7 @@ def test_triggered_filing_filters_narrow_the_list(client, anna, agency_a):
 
 
 def test_gate_refusals_filter_and_export_for_reviewers_only(client, anna, rita, agency_a, agency_b):
-    _refusal(agency_a, "甲方餐馆", "yearly_cap")
+    _refusal(agency_a, "甲方餐馆", "enterprise_over_yearly_cap")
     _refusal(agency_b, "乙方药店", "too_few_inspectors", stage="issue")
     url = reverse("plans:gate_refusal_list")
     client.force_login(anna)
@@ -72,22 +72,22 @@ def test_gate_refusals_filter_and_export_for_reviewers_only(client, anna, rita, 
     client.force_login(rita)
     page = client.get(url, {"stage": "issue"}).content.decode()
     assert "乙方药店" in page and "甲方餐馆" not in page
-    page = client.get(url, {"code": "yearly_cap"}).content.decode()
+    page = client.get(url, {"code": "enterprise_over_yearly_cap"}).content.decode()
     assert "甲方餐馆" in page and "乙方药店" not in page
     rows = _rows(client.get(url, {"export": "xlsx", "agency": agency_a.code}))
     assert rows[0][:4] == ("时间", "单位", "人员", "企业")
-    assert [(r[3], r[5], r[6]) for r in rows[1:]] == [("甲方餐馆", "审批", "yearly_cap")]
+    assert [(r[3], r[5], r[6]) for r in rows[1:]] == [("甲方餐馆", "审批", "企业年度现场检查上限")]
 
 
 def test_gate_refusal_list_queries_do_not_grow(client, rita, agency_a):
     client.force_login(rita)
     url = reverse("plans:gate_refusal_list")
-    _refusal(agency_a, "甲方餐馆", "yearly_cap")
+    _refusal(agency_a, "甲方餐馆", "enterprise_over_yearly_cap")
     client.get(url)
     with CaptureQueriesContext(connection) as few:
         client.get(url)
     for n in range(4):
-        _refusal(agency_a, f"企业{n}", "yearly_cap")
+        _refusal(agency_a, f"企业{n}", "enterprise_over_yearly_cap")
     with CaptureQueriesContext(connection) as many:
         client.get(url)
     assert len(many) == len(few)

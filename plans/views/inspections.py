@@ -14,6 +14,7 @@ from jiujiang_inspect.excel import workbook_response
 from jiujiang_inspect.exceptions import ApplicationError
 from jiujiang_inspect.web import apply_errors, reviewer_required, staff_required
 
+from ..exceptions import rule_name, stage_name
 from ..filters import GateRefusalFilterSet, InspectionFilterSet, TriggeredFilingListFilterSet
 from ..forms import InspectionForm
 from ..models import Inspection
@@ -33,7 +34,7 @@ INSPECTION_SORTS = {"date": ("date", "id"), "enterprise": ("enterprise__name", "
                     "status": ("status", "date", "id")}
 STATUS_CSS = {"draft": "status-draft", "approved": "status-waiting", "code_issued": "status-active",
               "result_recorded": "status-active", "closed": "status-done", "cancelled": "status-draft",
-              "merged": "status-draft"}
+              "merged": "status-draft", "returned": "status-refused"}
 
 
 def _refused(request, exc):
@@ -92,11 +93,49 @@ def inspection_create(request):
 
 
 @staff_required
+def inspection_edit(request, pk):
+    """修改: the initiating agency edits a draft, a returned or an approved (uncoded) inspection; the
+    page shows the admin's return comment and the last refusal in words (rule name and message)."""
+    insp = get_object_or_404(inspection_list_for_user(user=request.user), pk=pk)
+    if not services.user_may_edit(request.user, insp):
+        raise PermissionDenied
+    if insp.status not in services.EDITABLE:
+        messages.error(request, "该检查已赋码或已结束，不能再修改。")
+        return redirect("plans:inspection_detail", pk=pk)
+    agency = request.user.agency
+    form = InspectionForm(request.POST or None, agency=agency, initial=InspectionForm.initial_for(insp, agency))
+    form.fields["enterprise"].disabled = True
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.inspection_update(inspection=insp, by=request.user, **form.update_kwargs(agency, insp))
+        except ApplicationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, "已保存修改，检查回到草稿，等待单位管理员审批。")
+            return redirect("plans:inspection_detail", pk=pk)
+    return render(request, "plans/inspection_form.html", {
+        "form": form, "title": "修改检查", "inspection": insp, "refusal": insp.refusals.first()})
+
+
+@staff_required
+@require_POST
+def inspection_return(request, pk):
+    insp = get_object_or_404(inspection_list_for_user(user=request.user), pk=pk)
+    try:
+        services.inspection_return(inspection=insp, by=request.user, comment=request.POST.get("comment", ""))
+    except ApplicationError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, "已退回修改，发起人员会在工作台看到退回意见。")
+    return redirect("plans:inspection_detail", pk=pk)
+
+
+@staff_required
 def inspection_detail(request, pk):
     insp = get_object_or_404(inspection_list_for_user(user=request.user), pk=pk)
     user = request.user
     participant = services.user_may_act_for(user, insp) and not roles.is_reviewer(user)
-    pending = insp.status in services.PENDING
+    pending = insp.status in services.EDITABLE
     codes = list(insp.check_codes.order_by("-issued_at"))
     live = next((c for c in codes if c.status in ("issued", "shown", "completed", "closed")), None)
     report = inspection_gate_report(inspection=insp) if pending else None
@@ -116,6 +155,8 @@ def inspection_detail(request, pk):
         "can_result": participant and not result and (
             (insp.status == "code_issued") or (insp.status == "approved" and insp.mode != "onsite")),
         "can_edit": participant and pending, "participant": participant,
+        "can_modify": pending and services.user_may_edit(user, insp),
+        "can_return": insp.status in services.PENDING and services.user_may_return(user, insp),
         # 检查结果互认 (guidance, a higher app) is linked by URL name only: the initiating agency's draft.
         "can_recognise": insp.status == "draft" and (roles.is_reviewer(user) or user.agency_id == insp.initiating_agency_id),
     })
@@ -172,10 +213,9 @@ def gate_refusal_list(request):
     base = gate_refusal_list_for_user(user=request.user).order_by("-at", "-id")
     f = GateRefusalFilterSet(request.GET, queryset=base)
     if request.GET.get("export") == "xlsx":
-        stages = dict(GateRefusalFilterSet.STAGES)
         rows = ([_local(r.at), r.agency.name if r.agency else "", str(r.user) if r.user else "",
-                 r.inspection.enterprise.name, r.inspection.enterprise.uscc, stages.get(r.stage, r.stage), r.code,
-                 r.message, "、".join(r.all_codes or [])] for r in f.qs.iterator(chunk_size=500))
+                 r.inspection.enterprise.name, r.inspection.enterprise.uscc, stage_name(r.stage), rule_name(r.code),
+                 r.message, "、".join(rule_name(c) for c in r.all_codes or [])] for r in f.qs.iterator(chunk_size=500))
         return workbook_response(f"检查拒绝记录_{timezone.localdate():%Y%m%d}.xlsx", [(
             "检查拒绝记录", ["时间", "单位", "人员", "企业", "统一社会信用代码", "环节", "规则", "说明", "全部规则"],
             rows)])
