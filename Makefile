@@ -24,6 +24,8 @@ migrate: install
 seed: migrate
 	DEBUG=1 $(BIN)/python manage.py seed_demo
 
+# QR codes and printed links point at the address being served.
+run: export PUBLIC_BASE_URL ?= http://$(HOST):$(PORT)
 run: seed
 	@# Collected with the production (manifest) storage, so a missing referenced file fails here too.
 	DEBUG=1 STATIC_MANIFEST=1 $(BIN)/python manage.py collectstatic --noinput -v0

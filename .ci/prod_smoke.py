@@ -323,10 +323,9 @@ class Watched:
         p.on("console", lambda m: self.problems.append(f"console {m.type} on {p.url}: {m.text}")
              if m.type == "error" and not m.text.startswith("Failed to load resource") else None)
         p.on("pageerror", lambda e: self.problems.append(f"page error on {p.url}: {e}"))
-        p.on("requestfailed", lambda r: self.problems.append(f"request failed on {p.url}: {r.url} {r.failure}")
-             if "favicon" not in r.url else None)
+        p.on("requestfailed", lambda r: self.problems.append(f"request failed on {p.url}: {r.url} {r.failure}"))
         p.on("response", lambda r: self.problems.append(f"{r.status} for {r.url} on {p.url}")
-             if r.status >= 400 and "favicon" not in r.url else None)
+             if r.status >= 400 else None)
 
     def visit(self, path):
         before = len(self.problems)

@@ -4,6 +4,8 @@ import re
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.http import HttpResponsePermanentRedirect
+from django.templatetags.static import static
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularSwaggerSplitView
 
@@ -29,6 +31,8 @@ urlpatterns = [
         template_name="registration/password_change.html", success_url="/"), name="password_change"),
     path("audit/", views.audit_list, name="audit_list"),
     path("healthz", views.healthz, name="healthz"),
+    # Browsers ask for /favicon.ico on pages without an icon link (error pages, Swagger UI).
+    path("favicon.ico", lambda request: HttpResponsePermanentRedirect(static("favicon.svg"))),
     path("jobs/<int:pk>/", views.job_status, name="job_status"),
     path("jobs/<int:pk>/retry/", views.job_retry, name="job_retry"),
     path("subjects/", include("subjects.urls")),

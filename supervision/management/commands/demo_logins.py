@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from subjects.demo import ACCOUNTS, DEMO_PASSWORD
@@ -12,4 +13,5 @@ class Command(BaseCommand):
         for username, role, code, _display, _idx in ACCOUNTS:
             self.stdout.write(f"  {username:<14} {labels[role]}（{code}）")
         self.stdout.write("  admin          超级管理员（/admin/）")
-        self.stdout.write("打开 http://127.0.0.1:8000/ 登录；企业和公众入口：http://127.0.0.1:8000/public/\n")
+        base = settings.PUBLIC_BASE_URL.rstrip("/")
+        self.stdout.write(f"打开 {base}/ 登录；企业和公众入口：{base}/public/\n")
