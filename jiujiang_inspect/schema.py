@@ -61,6 +61,24 @@ def _source_crosses_nullable_relation(field) -> bool:
     return False
 
 
+def _model_field(field):
+    """The model field behind a serializer field with a plain one-attribute source, else None."""
+    meta = getattr(getattr(field, "parent", None), "Meta", None)
+    model = getattr(meta, "model", None)
+    source = getattr(field, "source", "") or ""
+    if model is None or not source or "." in source or source == "*":
+        return None
+    try:
+        return model._meta.get_field(source)
+    except Exception:  # a property or method
+        return None
+
+
+def _may_be_null(field) -> bool:
+    model_field = _model_field(field)
+    return bool(model_field is not None and getattr(model_field, "null", False)) or _source_crosses_nullable_relation(field)
+
+
 class ApiAutoSchema(AutoSchema):
     def _error_statuses(self) -> list[int]:
         statuses = []
@@ -95,10 +113,16 @@ class ApiAutoSchema(AutoSchema):
         return responses
 
     def _map_serializer_field(self, field, direction, bypass_extensions=False):
-        schema = super()._map_serializer_field(field, direction, bypass_extensions)
-        if direction == "response" and _source_crosses_nullable_relation(field) and "$ref" not in schema:
-            schema["nullable"] = True
-        return schema
+        if direction == "response":
+            # What the database may hold, the answer may carry: null where the column or a relation on the
+            # way is nullable, "" where a choice column may be blank (an outcome before the result).
+            if _may_be_null(field):
+                field.allow_null = True
+            model_field = _model_field(field)
+            if (isinstance(field, serializers.ChoiceField) and model_field is not None
+                    and getattr(model_field, "blank", False)):
+                field.allow_blank = True
+        return super()._map_serializer_field(field, direction, bypass_extensions)
 
 
 class BearerTokenScheme(OpenApiAuthenticationExtension):
