@@ -53,11 +53,12 @@ def test_reviewer_reads_dashboard_filters_by_agency_and_follows_a_figure(page, r
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_reviewer_runs_audit_and_overrides_block_on_a_phone(phone_page, rita, agency_a):
-    """GIVEN a whitelisted enterprise at its yearly cap WHEN the audit has run THEN the reviewer sees
-    the block on a phone and lifts it with a reason."""
+    """GIVEN a whitelisted enterprise above its yearly cap (reaching it is no breach, decision c) WHEN the
+    audit has run THEN the reviewer sees the block on a phone and lifts it with a reason."""
     ensure_cap_policies()
     ent = EnterpriseFactory(pool="whitelist", name="芜湖鸠江白名单企业有限公司")
-    InspectionFactory(enterprise=ent, initiating_agency=agency_a, date=date(date.today().year, 1, 15))
+    for day in (15, 20):  # the whitelist's cap is one: the second inspection is the breach
+        InspectionFactory(enterprise=ent, initiating_agency=agency_a, date=date(date.today().year, 1, day))
     frequency_audit_run(month=f"{date.today().year}-01")
     login(phone_page, "rita")
     phone_page.goto(phone_page.base_url + "/supervision/blocks/")
