@@ -32,7 +32,7 @@ urlpatterns = [
     path("audit/", views.audit_list, name="audit_list"),
     path("healthz", views.healthz, name="healthz"),
     # Browsers ask for /favicon.ico on pages without an icon link (error pages, Swagger UI).
-    path("favicon.ico", lambda request: HttpResponsePermanentRedirect(static("favicon.svg"))),
+    path("favicon.ico", lambda request: HttpResponsePermanentRedirect(static("favicon.svg")), name="favicon"),
     path("jobs/<int:pk>/", views.job_status, name="job_status"),
     path("jobs/<int:pk>/retry/", views.job_retry, name="job_retry"),
     path("subjects/", include("subjects.urls")),

@@ -16,7 +16,7 @@ from subjects.tests.factories import InspectorFactory
 pytestmark = pytest.mark.django_db
 
 # Public by design (docs/ui.md: no login for enterprises and the public; /healthz for the load balancer).
-PUBLIC_NAME = re.compile(r"(^|:)public|^(login|schema|api_docs|api_token_create|healthz)$")
+PUBLIC_NAME = re.compile(r"(^|:)public|^(login|schema|api_docs|api_token_create|healthz|favicon)$")
 PUBLIC_PATH = re.compile(
     r"^/(public/|c/|api/schema/|api/docs/|accounts/login/|api/v1/check-codes/[^/]+/((evaluation|rectification)/)?$)")
 
