@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from jiujiang_inspect.api import UpdatedSinceFilter
-from jiujiang_inspect.filters import FilterSet
+from jiujiang_inspect.filters import FilterSet, IdentifierFilter
 from matters.models import NegativeListItem
 
 from .models import CheckCode, Evaluation, Rectification
@@ -18,7 +18,7 @@ class CheckCodeFilterSet(FilterSet):
     is_late = django_filters.BooleanFilter(label="事后补码")
     agency = django_filters.CharFilter(field_name="inspection__participations__agency__code", label="参与单位代码",
                                        distinct=True)
-    enterprise = django_filters.CharFilter(field_name="inspection__enterprise__uscc", label="统一社会信用代码")
+    enterprise = IdentifierFilter(field_name="inspection__enterprise__uscc", label="统一社会信用代码")
 
     updated_since = UpdatedSinceFilter()
     class Meta:

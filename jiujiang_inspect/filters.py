@@ -7,14 +7,15 @@ a silently empty list (issue 12 "Filters"):
   (`…__month`) in 1–12, anything else within a 64-bit integer;
 - `MonthFilter` takes `YYYY-MM` and normalises the unambiguous `2025-3` to `2025-03`.
 """
-import re
-
 import django_filters
 from django import forms
 from django.core.validators import DecimalValidator, MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
-YEAR_MIN, YEAR_MAX = 1900, 2100
+from . import dates
+from .identifiers import normalize_identifier
+
+YEAR_MIN, YEAR_MAX = dates.YEAR_MIN, dates.YEAR_MAX
 INT64_MAX = 2**63 - 1
 
 
@@ -45,19 +46,7 @@ class FilterSet(django_filters.FilterSet):
         return form
 
 
-MONTH_RE = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?\s*$")
-MONTH_MESSAGE = _("月份格式应为 YYYY-MM，例如 2025-03。")
-
-
-def normalise_month(value: str) -> str | None:
-    """`2025-3`, `2025-03`, `2025/3`, `2025年3月` → `2025-03`; None if it is not a month of 1900–2100."""
-    match = MONTH_RE.match(value or "")
-    if not match:
-        return None
-    year, month = int(match.group(1)), int(match.group(2))
-    if not (YEAR_MIN <= year <= YEAR_MAX and 1 <= month <= 12):
-        return None
-    return f"{year:04d}-{month:02d}"
+MONTH_MESSAGE = _(dates.MONTH_MESSAGE)
 
 
 class MonthField(forms.CharField):
@@ -65,7 +54,7 @@ class MonthField(forms.CharField):
         value = super().to_python(value)
         if not value:
             return ""
-        month = normalise_month(value)
+        month = dates.normalise_month(value)
         if month is None:
             raise forms.ValidationError(MONTH_MESSAGE, code="invalid")
         return month
@@ -75,3 +64,16 @@ class MonthFilter(django_filters.CharFilter):
     """`?month=YYYY-MM` (a month stored as the text YYYY-MM)."""
 
     field_class = MonthField
+
+
+class IdentifierField(forms.CharField):
+    def to_python(self, value):
+        return normalize_identifier(super().to_python(value))
+
+
+class IdentifierFilter(django_filters.CharFilter):
+    """An exact identifier filter (`?enterprise=<uscc>`): the value is read as the identifier it spells
+    (full-width forms, lower case, spaces, hyphens, invisible characters; jiujiang_inspect.identifiers),
+    as everywhere an identifier enters (docs/api.md "Identifiers")."""
+
+    field_class = IdentifierField

@@ -8,10 +8,16 @@
 - It also declares nullable what can be null: a field whose `source` crosses a nullable relation
   (`handled_by.name` when `handled_by` is empty) renders null, so its schema says so.
 - `BearerTokenScheme` describes the bearer-token authentication.
+- `documented_query_parameters(view)`: the query parameters the description documents for an operation;
+  a list refuses any other (400 `unknown_parameter`, jiujiang_inspect.api.StablePagination).
 """
+import threading
+
 from django.db import models
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.plumbing import ComponentRegistry
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 
@@ -132,3 +138,41 @@ class BearerTokenScheme(OpenApiAuthenticationExtension):
     def get_security_definition(self, auto_schema):
         return {"type": "http", "scheme": "bearer", "description": "工作人员令牌（/api/v1/auth/token/）或平台令牌"}
 
+
+
+_documented_lock = threading.Lock()
+_documented: dict[tuple, frozenset[str]] = {}
+
+# Known on every list whatever the schema says (docs/api.md "Filter rules").
+ALWAYS_KNOWN_PARAMETERS = frozenset({"cursor", "page_size", "format"})
+
+
+def documented_query_parameters(view) -> frozenset[str]:
+    """The query parameters the OpenAPI description documents for this view's operation (its filters,
+    pagination, `updated_since` and `@extend_schema` parameters), computed once per view class, action
+    and method by the same `ApiAutoSchema` that writes /api/schema/, so what a list accepts and what the
+    schema says it accepts cannot drift apart.
+
+    view: a DRF view being dispatched (request, action and kwargs set). Returns a frozenset of names.
+    Thread-safe: the schema inspector is shared by the view class, so it is driven under a lock.
+    """
+    method = view.request.method.upper()
+    key = (type(view), getattr(view, "action", None), method)
+    found = _documented.get(key)
+    if found is not None:
+        return found
+    with _documented_lock:
+        found = _documented.get(key)
+        if found is None:
+            # The view as the schema generator builds it: a method's own @extend_schema applies.
+            match = view.request.resolver_match
+            spec_view = SchemaGenerator().create_view(match.func, method)
+            spec_view.request, spec_view.args, spec_view.kwargs = view.request, view.args, view.kwargs
+            inspector = spec_view.schema
+            inspector.view, inspector.method = spec_view, method
+            inspector.path, inspector.path_regex, inspector.path_prefix = view.request.path, "", ""
+            inspector.registry = ComponentRegistry()
+            found = frozenset(p["name"] for p in inspector._get_parameters() if p.get("in") == "query")
+            found |= ALWAYS_KNOWN_PARAMETERS
+            _documented[key] = found
+    return found

@@ -3,7 +3,7 @@ import django_filters
 from django.db.models import Q
 
 from jiujiang_inspect.api import UpdatedSinceFilter
-from jiujiang_inspect.filters import FilterSet, MonthFilter
+from jiujiang_inspect.filters import FilterSet, IdentifierFilter, MonthFilter
 from jiujiang_inspect.models import Alert
 from plans.models import Block, MonthlyFilingSummary
 
@@ -15,7 +15,7 @@ class AlertFilterSet(FilterSet):
     severity = django_filters.ChoiceFilter(choices=Alert.Severity.choices, label="级别", empty_label="全部")
     status = django_filters.ChoiceFilter(choices=Alert.Status.choices, label="状态", empty_label="全部")
     agency = django_filters.CharFilter(field_name="agency__code", label="单位代码")
-    enterprise = django_filters.CharFilter(field_name="enterprise_uscc", label="企业信用代码")
+    enterprise = IdentifierFilter(field_name="enterprise_uscc", label="企业信用代码")
     source = django_filters.CharFilter(label="来源")
 
     updated_since = UpdatedSinceFilter()
@@ -28,7 +28,7 @@ class BlockFilterSet(FilterSet):
     status = django_filters.ChoiceFilter(choices=Block.Status.choices, label="状态", empty_label="全部")
     rule = django_filters.ChoiceFilter(choices=Block.Rule.choices, label="规则", empty_label="全部")
     agency = django_filters.CharFilter(field_name="agency__code", label="单位代码")
-    enterprise = django_filters.CharFilter(field_name="enterprise__uscc", label="企业信用代码")
+    enterprise = IdentifierFilter(field_name="enterprise__uscc", label="企业信用代码")
     year = django_filters.NumberFilter(field_name="starts_on__year", label="年度")
 
     updated_since = UpdatedSinceFilter()

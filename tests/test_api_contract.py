@@ -87,8 +87,8 @@ def test_cursor_pages_are_capped_at_200_and_link_both_ways(api, rita):
     assert len(second["results"]) == 30 and second["next"] is None and second["previous"]
     ids = [a["id"] for a in first["results"] + second["results"]]
     assert ids == sorted(ids, reverse=True) and len(set(ids)) == 230  # stable, no duplicates or gaps
-    assert len(client.get("/api/v1/alerts/?page_size=abc").json()["results"]) == 50
-    _err(client.get("/api/v1/alerts/?cursor=garbage"), 404)
+    _err(client.get("/api/v1/alerts/?page_size=abc"), 400, "invalid")
+    _err(client.get("/api/v1/alerts/?cursor=garbage"), 400, "invalid")
 
 
 def _list_paths():
@@ -438,7 +438,8 @@ def test_triggered_filings_filters_summary_and_updated_since(api, alice, rita, p
     assert summary.status_code == 200
     row = next(r for r in summary.json()["results"] if r["agency"] == "SCJG")
     assert {"counts_by_source", "warnings", "blocks"} <= set(row) and row["counts_by_source"]["complaint"] == 2
-    _err(client.get("/api/v1/triggered-filings/monthly-summary/?month=2025-3"), 400)
+    _err(client.get("/api/v1/triggered-filings/monthly-summary/?month=2025-13"), 400)
+    assert client.get("/api/v1/triggered-filings/monthly-summary/?month=2025-3").json()["month"] == "2025-03"
 
 
 # --- Supervision --------------------------------------------------------------------------------
