@@ -2,6 +2,7 @@
 from django.urls import reverse
 from rest_framework import serializers
 
+from jiujiang_inspect.api import DateField, DateTimeField, ModelSerializer
 from matters.models import NegativeListItem
 from plans.models import Inspection
 
@@ -9,7 +10,7 @@ from . import qr
 from .models import CheckCode
 
 
-class CheckCodeIssuedSerializer(serializers.ModelSerializer):
+class CheckCodeIssuedSerializer(ModelSerializer):
     """201 body of POST /inspections/{id}/check-code/ (docs/api.md)."""
 
     qr_png_url = serializers.SerializerMethodField()
@@ -43,7 +44,7 @@ class LateCodeSerializer(serializers.Serializer):
 
 class RectificationInSerializer(serializers.Serializer):
     items = serializers.ListField(child=serializers.CharField(max_length=500), allow_empty=False)
-    deadline = serializers.DateField()
+    deadline = DateField()
 
 
 class ResultInSerializer(serializers.Serializer):
@@ -56,7 +57,7 @@ class ResultOutSerializer(serializers.Serializer):
     inspection = serializers.IntegerField(source="inspection_id")
     outcome = serializers.CharField()
     findings = serializers.CharField()
-    recorded_at = serializers.DateTimeField()
+    recorded_at = DateTimeField()
     rectification = serializers.SerializerMethodField()
 
     def get_rectification(self, obj) -> dict | None:
@@ -84,7 +85,7 @@ class RectificationResponseSerializer(serializers.Serializer):
 class VerifySerializer(serializers.Serializer):
     passed = serializers.BooleanField()
     note = serializers.CharField(max_length=2000, allow_blank=True, required=False, default="")
-    new_deadline = serializers.DateField(required=False, allow_null=True)
+    new_deadline = DateField(required=False, allow_null=True)
 
 
 class CheckCodeRevokeSerializer(serializers.Serializer):
@@ -100,8 +101,8 @@ class PublicCheckCodeSerializer(serializers.Serializer):
     valid_now = serializers.BooleanField(help_text="true only for valid: inside the window, no result, not revoked")
     status = serializers.CharField()
     is_late = serializers.BooleanField()
-    valid_from = serializers.DateTimeField()
-    valid_until = serializers.DateTimeField()
+    valid_from = DateTimeField()
+    valid_until = DateTimeField()
     enterprise = serializers.DictField()
     inspection = serializers.DictField()
     participations = serializers.ListField(child=serializers.DictField())
@@ -110,14 +111,14 @@ class PublicCheckCodeSerializer(serializers.Serializer):
     evaluation_submitted = serializers.BooleanField()
 
 
-class CheckCodeListSerializer(serializers.ModelSerializer):
+class CheckCodeListSerializer(ModelSerializer):
     """One row of GET /codes/ (staff scoped; reviewers and the platform all). Read from the list
     selector's select_related only: the query count does not grow with rows."""
 
     enterprise = serializers.CharField(source="inspection.enterprise.uscc")
     enterprise_name = serializers.CharField(source="inspection.enterprise.name")
     initiating_agency = serializers.CharField(source="inspection.initiating_agency.code")
-    inspection_date = serializers.DateField(source="inspection.date")
+    inspection_date = DateField(source="inspection.date")
     verify_url = serializers.SerializerMethodField()
 
     class Meta:

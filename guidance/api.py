@@ -67,7 +67,8 @@ class TrainingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
                 .prefetch_related("invited_agencies", "materials").order_by("-id"))
 
     def perform_create(self, serializer):
-        serializer.instance = services.training_create(by=self.request.user, **serializer.validated_data)
+        session = services.training_create(by=self.request.user, **serializer.validated_data)
+        serializer.instance = self.get_queryset().get(pk=session.pk)  # with its attendance_count
 
     def perform_update(self, serializer):
         services.training_update(session=serializer.instance, by=self.request.user, **serializer.validated_data)

@@ -8,7 +8,7 @@ from rest_framework import serializers
 
 from checkcode.models import InspectionResult
 from jiujiang_inspect import roles
-from jiujiang_inspect.api import ItemSerializer
+from jiujiang_inspect.api import DateField, DateTimeField, ItemSerializer, ModelSerializer
 from matters.models import InspectionMatter, NegativeListItem
 from plans.models import Inspection
 from subjects.models import Inspector
@@ -36,7 +36,7 @@ class MatterCodeField(serializers.SlugRelatedField):
 # --- Training ------------------------------------------------------------------------------------------
 
 
-class TrainingMaterialSerializer(serializers.ModelSerializer):
+class TrainingMaterialSerializer(ModelSerializer):
     file_url = serializers.SerializerMethodField()
 
     class Meta:
@@ -47,7 +47,7 @@ class TrainingMaterialSerializer(serializers.ModelSerializer):
         return obj.file.url if obj.file else None
 
 
-class TrainingSessionSerializer(serializers.ModelSerializer):
+class TrainingSessionSerializer(ModelSerializer):
     organiser = AgencyCodeField()
     invited_agencies = AgencyCodeField(many=True, required=False)
     materials = TrainingMaterialSerializer(many=True, read_only=True)
@@ -85,7 +85,7 @@ class CoverageRowSerializer(serializers.Serializer):
 # --- Tests ---------------------------------------------------------------------------------------------
 
 
-class QuestionSerializer(serializers.ModelSerializer):
+class QuestionSerializer(ModelSerializer):
     tags = serializers.ListField(child=serializers.CharField(max_length=50), required=False, write_only=True)
 
     class Meta:
@@ -106,7 +106,7 @@ class PoolSerializer(ItemSerializer):
     count = serializers.IntegerField(min_value=1, max_value=200)
 
 
-class OnlineTestSerializer(serializers.ModelSerializer):
+class OnlineTestSerializer(ModelSerializer):
     questions = serializers.SlugRelatedField(slug_field="code", queryset=Question.objects.all(), many=True,
                                              required=False)
     pools = PoolSerializer(many=True, required=False)
@@ -137,7 +137,7 @@ class AttemptQuestionSerializer(serializers.Serializer):
     options = serializers.ListField(child=serializers.CharField())
 
 
-class TestAttemptSerializer(serializers.ModelSerializer):
+class TestAttemptSerializer(ModelSerializer):
     test = serializers.PrimaryKeyRelatedField(read_only=True)
     test_title = serializers.CharField(source="test.title", read_only=True)
     inspector = serializers.PrimaryKeyRelatedField(read_only=True)
@@ -177,7 +177,7 @@ class AttemptSubmitSerializer(serializers.Serializer):
 # --- Cases ---------------------------------------------------------------------------------------------
 
 
-class TypicalCaseSerializer(serializers.ModelSerializer):
+class TypicalCaseSerializer(ModelSerializer):
     agency = AgencyCodeField(required=False, allow_null=True)
     matters = MatterCodeField(many=True, required=False)
     negative_items = serializers.SlugRelatedField(slug_field="code", queryset=NegativeListItem.objects.all(),
@@ -203,13 +203,13 @@ class SharedResultSerializer(serializers.Serializer):
     result = serializers.IntegerField(source="result.pk")
     inspection = serializers.IntegerField(source="result.inspection_id")
     enterprise = serializers.CharField(source="result.inspection.enterprise.uscc")
-    date = serializers.DateField(source="result.inspection.date")
+    date = DateField(source="result.inspection.date")
     mode = serializers.CharField(source="result.inspection.mode")
     agencies = serializers.SerializerMethodField()
     matters = serializers.SerializerMethodField()
     outcome = serializers.CharField(source="result.outcome")
     findings = serializers.CharField(source="result.findings")
-    recorded_at = serializers.DateTimeField(source="result.recorded_at")
+    recorded_at = DateTimeField(source="result.recorded_at")
     covers_all_matters = serializers.BooleanField(source="full")
     uncovered_matters = serializers.SerializerMethodField()
 
@@ -224,7 +224,7 @@ class SharedResultSerializer(serializers.Serializer):
         return sorted(codes.values())
 
 
-class ResultRecognitionSerializer(serializers.ModelSerializer):
+class ResultRecognitionSerializer(ModelSerializer):
     inspection = serializers.PrimaryKeyRelatedField(queryset=Inspection.objects.all())
     result = serializers.PrimaryKeyRelatedField(queryset=InspectionResult.objects.all())
     agency = serializers.CharField(source="agency.code", read_only=True)
@@ -242,7 +242,7 @@ class ResultRecognitionSerializer(serializers.ModelSerializer):
         return [p.agency.code for p in obj.result.inspection.participations.all()]
 
 
-class MatterEquivalenceSerializer(serializers.ModelSerializer):
+class MatterEquivalenceSerializer(ModelSerializer):
     matter_a = MatterCodeField()
     matter_b = MatterCodeField()
     matter_a_agency = serializers.CharField(source="matter_a.agency.code", read_only=True)
@@ -258,6 +258,6 @@ class MatterEquivalenceSerializer(serializers.ModelSerializer):
 
 class PolicySerializer(serializers.Serializer):
     recognition_window_days = serializers.IntegerField(min_value=1, max_value=3650, required=False)
-    checkcode_training_deadline = serializers.DateField(required=False)
+    checkcode_training_deadline = DateField(required=False)
     reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, write_only=True)
 

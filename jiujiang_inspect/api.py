@@ -2,7 +2,9 @@
 import hashlib
 import json
 import logging
-from datetime import datetime, time
+import re
+from datetime import datetime, time, timedelta
+from datetime import timezone as dt_timezone
 from functools import wraps
 
 import django_filters
@@ -10,19 +12,22 @@ from django import forms
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models
 from django.http import Http404
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema_field
-from rest_framework import exceptions, serializers, status
+from rest_framework import ISO_8601, exceptions, serializers, status
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from . import dates
 from .availability import REDIS_ERRORS, service_unavailable
-from .exceptions import ApplicationError
+from .exceptions import ApplicationError, ValidationFailed
 
 log = logging.getLogger(__name__)
 
@@ -80,13 +85,141 @@ def exception_handler(exc, context):
     return response
 
 
+class MonthField(serializers.CharField):
+    """A month in a body: any form jiujiang_inspect.dates.normalise_month reads, stored as `YYYY-MM`
+    (1900–2100); anything else is a 400 naming the field."""
+
+    def to_internal_value(self, data):
+        month = dates.normalise_month(super().to_internal_value(data))
+        if month is None:
+            raise serializers.ValidationError(dates.MONTH_MESSAGE)
+        return month
+
+
+def month_parameter(request, name="month", *, required=True) -> str | None:
+    """A month query parameter read by jiujiang_inspect.dates.normalise_month: `YYYY-MM`, None when
+    absent and not required; a 400 naming the parameter otherwise."""
+    raw = request.query_params.get(name, "")
+    if not raw.strip() and not required:
+        return None
+    month = dates.normalise_month(raw)
+    if month is None:
+        raise exceptions.ValidationError({name: [dates.MONTH_MESSAGE]})
+    return month
+
+
+DATE_RANGE_MESSAGE = _("日期应在 1900—2100 年之间。")
+BEIJING = dt_timezone(timedelta(hours=8))
+
+
+class DateField(serializers.DateField):
+    """A date in a body or an answer: years 1900–2100 only (docs/api.md), else a 400 naming the field."""
+
+    def to_internal_value(self, value):
+        day = super().to_internal_value(value)
+        if not (dates.YEAR_MIN <= day.year <= dates.YEAR_MAX):
+            raise serializers.ValidationError(DATE_RANGE_MESSAGE)
+        return day
+
+
+class DateTimeField(serializers.DateTimeField):
+    """A time in a body or an answer: years 1900–2100 only, else a 400 naming the field (docs/api.md);
+    rendered in Beijing time with +08:00 (an earlier year would render with the zone's local mean time,
+    +08:05:43)."""
+
+    default_error_messages = serializers.DateTimeField.default_error_messages | {"overflow": DATE_RANGE_MESSAGE}
+
+    def to_internal_value(self, value):
+        moment = super().to_internal_value(value)
+        # The year in Beijing standard time (a fixed +08:00; the zone itself has LMT before 1901).
+        year = moment.astimezone(BEIJING).year if timezone.is_aware(moment) else moment.year
+        if not (dates.YEAR_MIN <= year <= dates.YEAR_MAX):
+            raise serializers.ValidationError(DATE_RANGE_MESSAGE)
+        return moment
+
+    def to_representation(self, value):
+        output_format = getattr(self, "format", api_settings.DATETIME_FORMAT)
+        if isinstance(value, datetime) and timezone.is_aware(value) and str(output_format).lower() == ISO_8601:
+            return beijing_iso(value)
+        return super().to_representation(value)
+
+
+def beijing_iso(value: datetime) -> str:
+    """An aware datetime as ISO 8601 in Beijing time with the fixed offset +08:00 (docs/api.md), also
+    for the summers of 1986–1991 and the years before 1901 for which the zone database has other offsets."""
+    return value.astimezone(BEIJING).isoformat()
+
+
+class ModelSerializer(serializers.ModelSerializer):
+    """The base of every model serializer of the project: its date and time columns are read with the
+    bounded fields above (tests/test_serializer_fields.py walks them)."""
+
+    serializer_field_mapping = serializers.ModelSerializer.serializer_field_mapping | {
+        models.DateField: DateField, models.DateTimeField: DateTimeField}
+
+
+class UnknownParameter(ValidationFailed):
+    code = "unknown_parameter"
+    default_message = _("查询参数无法识别，请对照接口文档（/api/docs/）检查参数名。")
+
+
+PAGE_SIZE_RE = re.compile(r"^[0-9]{1,9}$")
+
+
 class StablePagination(CursorPagination):
-    """Cursor pages ordered by a unique key: no duplicates or gaps while the platform syncs."""
+    """Cursor pages ordered by a unique key: no duplicates or gaps while the platform syncs.
+
+    docs/api.md "Lists" and "Filter rules": every query parameter of a list is one its schema documents
+    (else 400 `unknown_parameter` naming each), `page_size` is a whole number from 1 (above 200 reads
+    as 200), and a `cursor` that is not one this API handed out is a 400 `invalid` naming `cursor`
+    (DRF's own answer is a 404, as if the list did not exist).
+    """
 
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
     ordering = "-id"
+
+    def paginate_queryset(self, queryset, request, view=None):
+        # Imported here: drf-spectacular's AutoSchema imports DRF's generics, which import this class.
+        from .schema import documented_query_parameters
+
+        if view is not None and hasattr(view, "schema"):
+            reject_unknown_parameters(request, documented_query_parameters(view))
+        return super().paginate_queryset(queryset, request, view)
+
+    def get_page_size(self, request):
+        raw = request.query_params.get(self.page_size_query_param, "").strip()
+        if not raw:
+            return self.page_size
+        if not PAGE_SIZE_RE.match(raw) or int(raw) < 1:
+            raise exceptions.ValidationError(
+                {self.page_size_query_param: [_("每页条数应为 1 到 %(max)d 之间的整数。") % {"max": self.max_page_size}]})
+        return min(int(raw), self.max_page_size)
+
+    def decode_cursor(self, request):
+        try:
+            cursor = super().decode_cursor(request)
+        except exceptions.NotFound:
+            cursor = False
+        position = getattr(cursor, "position", None)
+        if cursor is False or (position is not None and not _is_int64(position)):
+            raise exceptions.ValidationError(
+                {self.cursor_query_param: [_("翻页游标无效，请使用上一页答复中的 next / previous 链接。")]})
+        return cursor
+
+
+def _is_int64(text) -> bool:
+    return bool(re.fullmatch(r"-?[0-9]{1,19}", str(text))) and abs(int(text)) < 2**63
+
+
+def reject_unknown_parameters(request, known) -> None:
+    """400 `unknown_parameter` (detail: each unknown name → message) if the query string carries a
+    parameter outside `known` (docs/api.md "Filter rules": a misspelt filter must not answer the whole
+    list as if it had been applied)."""
+    unknown = sorted(name for name in request.query_params if name not in known)
+    if unknown:
+        raise UnknownParameter(detail={name: [str(_("未知的查询参数。"))] for name in unknown})
 
 
 class UpdatedSinceMixin:
@@ -106,7 +239,8 @@ class UpdatedSinceMixin:
 
 def parse_updated_since(raw: str):
     """An ISO 8601 time (a bare date means its local midnight); no offset means Beijing time (+08:00).
-    Returns None for anything else, including well-formed but impossible values such as month 13."""
+    Returns None for anything else, including well-formed but impossible values such as month 13 and
+    years outside 1900–2100."""
     # An unencoded "+" in a query string arrives as a space.
     text = (raw or "").strip().replace(" ", "+")
     if len(text) > 10 and text[10] == "+":
@@ -117,6 +251,8 @@ def parse_updated_since(raw: str):
             day = parse_date(text)
             value = datetime.combine(day, time.min) if day else None
     except (ValueError, OverflowError):
+        return None
+    if value is not None and not (dates.YEAR_MIN <= value.year <= dates.YEAR_MAX):
         return None
     if value is not None and timezone.is_naive(value):
         value = timezone.make_aware(value)
@@ -153,7 +289,7 @@ def local_times(data):
     """Hand-built JSON (dicts from selectors) with every aware datetime as ISO 8601 in Beijing time
     (+08:00), as docs/api.md requires; DRF's encoder would write the stored UTC value with "Z"."""
     if isinstance(data, datetime):
-        return timezone.localtime(data).isoformat() if timezone.is_aware(data) else data.isoformat()
+        return beijing_iso(data) if timezone.is_aware(data) else data.isoformat()
     if isinstance(data, dict):
         return {k: local_times(v) for k, v in data.items()}
     if isinstance(data, list | tuple):

@@ -10,7 +10,11 @@ Accepted (after NFKC, so full-width digits count; spaces ignored):
 
 `DATE_INPUT_FORMATS` is the same list Django's forms parse with (jiujiang_inspect/formats/zh_Hans), its
 first entry ISO so that ``<input type=date>`` shows stored values. The error names the value.
+
+Months (`normalise_month`, `month_bounds`): `2025-03`, `2025-3`, `2025/3`, `2025.3`, `2025年3月` → `2025-03`,
+years 1900–2100 only (docs/api.md: dates and datetimes outside 1900–2100 are a 400).
 """
+import calendar
 import re
 import unicodedata
 from datetime import date, datetime, time, timedelta
@@ -24,6 +28,28 @@ EPOCH_1900 = date(1899, 12, 30)  # serial 60 is Lotus' phantom 1900-02-29; seria
 EPOCH_1904 = date(1904, 1, 1)
 MAX_SERIAL = 2958465  # 9999-12-31
 _SPLIT = re.compile(r"^([0-9]{4} ?[-/.年] ?[0-9]{1,2} ?[-/.月] ?[0-9]{1,2} ?日?|[0-9]{8})(?:(?:T| |(?<=日))(.+))?$")
+
+
+YEAR_MIN, YEAR_MAX = 1900, 2100
+MONTH_MESSAGE = "月份格式应为 YYYY-MM，例如 2025-03（1900—2100 年）。"
+_MONTH = re.compile(r"^([0-9]{4}) ?[-/.年] ?([0-9]{1,2}) ?月?$")
+
+
+def normalise_month(value) -> str | None:
+    """A month as `YYYY-MM` from typed text (see module doc); None if it is not a month of 1900–2100."""
+    match = _MONTH.match(_text(value or "").strip())
+    if not match:
+        return None
+    year, month = int(match.group(1)), int(match.group(2))
+    if not (YEAR_MIN <= year <= YEAR_MAX and 1 <= month <= 12):
+        return None
+    return f"{year:04d}-{month:02d}"
+
+
+def month_bounds(month: str) -> tuple[date, date]:
+    """`2025-03` (as `normalise_month` returns it) → (2025-03-01, 2025-03-31)."""
+    year, mon = int(month[:4]), int(month[5:7])
+    return date(year, mon, 1), date(year, mon, calendar.monthrange(year, mon)[1])
 
 
 class DateParseError(ValueError):

@@ -340,6 +340,7 @@ SPECTACULAR_SETTINGS = {
         "PublicDocumentKindEnum": "matters.models.PublicDocument.Kind",
         "BlockRuleEnum": "plans.models.Block.Rule",
         "BlockStatusEnum": "plans.models.Block.Status",
+        "ReportStatusEnum": "reports.models.Report.Status",
         "AnnualPlanStatusEnum": "plans.models.AnnualPlan.Status",
         "InspectionKindEnum": "plans.models.Inspection.Kind",
         "InspectionModeEnum": "plans.models.Inspection.Mode",

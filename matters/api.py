@@ -146,8 +146,8 @@ class MatterViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, _Base):
         s.is_valid(raise_exception=True)
         return self._respond(services.matter_cancel(matter=self.get_object(), by=request.user, **s.validated_data))
 
-    @extend_schema(request=CatalogueSubmitSerializer, responses=MatterSerializer(many=True))
-    @action(detail=False, methods=["post"], url_path="submit-catalogue")
+    @extend_schema(request=CatalogueSubmitSerializer, responses={200: MatterSerializer(many=True)})
+    @action(detail=False, methods=["post"], url_path="submit-catalogue", pagination_class=None, filterset_class=None)
     def submit_catalogue(self, request):
         """Submit every draft or rejected matter of an agency (default: the caller's) at once."""
         s = CatalogueSubmitSerializer(data=request.data)
@@ -193,7 +193,7 @@ class JointMatterListViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, _
         jl = services.joint_list_publish(joint_list=self.get_object(), by=request.user)
         return Response(self.get_serializer(self._fresh(jl)).data)
 
-    @extend_schema(request=None, responses=JointMatterListSerializer)
+    @extend_schema(request=None, responses={201: JointMatterListSerializer})
     @action(detail=True, methods=["post"], url_path="new-version")
     def new_version(self, request, pk=None):
         jl, _warnings = services.joint_list_new_version(joint_list=self.get_object(), by=request.user)

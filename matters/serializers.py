@@ -2,7 +2,7 @@
 write goes through a service, which decides what is allowed."""
 from rest_framework import serializers
 
-from jiujiang_inspect.api import ItemSerializer
+from jiujiang_inspect.api import ItemSerializer, ModelSerializer
 from subjects.models import Agency
 from subjects.serializers import AgencyCodeField
 
@@ -10,7 +10,7 @@ from .models import Industry, InspectionMatter, JointMatterList, LegalBasis
 from .selectors import joint_list_warnings
 
 
-class LegalBasisSerializer(serializers.ModelSerializer):
+class LegalBasisSerializer(ModelSerializer):
     article_text = serializers.CharField(required=False, allow_blank=True, max_length=5000)
 
     class Meta:
@@ -30,7 +30,7 @@ class CommonProblemSerializer(ItemSerializer):
     guidance = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
 
-class MatterSerializer(serializers.ModelSerializer):
+class MatterSerializer(ModelSerializer):
     agency = AgencyCodeField(required=False)
     agency_name = serializers.CharField(source="agency.name", read_only=True)
     legal_bases = serializers.PrimaryKeyRelatedField(many=True, queryset=LegalBasis.objects.all())
@@ -62,7 +62,7 @@ class CatalogueSubmitSerializer(serializers.Serializer):
     agency = AgencyCodeField(required=False)
 
 
-class IndustrySerializer(serializers.ModelSerializer):
+class IndustrySerializer(ModelSerializer):
     parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
 
     class Meta:
@@ -70,7 +70,7 @@ class IndustrySerializer(serializers.ModelSerializer):
         fields = ["code", "name", "level", "parent", "is_key", "key_label"]
 
 
-class JointMatterListSerializer(serializers.ModelSerializer):
+class JointMatterListSerializer(ModelSerializer):
     industry = serializers.SlugRelatedField(slug_field="code", queryset=Industry.objects.all())
     lead_agency = AgencyCodeField(required=False)
     member_agencies = serializers.SlugRelatedField(many=True, slug_field="code", queryset=Agency.objects.all(),

@@ -1,20 +1,18 @@
 """Inspections, triggered filings, 邀约 (invitations), enterprises, pools, quota, cap policies and
 annual plans over the API (docs/api.md). Every write calls a service; the same services back the HTML pages.
 The check-code and result actions live in checkcode/api.py (a higher app) under the same URL prefix."""
-import re
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import exceptions, mixins, status, viewsets
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from jiujiang_inspect import roles
-from jiujiang_inspect.api import local_times
+from jiujiang_inspect.api import local_times, month_parameter
 from jiujiang_inspect.exceptions import ValidationFailed
 from jiujiang_inspect.permissions import IsReviewer, StaffOrPlatformRead
 from subjects.validators import uscc_normalise
@@ -66,8 +64,6 @@ from .services import inspections as services
 from .services import invitations as invitation_services
 from .services import joint_proposals as joint_proposal_services
 from .services.triggered_filings import monthly_summary_compute
-
-MONTH = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
 
 
 def _service_kwargs(data):
@@ -177,13 +173,24 @@ class TriggeredFilingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     def get_queryset(self):
         return triggered_filing_list_for_user(user=self.request.user).order_by("-id")
 
-    @extend_schema(parameters=[OpenApiParameter("month", str, required=True, description="YYYY-MM")])
+    @extend_schema(parameters=[OpenApiParameter("month", str, required=True, description="YYYY-MM（1900—2100 年）")],
+                   responses={200: inline_serializer("TriggeredFilingMonthlySummary", {
+                       "month": serializers.CharField(help_text="YYYY-MM"),
+                       "results": inline_serializer("TriggeredFilingMonthlySummaryRow", {
+                           "agency": serializers.CharField(help_text="实施主体代码"),
+                           "agency_name": serializers.CharField(),
+                           "counts_by_source": serializers.DictField(child=serializers.IntegerField(),
+                                                                     help_text="按来源的备案数"),
+                           "total": serializers.IntegerField(),
+                           "warnings": serializers.IntegerField(),
+                           "blocks": serializers.IntegerField(),
+                           "audited": serializers.BooleanField(),
+                           "confirmed_at": serializers.DateTimeField(allow_null=True),
+                       }, many=True)})})
     @action(detail=False, methods=["get"], url_path="monthly-summary", filterset_class=None, pagination_class=None)
     def monthly_summary(self, request):
         """按月汇总 per agency: filings by source (live), warnings and blocks from the monthly audit."""
-        month = request.query_params.get("month", "")
-        if not MONTH.match(month):
-            raise exceptions.ValidationError({"month": [_("月份格式应为 YYYY-MM。")]})
+        month = month_parameter(request)
         rows = monthly_summary_compute(month=month)
         user = request.user
         if not (roles.is_reviewer(user) or roles.is_platform(user)):

@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from jiujiang_inspect.api import ItemSerializer
+from jiujiang_inspect.api import DateField, DateTimeField, ItemSerializer, ModelSerializer
 from jiujiang_inspect.identifiers import identifier_slug_field
 from matters.models import Industry, InspectionMatter, JointMatterList
 from subjects.models import Agency, Inspector
@@ -34,7 +34,7 @@ class IndustryCodeField(serializers.SlugRelatedField):
         super().__init__(**kwargs)
 
 
-class EnterpriseSerializer(serializers.ModelSerializer):
+class EnterpriseSerializer(ModelSerializer):
     # Shape and checksum are the service's rules (codes invalid_uscc / uscc_checksum_mismatch), so the
     # field only bounds the length.
     uscc = serializers.CharField(max_length=64)
@@ -70,7 +70,7 @@ class PoolMoveSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=1000)
 
 
-class BlockBriefSerializer(serializers.ModelSerializer):
+class BlockBriefSerializer(ModelSerializer):
     agency = serializers.CharField(source="agency.code", default=None)
     rule_label = serializers.CharField(source="get_rule_display")
 
@@ -90,7 +90,7 @@ class QuotaSerializer(serializers.Serializer):
     blocks = BlockBriefSerializer(many=True)
 
 
-class CapPolicySerializer(serializers.ModelSerializer):
+class CapPolicySerializer(ModelSerializer):
     pool_label = serializers.CharField(source="get_pool_display")
 
     class Meta:
@@ -98,7 +98,7 @@ class CapPolicySerializer(serializers.ModelSerializer):
         fields = ["pool", "pool_label", "yearly_onsite_cap", "updated_at"]
 
 
-class FrequencyPolicySerializer(serializers.ModelSerializer):
+class FrequencyPolicySerializer(ModelSerializer):
     class Meta:
         model = FrequencyPolicy
         fields = [*FREQUENCY_FIELDS, "updated_at"]
@@ -130,7 +130,7 @@ class TargetUsccListField(serializers.ListField):
         return [t.enterprise.uscc for t in instance.targets.all()]
 
 
-class AnnualPlanSerializer(serializers.ModelSerializer):
+class AnnualPlanSerializer(ModelSerializer):
     lead_agency = AgencyCodeField(required=False)
     member_agencies = AgencyCodeField(many=True, required=False)
     industry = IndustryCodeField(required=False, allow_null=True)
@@ -208,7 +208,7 @@ class TriggerSerializer(serializers.Serializer):
 
 
 class AdvanceNoticeSerializer(serializers.Serializer):
-    notified_at = serializers.DateTimeField()
+    notified_at = DateTimeField()
     method = serializers.CharField(max_length=100)
     content = serializers.CharField(max_length=2000, allow_blank=True, required=False, default="")
 
@@ -219,7 +219,7 @@ class InspectionInSerializer(serializers.Serializer):
     enterprise = identifier_slug_field(uscc_normalise, slug_field="uscc", queryset=Enterprise.objects.all())
     kind = serializers.ChoiceField(choices=Inspection.Kind.choices)
     mode = serializers.ChoiceField(choices=Inspection.Mode.choices, default=Inspection.Mode.ONSITE)
-    date = serializers.DateField()
+    date = DateField()
     plan = serializers.PrimaryKeyRelatedField(queryset=AnnualPlan.objects.all(), allow_null=True, required=False)
     trigger = TriggerSerializer(required=False, allow_null=True)
     participations = ParticipationInSerializer(many=True)
@@ -235,7 +235,7 @@ class InspectionInSerializer(serializers.Serializer):
         return value
 
 
-class InspectionSerializer(serializers.ModelSerializer):
+class InspectionSerializer(ModelSerializer):
     """Output; everything read from the list selector's prefetches (query count independent of rows)."""
 
     enterprise = serializers.CharField(source="enterprise.uscc")
@@ -263,7 +263,7 @@ class InspectionSerializer(serializers.ModelSerializer):
     def get_advance_notice(self, obj) -> dict | None:
         if not obj.notified_at:
             return None
-        return {"notified_at": serializers.DateTimeField().to_representation(obj.notified_at),
+        return {"notified_at": DateTimeField().to_representation(obj.notified_at),
                 "method": obj.notice_method, "content": obj.notice_content}
 
     def get_participations(self, obj) -> list[dict]:
@@ -278,7 +278,7 @@ class InspectionSerializer(serializers.ModelSerializer):
         return max(live, key=lambda c: c.issued_at).code if live else None
 
 
-class TriggeredFilingSerializer(serializers.ModelSerializer):
+class TriggeredFilingSerializer(ModelSerializer):
     agency = serializers.CharField(source="agency.code")
     agency_name = serializers.CharField(source="agency.name")
     enterprise = serializers.CharField(source="enterprise.uscc")
@@ -305,12 +305,12 @@ class MergeSerializer(serializers.Serializer):
         return attrs
 
 
-class JointProposalSerializer(serializers.ModelSerializer):
+class JointProposalSerializer(ModelSerializer):
     proposing_agency = serializers.CharField(source="proposing_agency.code")
     consenting_agency = serializers.CharField(source="consenting_agency.code")
     enterprise = serializers.CharField(source="target.enterprise.uscc")
-    target_date = serializers.DateField(source="target.date")
-    source_date = serializers.DateField(source="source.date")
+    target_date = DateField(source="target.date")
+    source_date = DateField(source="source.date")
     proposed_by = serializers.CharField(source="proposed_by.get_username")
     decided_by = serializers.CharField(source="decided_by.get_username", allow_null=True, default=None)
 
@@ -340,7 +340,7 @@ class InvitationInSerializer(serializers.Serializer):
     enterprise = identifier_slug_field(uscc_normalise, slug_field="uscc", queryset=Enterprise.objects.all())
     agency = serializers.SlugRelatedField(slug_field="code", queryset=Agency.objects.all(), required=False)
     activity = serializers.ChoiceField(choices=Invitation.Activity.choices)
-    date = serializers.DateField()
+    date = DateField()
     purpose = serializers.CharField(max_length=2000)
     invited_by_enterprise = serializers.BooleanField(default=False)
 
@@ -349,7 +349,7 @@ class InvitationReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000, allow_blank=True, required=False, default="")
 
 
-class InvitationSerializer(serializers.ModelSerializer):
+class InvitationSerializer(ModelSerializer):
     enterprise = serializers.CharField(source="enterprise.uscc")
     enterprise_name = serializers.CharField(source="enterprise.name")
     agency = serializers.CharField(source="agency.code")

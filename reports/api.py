@@ -10,7 +10,7 @@ from jiujiang_inspect.permissions import ReviewerOrPlatformRead
 from . import selectors, services
 from .exports import report_workbook
 from .models import Report
-from .serializers import ReportSerializer
+from .serializers import ReportListSerializer, ReportSerializer
 
 
 class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
@@ -25,8 +25,8 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
     def get_queryset(self):
         return selectors.report_list_for_user(user=self.request.user).prefetch_related("typical_cases").order_by("-id")
 
-    def get_serializer_context(self):
-        return super().get_serializer_context() | {"list": self.action == "list"}
+    def get_serializer_class(self):
+        return ReportListSerializer if self.action == "list" else ReportSerializer
 
     @extend_schema(responses={202: ReportSerializer})
     def create(self, request, *args, **kwargs):

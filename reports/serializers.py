@@ -1,11 +1,12 @@
 from rest_framework import serializers
 
 from guidance.models import TypicalCase
+from jiujiang_inspect.api import ModelSerializer
 
 from .models import Report
 
 
-class ReportSerializer(serializers.ModelSerializer):
+class ReportSerializer(ModelSerializer):
     typical_cases = serializers.PrimaryKeyRelatedField(
         queryset=TypicalCase.objects.filter(status=TypicalCase.Status.PUBLISHED), many=True, required=False)
     job = serializers.PrimaryKeyRelatedField(read_only=True)
@@ -21,8 +22,10 @@ class ReportSerializer(serializers.ModelSerializer):
     def get_progress(self, obj) -> int:
         return 100 if obj.status == Report.Status.DONE else (obj.job.percent if obj.job else 0)
 
-    def to_representation(self, instance):
-        data = super().to_representation(instance)
-        if self.context.get("list"):
-            data.pop("figures")  # lists stay light; the snapshot is on the detail
-        return data
+
+
+class ReportListSerializer(ReportSerializer):
+    """A report in the list: without `figures` (lists stay light; the snapshot is on the detail)."""
+
+    class Meta(ReportSerializer.Meta):
+        fields = [name for name in ReportSerializer.Meta.fields if name != "figures"]

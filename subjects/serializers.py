@@ -2,6 +2,8 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from jiujiang_inspect.api import DateField, ModelSerializer
+
 from .models import Agency, Certificate, Inspector, User
 from .validators import id_number_error, id_number_normalise
 
@@ -13,7 +15,7 @@ class AgencyCodeField(serializers.SlugRelatedField):
         super().__init__(**kwargs)
 
 
-class AgencySerializer(serializers.ModelSerializer):
+class AgencySerializer(ModelSerializer):
     entrusting_agency = AgencyCodeField(required=False, allow_null=True)
     display_name = serializers.CharField(read_only=True)
 
@@ -27,7 +29,7 @@ class AgencySerializer(serializers.ModelSerializer):
                         "power_basis": {"max_length": 5000}}
 
 
-class InspectorSerializer(serializers.ModelSerializer):
+class InspectorSerializer(ModelSerializer):
     agency = AgencyCodeField()
     id_number = serializers.CharField(write_only=True, required=False, allow_blank=True, max_length=64)
     phone = serializers.CharField(write_only=True, required=False, allow_blank=True, max_length=20)
@@ -38,8 +40,8 @@ class InspectorSerializer(serializers.ModelSerializer):
                                                max_length=100)
     certificate_field = serializers.CharField(source="certificate.field", required=False, allow_blank=True,
                                               max_length=100)
-    certificate_valid_from = serializers.DateField(source="certificate.valid_from", required=False)
-    certificate_valid_until = serializers.DateField(source="certificate.valid_until", required=False)
+    certificate_valid_from = DateField(source="certificate.valid_from", required=False)
+    certificate_valid_until = DateField(source="certificate.valid_until", required=False)
     certificate_status = serializers.ChoiceField(source="certificate.status", choices=Certificate.Status.choices,
                                                  required=False)
     certificate_state = serializers.SerializerMethodField()
@@ -81,7 +83,7 @@ class InspectorSerializer(serializers.ModelSerializer):
         return attrs
 
 
-class UserSerializer(serializers.ModelSerializer):
+class UserSerializer(ModelSerializer):
     agency = AgencyCodeField(required=False, allow_null=True)
     password = serializers.CharField(write_only=True, max_length=128,
                                      style={"input_type": "password"})

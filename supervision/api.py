@@ -10,7 +10,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from jiujiang_inspect import roles
-from jiujiang_inspect.api import IDEMPOTENCY_HEADER, UpdatedSinceMixin, idempotent, local_times
+from jiujiang_inspect.api import (
+    IDEMPOTENCY_HEADER,
+    UpdatedSinceMixin,
+    idempotent,
+    local_times,
+    month_parameter,
+)
 from jiujiang_inspect.exceptions import ValidationFailed
 from jiujiang_inspect.permissions import (
     IsReviewer,
@@ -210,10 +216,14 @@ class FilingSummaryViewSet(UpdatedSinceMixin, mixins.ListModelMixin, mixins.Retr
 
     def get_queryset(self):
         qs = self.filter_updated_since(lists.filing_summary_list_for_user(user=self.request.user))
-        month = self.request.query_params.get("month")
+        month = month_parameter(self.request, required=False)
         return qs.filter(month=month) if month else qs
 
-    @extend_schema(request=None, parameters=[OpenApiParameter("month", str, description="YYYY-MM")])
+    @extend_schema(parameters=[OpenApiParameter("month", str, description="YYYY-MM（1900—2100 年）")])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(request=None)
     @action(detail=True, methods=["post"], permission_classes=[_SummaryConfirm])
     def confirm(self, request, pk=None):
         summary = filing_summary_confirm(summary=self.get_object(), by=request.user)

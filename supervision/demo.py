@@ -9,6 +9,7 @@ from django.utils import timezone
 from guidance.models import TypicalCase
 from jiujiang_inspect import roles
 from plans.models import Enterprise, Participation
+from plans.selectors.counting import counted_participations
 from subjects.models import Agency, User
 
 from .models import HotlineTicket, SupervisionCase, Survey, SurveyResponse
@@ -94,9 +95,8 @@ def seed(*, stdout=None):
                                           {"text": "检查是否文明规范、未影响正常经营"},
                                           {"text": "对本次检查的总体满意程度"}])
         survey_set_status(survey=survey, by=reviewer, status=Survey.Status.OPEN)
-    pairs = (Participation.objects.filter(inspection__date__year=year).exclude(
-        inspection__status__in=["draft", "cancelled", "merged"])
-        .values("inspection__enterprise__uscc", "agency_id").annotate(n=Count("id")).order_by("agency_id")[:8])
+    pairs = (counted_participations(Participation.objects.filter(inspection__date__year=year))
+             .values("inspection__enterprise__uscc", "agency_id").annotate(n=Count("id")).order_by("agency_id")[:8])
     for k, p in enumerate(pairs):
         if SurveyResponse.objects.filter(survey=survey, enterprise__uscc=p["inspection__enterprise__uscc"],
                                          agency_id=p["agency_id"]).exists():

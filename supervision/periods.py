@@ -2,24 +2,22 @@
 (settings.TIME_ZONE), never UTC: the audit for "the previous month" at 00:30 on 1 January in 鸠江区
 is December, although UTC still reads 31 December."""
 import calendar
-import re
 from datetime import date, timedelta
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jiujiang_inspect import dates
 from jiujiang_inspect.exceptions import ValidationFailed
-
-MONTH_RE = re.compile(r"^([0-9]{4})-(0[1-9]|1[0-2])$")
 
 
 def parse_month(month: str) -> tuple[date, date]:
-    """'2025-03' → (2025-03-01, 2025-03-31); a malformed month is a 400."""
-    m = MONTH_RE.match(str(month or ""))
-    if not m:
-        raise ValidationFailed(detail={"month": [_("月份格式应为 YYYY-MM，例如 2025-03。")]})
-    year, mon = int(m.group(1)), int(m.group(2))
-    return date(year, mon, 1), date(year, mon, calendar.monthrange(year, mon)[1])
+    """'2025-03' (or any form jiujiang_inspect.dates.normalise_month reads) → (2025-03-01, 2025-03-31).
+    Raises ValidationFailed (400, detail.month) for anything else, including years outside 1900–2100."""
+    normal = dates.normalise_month(month)
+    if normal is None:
+        raise ValidationFailed(detail={"month": [_(dates.MONTH_MESSAGE)]})
+    return dates.month_bounds(normal)
 
 
 def month_of(day: date) -> str:

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from guidance.models import TypicalCase
+from jiujiang_inspect.api import DateField, DateTimeField, ModelSerializer, MonthField
 from jiujiang_inspect.identifiers import normalize_code
 from jiujiang_inspect.models import Alert
 from plans.models import Block, Inspection, MonthlyFilingSummary
@@ -19,7 +20,7 @@ class AgencyCodeField(serializers.SlugRelatedField):
         super().__init__(**kwargs)
 
 
-class AlertSerializer(serializers.ModelSerializer):
+class AlertSerializer(ModelSerializer):
     agency = serializers.SlugRelatedField(slug_field="code", read_only=True)
     handled_by = serializers.StringRelatedField(read_only=True)
 
@@ -51,16 +52,16 @@ class BlockSerializer(serializers.Serializer):
     rule = serializers.ChoiceField(choices=Block.Rule.choices)
     status = serializers.ChoiceField(choices=Block.Status.choices)
     reason = serializers.CharField()
-    starts_on = serializers.DateField()
-    ends_on = serializers.DateField(allow_null=True)
+    starts_on = DateField()
+    ends_on = DateField(allow_null=True)
     source = serializers.CharField()
-    created_at = serializers.DateTimeField()
-    updated_at = serializers.DateTimeField()
-    overridden_at = serializers.DateTimeField(allow_null=True)
+    created_at = DateTimeField()
+    updated_at = DateTimeField()
+    overridden_at = DateTimeField(allow_null=True)
     override_reason = serializers.CharField()
 
 
-class HotlineTicketSerializer(serializers.ModelSerializer):
+class HotlineTicketSerializer(ModelSerializer):
     enterprise = serializers.CharField(source="enterprise_uscc", required=False, allow_blank=True, max_length=64)
     agency = AgencyCodeField(required=False, allow_null=True)
 
@@ -82,7 +83,7 @@ class HotlineTicketSerializer(serializers.ModelSerializer):
         return value
 
 
-class CaseMeasureSerializer(serializers.ModelSerializer):
+class CaseMeasureSerializer(ModelSerializer):
     class Meta:
         model = CaseMeasure
         fields = ["id", "kind", "date", "deadline", "document", "outcome"]
@@ -90,7 +91,7 @@ class CaseMeasureSerializer(serializers.ModelSerializer):
         extra_kwargs = {"outcome": {"max_length": 5000}}
 
 
-class SupervisionCaseSerializer(serializers.ModelSerializer):
+class SupervisionCaseSerializer(ModelSerializer):
     agency = AgencyCodeField()
     inspections = serializers.PrimaryKeyRelatedField(many=True, required=False, queryset=Inspection.objects.all())
     hotline_ticket = serializers.SlugRelatedField(slug_field="external_id", read_only=True)
@@ -113,7 +114,7 @@ class CasePatchSerializer(serializers.Serializer):
     title = serializers.CharField(required=False, max_length=200)
     problem = serializers.CharField(required=False, max_length=5000)
     agency = AgencyCodeField(required=False)
-    deadline = serializers.DateField(required=False, allow_null=True)
+    deadline = DateField(required=False, allow_null=True)
     outcome = serializers.CharField(required=False, allow_blank=True, max_length=5000)
     inspections = serializers.PrimaryKeyRelatedField(many=True, required=False, queryset=Inspection.objects.all())
     typical_cases = serializers.PrimaryKeyRelatedField(
@@ -124,7 +125,7 @@ class CasePatchSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
 
-class FilingSummarySerializer(serializers.ModelSerializer):
+class FilingSummarySerializer(ModelSerializer):
     agency = serializers.SlugRelatedField(slug_field="code", read_only=True)
     confirmed_by = serializers.StringRelatedField(read_only=True)
 
@@ -135,7 +136,7 @@ class FilingSummarySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class JobRunSerializer(serializers.ModelSerializer):
+class JobRunSerializer(ModelSerializer):
     class Meta:
         model = JobRun
         fields = ["id", "kind", "period", "status", "started_at", "finished_at", "attempts", "counts", "error"]
@@ -143,4 +144,4 @@ class JobRunSerializer(serializers.ModelSerializer):
 
 
 class MonthSerializer(serializers.Serializer):
-    month = serializers.RegexField(r"^[0-9]{4}-(0[1-9]|1[0-2])$", error_messages={"invalid": _("月份格式应为 YYYY-MM。")})
+    month = MonthField(help_text="YYYY-MM（1900—2100 年）")

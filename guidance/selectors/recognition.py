@@ -7,10 +7,9 @@ from django.utils import timezone
 from checkcode.models import InspectionResult
 from jiujiang_inspect import roles
 from plans.models import Inspection, Participation
+from plans.selectors.counting import COUNTED_STATUSES
 
 from ..models import GuidancePolicy, MatterEquivalence, ResultRecognition
-
-EXCLUDED_STATUSES = [Inspection.Status.CANCELLED, Inspection.Status.MERGED]
 
 
 def equivalents_of(matter_ids) -> dict[int, set[int]]:
@@ -47,7 +46,7 @@ def recognisable_results(*, inspection: Inspection, window_days: int | None = No
     other_agency = Participation.objects.filter(inspection=OuterRef("inspection_id")).exclude(agency_id=agency_id)
     results = (InspectionResult.objects
                .filter(inspection__enterprise_id=inspection.enterprise_id, recorded_at__gte=since)
-               .exclude(inspection_id=inspection.pk).exclude(inspection__status__in=EXCLUDED_STATUSES)
+               .exclude(inspection_id=inspection.pk).filter(inspection__status__in=COUNTED_STATUSES)
                .filter(Exists(other_agency))
                .select_related("inspection", "inspection__enterprise")
                .prefetch_related("inspection__participations__agency", "inspection__participations__matters")

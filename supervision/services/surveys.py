@@ -10,6 +10,7 @@ from jiujiang_inspect.audit import audit_record
 from jiujiang_inspect.exceptions import InvalidState, ValidationFailed
 from plans.exceptions import UsccMismatch
 from plans.models import Enterprise, Participation
+from plans.selectors.counting import counted_participations
 from subjects.models import Agency
 from subjects.validators import uscc_normalise
 
@@ -53,11 +54,11 @@ def survey_set_status(*, survey: Survey, by, status: str) -> Survey:
 
 
 def survey_agencies_for(*, survey: Survey, enterprise: Enterprise):
-    """Agencies that inspected the enterprise during the survey period (the ones it may rate)."""
-    ids = (Participation.objects.filter(inspection__enterprise=enterprise,
-                                        inspection__date__gte=survey.period_start,
-                                        inspection__date__lte=survey.period_end)
-           .exclude(inspection__status__in=["draft", "cancelled", "merged"]).values("agency_id"))
+    """Agencies that inspected the enterprise during the survey period (the ones it may rate): their
+    participations in inspections that count (plans.selectors.counting, docs/domain.md "Counting")."""
+    ids = counted_participations(Participation.objects.filter(
+        inspection__enterprise=enterprise, inspection__date__gte=survey.period_start,
+        inspection__date__lte=survey.period_end)).values("agency_id")
     return Agency.objects.filter(pk__in=ids).order_by("code")
 
 

@@ -225,7 +225,10 @@ def test_reviewer_queues_audit_and_lists_job_runs(api, rita, anna, agency_a, dja
     runs = api(rita).get("/api/v1/job-runs/").json()["results"]
     assert runs[0]["period"] == "2025-02" and runs[0]["status"] == "succeeded"
     assert Block.objects.filter(enterprise=ent, status="active").exists()
-    assert api(rita).post("/api/v1/job-runs/frequency-audit/", {"month": "2025-2"}, format="json").status_code == 400
+    # the unambiguous "2025-2" reads as 2025-02 (docs/api.md "Filter rules"); a month 13 is a 400
+    again = api(rita).post("/api/v1/job-runs/frequency-audit/", {"month": "2025-2"}, format="json")
+    assert again.status_code == 202 and again.json()["month"] == "2025-02"
+    assert api(rita).post("/api/v1/job-runs/frequency-audit/", {"month": "2025-13"}, format="json").status_code == 400
     assert api(anna).get("/api/v1/job-runs/").status_code == 403
 
 
