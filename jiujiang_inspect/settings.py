@@ -282,6 +282,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "supervision.tasks.daily_sweeps_run_task",
         "schedule": crontab(minute=30, hour=6),
     },
+    "scheduled-runs-catch-up": {  # hourly: the audit or the sweeps whose beat message was lost (Redis down)
+        "task": "supervision.tasks.scheduled_runs_catch_up_task",
+        "schedule": crontab(minute=45),
+    },
     "jobs-reap": {  # every JOBS_REAP_SECONDS: re-send lost messages, re-queue or fail jobs of dead workers
         "task": "jiujiang_inspect.tasks.jobs_reap_task",
         "schedule": JOBS_REAP_SECONDS,

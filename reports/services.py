@@ -33,9 +33,13 @@ def _validate_period(start, end):
 
 
 @transaction.atomic
+@transaction.atomic
 def report_request(*, by, period_start: date, period_end: date, title: str = "", typical_cases=(),
                    note: str = "") -> Report:
-    """Queue the generation of a report for a period (a new version if the period had one)."""
+    """Queue the generation of a report for a period (a new version if the period had one).
+
+    One transaction: when the job queue is down, job_create raises ServiceUnavailable (503 with
+    Retry-After) and no report row is left behind waiting for a job that was never made."""
     roles.require(by, roles.REVIEWER, message=_("仅区司法局审核员可以生成总结报告。"))
     _validate_period(period_start, period_end)
     title = (title or "").strip() or _("鸠江区“综合查一次”改革试点工作总结报告（%(s)s至%(e)s）") % {

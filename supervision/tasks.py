@@ -21,6 +21,14 @@ def frequency_audit_run_task(month: str | None = None, by_id: int | None = None)
     return frequency_audit_run(month=month or previous_month(), by=by).pk
 
 
+@shared_task(acks_late=True)
+def scheduled_runs_catch_up_task() -> list[str]:
+    """Hourly: run the monthly audit or today's sweeps if beat's message for them was lost."""
+    from .services.catch_up import missed_runs_catch_up
+
+    return missed_runs_catch_up()
+
+
 @shared_task(**RETRY)
 def daily_sweeps_run_task(day: str | None = None) -> int:
     """Daily sweeps (certificates, plans, codes, rectifications, ratings) for `day` (default today)."""

@@ -28,6 +28,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from jiujiang_inspect.models import AuditEntry, BackgroundJob
 from jiujiang_inspect.testing import _close_other_db_sessions, require_postgres, require_redis
+from reports.models import Report
 from subjects.models import Inspector
 from subjects.tests.test_imports import row, xlsx
 
@@ -308,6 +309,9 @@ def test_redis_down_is_degraded_not_broken_and_lost_work_runs_when_it_returns(an
                                          headers={"Authorization": f"Bearer {rita_key}"}, content_type=book_type),
             "audit": http.request("POST", "/api/v1/job-runs/frequency-audit/", data=b'{"month": "2025-02"}',
                                   headers={"Authorization": f"Bearer {rita_key}"}, content_type="application/json"),
+            "report": http.request("POST", "/api/v1/reports/",
+                                   data=b'{"period_start": "2025-01-01", "period_end": "2025-03-31"}',
+                                   headers={"Authorization": f"Bearer {rita_key}"}, content_type="application/json"),
         }
         for what, (status, headers, text, took) in answers.items():
             timings[what] = took
@@ -328,6 +332,7 @@ def test_redis_down_is_degraded_not_broken_and_lost_work_runs_when_it_returns(an
         assert max(v for k, v in timings.items() if k != "token") < 1, timings
         assert timings["token"] < token_up + 1, (timings, token_up)
         assert BackgroundJob.objects.count() == 1  # nothing queued or stored by the refused requests
+        assert not Report.objects.exists()  # no report left waiting for a job that was never made
         assert not AuditEntry.objects.filter(action="hotline_ticket.received").exists()
 
         # Redis is back, empty: the reaper finds the queued job whose message was lost and sends it.
