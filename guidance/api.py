@@ -2,7 +2,7 @@
 /matter-equivalences/ and /guidance-policy/. Every write goes through a guidance service."""
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -15,6 +15,7 @@ from jiujiang_inspect.excel import check_xlsx_upload
 from jiujiang_inspect.exceptions import PermissionDeniedError, ValidationFailed
 from jiujiang_inspect.jobs import job_create
 from jiujiang_inspect.permissions import IsReviewer, IsReviewerOrReadOnlyStaff, IsStaffUser
+from jiujiang_inspect.schema import ApiErrorSerializer
 from plans.models import Inspection
 
 from . import selectors, services
@@ -318,7 +319,9 @@ class RecognitionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixin
         serializer.instance = self.get_queryset().get(pk=recognition.pk)
 
     @extend_schema(parameters=[OpenApiParameter("inspection", int, required=True)],
-                   responses={200: SharedResultSerializer(many=True)}, summary="可互认的检查结果")
+                   responses={200: SharedResultSerializer(many=True),
+                              404: OpenApiResponse(ApiErrorSerializer, description="检查任务不存在或不在调用者的可见范围内。")},
+                   summary="可互认的检查结果")
     @action(detail=False, methods=["get"], pagination_class=None)
     def candidates(self, request):
         raw = request.query_params.get("inspection", "")

@@ -1,0 +1,115 @@
+"""Histories and the audit trail read as Chinese (issue 15 "Reviewer and everyone"): action names, field
+labels, values through their choices' labels, people's names, links to the objects, "A → B" only for a
+change; a date-range filter and an Excel export on the 审计记录 page."""
+import re
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from jiujiang_inspect.audit import audit_record
+from jiujiang_inspect.audit_display import NOUNS, VERBS, action_label, audit_rows
+from jiujiang_inspect.models import AuditEntry
+from plans.tests.factories import EnterpriseFactory
+from subjects.tests.factories import InspectorFactory
+
+pytestmark = pytest.mark.django_db
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _change(entry_row, label):
+    return next(c for c in entry_row.changes if c.label == label)
+
+
+def test_a_change_reads_as_chinese_with_labels_choices_names_and_a_link(client, rita, anna, agency_a):
+    firm = EnterpriseFactory(credit_class="B")
+    inspector = InspectorFactory(agency=agency_a, name="周明")
+    audit_record(actor=anna, action="enterprise.updated", target=firm, reason="年度信用评价",
+                 changes={"credit_class": ["B", "D"], "address": ["", "万春街道1号"]})
+    audit_record(actor=rita, action="block.created", target=firm, changes={"inspector": inspector.pk})
+    audit_record(actor=None, action="report.requested", target=firm,
+                 changes={"period": ["2025-01-01", "2025-03-31"]})
+    rows = audit_rows(AuditEntry.objects.select_related("actor", "target_type"))
+    report, block, update = rows
+    assert update.action_label == "企业 修改" and update.actor == "陈安"
+    assert (_change(update, "信用风险分类").old, _change(update, "信用风险分类").new) == ("B类（一般风险）", "D类（高风险）")
+    assert (_change(update, "地址").old, _change(update, "地址").new) == ("—", "万春街道1号")
+    assert update.url == f"/plans/enterprises/{firm.uscc}/"
+    assert block.action_label == "阻断 新建" and block.actor == "李审"
+    assert block.changes[0].label == "执法人员"  # a key that is not a field of the target: the vocabulary names it
+    # a period is two dates, not a change from one to the other
+    assert report.actor == "系统" and report.changes[0].old is None
+    assert report.changes[0].new == "2025年1月1日、2025年3月31日"
+
+    client.force_login(anna)
+    page = re.sub(r"<[^>]+>", "", client.get(f"/plans/enterprises/{firm.uscc}/").content.decode())
+    assert "企业 修改" in page and "信用风险分类：B类（一般风险） → D类（高风险）" in page
+    assert "enterprise.updated" not in page and "credit_class" not in page
+
+
+def test_related_ids_in_changes_read_as_names(rita, agency_a):
+    from supervision.tests.factories import BlockFactory
+
+    inspector = InspectorFactory(agency=agency_a, name="周明")
+    block = BlockFactory(inspector=inspector, rule="manual")
+    audit_record(actor=rita, action="block.created", target=block,
+                 changes={"inspector": [None, inspector.pk], "rule": [None, "manual"]})
+    row = audit_rows(AuditEntry.objects.filter(action="block.created"))[0]
+    assert [(c.label, c.old, c.new) for c in row.changes] == [
+        ("限定人员", "—", str(inspector)), ("规则", "—", "司法局决定")]
+    assert row.url is None  # a block has no page of its own; its enterprise's page lists it
+
+
+def test_the_audit_page_filters_by_chinese_action_and_dates_and_exports(client, rita, anna):
+    firm = EnterpriseFactory()
+    old = audit_record(actor=anna, action="enterprise.created", target=firm)
+    AuditEntry.objects.filter(pk=old.pk).update(at="2025-01-05T10:00:00+08:00")
+    audit_record(actor=anna, action="enterprise.updated", target=firm, changes={"credit_class": ["B", "C"]})
+    client.force_login(rita)
+    html = client.get("/audit/").content.decode()
+    assert "企业 新建" in html and "企业 修改" in html and ">enterprise.updated<" not in html
+    assert f'href="/plans/enterprises/{firm.uscc}/"' in html
+    page = client.get("/audit/", {"action": "新建"}).content.decode()
+    assert "企业 新建" in page and "企业 修改" not in page
+    page = client.get("/audit/", {"date_from": "2025/1/1", "date_to": "2025年1月31日"}).content.decode()
+    assert "企业 新建" in page and "企业 修改" not in page
+    page = client.get("/audit/", {"date_from": "昨天"}).content.decode()
+    assert "无法识别日期" in page
+    res = client.get("/audit/", {"export": "xlsx", "action": "修改"})
+    assert res.status_code == 200 and res["Content-Type"].startswith("application/vnd.openxmlformats")
+    rows = list(load_workbook(BytesIO(res.content)).active.iter_rows(values_only=True))
+    assert rows[0] == ("时间", "操作人", "动作", "动作代码", "对象", "变更", "原因")
+    assert len(rows) == 2 and rows[1][2] == "企业 修改" and rows[1][5] == "信用风险分类：B类（一般风险） → C类（较高风险）"
+
+
+def test_the_audit_page_reads_a_page_of_entries_in_constant_queries(client, rita, anna, django_assert_max_num_queries):
+    firms = EnterpriseFactory.create_batch(5)
+    for firm in firms:
+        audit_record(actor=anna, action="enterprise.updated", target=firm, changes={"credit_class": ["B", "C"]})
+    client.force_login(rita)
+    with django_assert_max_num_queries(14):
+        client.get("/audit/")
+    for firm in EnterpriseFactory.create_batch(20):
+        audit_record(actor=anna, action="enterprise.updated", target=firm, changes={"credit_class": ["B", "C"]})
+    with django_assert_max_num_queries(14):
+        client.get("/audit/")
+
+
+def _actions_in_code():
+    found = set()
+    for path in ROOT.glob("*/**/*.py"):
+        if ".venv" in path.parts or "tests" in path.parts or "migrations" in path.parts:
+            continue
+        for match in re.finditer(r'\baction=f?"([a-z_]+)\.([a-z_{}]+)"', path.read_text(encoding="utf-8")):
+            found.add((match.group(1), match.group(2)))
+    return found
+
+
+def test_every_action_the_services_write_has_a_chinese_name():
+    actions = _actions_in_code()
+    assert len(actions) >= 80
+    nouns = sorted({noun for noun, _verb in actions if noun not in NOUNS})
+    verbs = sorted({verb for _noun, verb in actions if "{" not in verb and verb not in VERBS})
+    assert (nouns, verbs) == ([], [])
+    assert action_label("matter.filed") == "检查事项 备案"
