@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from jiujiang_inspect import roles
 from jiujiang_inspect.audit import audit_record, model_changes, snapshot
+from jiujiang_inspect.identifiers import normalize_code
 
 from .exceptions import PermissionDeniedError, ValidationFailed
 from .models import Agency, Certificate, Inspector, User
@@ -90,6 +91,9 @@ def _validate_inspector(inspector):
 
 
 def _validate_certificate(cert):
+    # Typed or pasted as people do (full-width digits, spaces, invisible characters): the number it spells,
+    # whichever way it enters (form, API, import), so a duplicate is recognised (docs/api.md "Identifiers").
+    cert.number = normalize_code(cert.number)
     if not cert.number:
         _fail("certificate_number", _("请填写执法证件号。"))
     if cert.valid_from and cert.valid_until and cert.valid_until < cert.valid_from:

@@ -93,3 +93,16 @@ def test_pagination_is_cursor_based_with_max_page_size(api, rita, agency_a):
     assert len(body["results"]) == 2 and body["next"] and body["previous"] is None
     second = api(rita).get(body["next"]).json()
     assert {i["id"] for i in second["results"]}.isdisjoint({i["id"] for i in body["results"]})
+
+
+def test_a_typed_certificate_number_is_stored_as_it_spells_and_its_twin_is_refused(api, anna):
+    """Issue 12 "identifiers typed with a Chinese input method": outside imports too (API, form)."""
+    from subjects.models import Certificate
+
+    body = {"name": "新人", "agency": "SCJG", "certificate_valid_from": "2025-01-01",
+            "certificate_valid_until": "2030-01-01"}
+    r = api(anna).post("/api/v1/inspectors/", body | {"certificate_number": " 皖３４０２-\u200b００１ "}, format="json")
+    assert r.status_code == 201, r.json()
+    assert list(Certificate.objects.values_list("number", flat=True)) == ["皖3402-001"]
+    r = api(anna).post("/api/v1/inspectors/", body | {"name": "另一人", "certificate_number": "皖3402-001"}, format="json")
+    assert r.status_code == 400 and "certificate_number" in r.json()["detail"]
