@@ -1,5 +1,6 @@
 """检查码 over the API (docs/api.md): issue (and late-register) a code, record a result, the public
 verification and evaluation endpoints, rectification response and 复查. Views call services only."""
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
@@ -12,7 +13,8 @@ from jiujiang_inspect.availability import FailOpenScopedRateThrottle
 from jiujiang_inspect.clientip import client_ip
 from jiujiang_inspect.exceptions import NotFoundError
 from jiujiang_inspect.permissions import IsStaffUser, StaffOrPlatformRead
-from plans.selectors.inspections import inspection_list_for_user
+from plans.models import Inspection
+from plans.selectors.inspections import inspection_for_action, inspection_list_for_user
 
 from . import selectors, services
 from .filters import CheckCodeFilterSet
@@ -35,6 +37,13 @@ def _inspection(request, pk):
     return get_object_or_404(inspection_list_for_user(user=request.user), pk=pk)
 
 
+def _inspection_to_act_on(request, pk):
+    try:
+        return inspection_for_action(user=request.user, pk=pk)
+    except Inspection.DoesNotExist:
+        raise Http404 from None
+
+
 def _code(raw):
     code = selectors.checkcode_get_by_string(raw)
     if code is None:
@@ -50,7 +59,7 @@ class CheckCodeIssueApi(APIView):
 
     @extend_schema(request=None, responses={201: CheckCodeIssuedSerializer})
     def post(self, request, pk):
-        code = services.checkcode_issue(inspection=_inspection(request, pk), issued_by=request.user)
+        code = services.checkcode_issue(inspection=_inspection_to_act_on(request, pk), issued_by=request.user)
         return Response(CheckCodeIssuedSerializer(code).data, status=status.HTTP_201_CREATED)
 
 
@@ -63,7 +72,7 @@ class CheckCodeLateApi(APIView):
     def post(self, request, pk):
         data = LateCodeSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        code = services.checkcode_issue_late(inspection=_inspection(request, pk), issued_by=request.user,
+        code = services.checkcode_issue_late(inspection=_inspection_to_act_on(request, pk), issued_by=request.user,
                                              reason=data.validated_data["reason"])
         return Response(CheckCodeIssuedSerializer(code).data, status=status.HTTP_201_CREATED)
 

@@ -26,9 +26,7 @@ def snapshot(instance, fields):
     return {name: getattr(instance, name) for name in fields}
 
 
-def audit_record(*, actor, action: str, target=None, changes=None, reason: str = "", agency_code: str = ""):
-    """Append one audit entry: who (`actor`, a user or None for the system), what (`action`, e.g.
-    "matter.filed"), on what (`target`), which fields changed (`changes`), and why (`reason`)."""
+def _entry(*, actor, action: str, target=None, changes=None, reason: str = "", agency_code: str = ""):
     entry = AuditEntry(
         actor=actor if getattr(actor, "pk", None) else None,
         actor_label=(actor.get_username() if getattr(actor, "pk", None) else "系统"),
@@ -41,8 +39,23 @@ def audit_record(*, actor, action: str, target=None, changes=None, reason: str =
         entry.target_type = ContentType.objects.get_for_model(target, for_concrete_model=False)
         entry.target_id = str(target.pk)
         entry.target_repr = str(target)[:255]
+    return entry
+
+
+def audit_record(*, actor, action: str, target=None, changes=None, reason: str = "", agency_code: str = ""):
+    """Append one audit entry: who (`actor`, a user or None for the system), what (`action`, e.g.
+    "matter.filed"), on what (`target`), which fields changed (`changes`), and why (`reason`)."""
+    entry = _entry(actor=actor, action=action, target=target, changes=changes, reason=reason,
+                   agency_code=agency_code)
     entry.save()
     return entry
+
+
+def audit_record_together(*, actor, entries):
+    """Several `audit_record`s by one actor (a 检查码 and its inspection; the blocks a monthly audit
+    opens), written in one INSERT per 500: `entries` are dicts of audit_record's keyword arguments
+    (action, target, changes, reason)."""
+    return AuditEntry.objects.bulk_create([_entry(actor=actor, **e) for e in entries], batch_size=500)
 
 
 def audit_record_many(*, actor, action: str, items, reason: str = ""):

@@ -11,10 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jiujiang_inspect import roles
-from jiujiang_inspect.audit import audit_record
+from jiujiang_inspect.audit import audit_record, audit_record_together
 from jiujiang_inspect.exceptions import InvalidState, PermissionDeniedError, ValidationFailed
 from matters.services import matter_mark_used
-from plans.models import FrequencyPolicy, Inspection
+from plans.models import Inspection
 from plans.selectors.counting import takes_slot
 from plans.services.gates import gate_attempt, inspection_gate_report
 from plans.services.inspections import user_may_act_for
@@ -61,7 +61,7 @@ def checkcode_can_issue(*, inspection: Inspection, user) -> tuple[bool, list]:
 def _issue(*, inspection, issued_by, late_reason: str = "") -> CheckCode:
     late = bool(late_reason)
 
-    def precheck(insp):
+    def precheck(insp, policy):
         _require_issuer(issued_by, insp)
         if insp.mode != Inspection.Mode.ONSITE:
             raise InvalidState(_("只有现场检查需要检查码。"))
@@ -69,20 +69,22 @@ def _issue(*, inspection, issued_by, late_reason: str = "") -> CheckCode:
             raise InvalidState(_("检查须经审批后才能赋码。"))
         today = timezone.localdate()
         if late:
-            limit = FrequencyPolicy.current().late_code_days
+            limit = policy.late_code_days
             if insp.date > today or (today - insp.date).days > limit:
                 raise InvalidState(_("事后补码只能在检查后%(n)s日内办理。") % {"n": limit})
         elif insp.date < today:
             raise InvalidState(_("检查日期已过，紧急检查请办理事后补码。"))
 
     # The gate protocol locks the enterprise row FIRST: it serialises competitors for the last slot.
+    # The writes below reuse what the attempt read (policy, participations, matters, the enterprise):
+    # bench/issuance_queries.py counts them; checkcode/tests/test_issue_queries.py pins the count.
     with gate_attempt(inspection=inspection, by=issued_by, stage="late_code" if late else "issue", late=late,
                       precheck=precheck) as attempt:
         insp = attempt.inspection
         valid_from, valid_until = validity_window(insp.date)
         code = _create_code(inspection=insp, issued_by=issued_by, valid_from=valid_from, valid_until=valid_until,
                             is_late=late, late_reason=late_reason)
-        takes = takes_slot(inspection=insp)
+        takes = takes_slot(inspection=insp, policy=attempt.policy)
         insp.slot_year = insp.date.year if takes else None
         insp.counts_toward_cap = takes
         insp.status = Inspection.Status.CODE_ISSUED
@@ -92,13 +94,13 @@ def _issue(*, inspection, issued_by, late_reason: str = "") -> CheckCode:
             fields += ["is_emergency", "emergency_reason"]
         insp.save(update_fields=fields)
         # "Unused for years" clean-up lists (举措 2) read last_used_on; an issued code is a use.
-        matter_mark_used(matters=[m for p in insp.participations.all() for m in p.matters.all()],
-                         on_date=insp.date)
-        audit_record(actor=issued_by, action="checkcode.issued_late" if late else "checkcode.issued", target=code,
-                     reason=late_reason, changes={"inspection": insp.pk, "slot_year": insp.slot_year,
-                                                  "valid_from": valid_from, "valid_until": valid_until})
-        audit_record(actor=issued_by, action="inspection.code_issued", target=insp,
-                     changes={"status": ["approved", "code_issued"], "code": code.code, "late": late})
+        matter_mark_used(matters=attempt.matters, on_date=insp.date)
+        audit_record_together(actor=issued_by, entries=[
+            dict(action="checkcode.issued_late" if late else "checkcode.issued", target=code, reason=late_reason,
+                 changes={"inspection": insp.pk, "slot_year": insp.slot_year, "valid_from": valid_from,
+                          "valid_until": valid_until}),
+            dict(action="inspection.code_issued", target=insp,
+                 changes={"status": ["approved", "code_issued"], "code": code.code, "late": late})])
         # 触发式检查备案: filed when the code is issued or the late code registered (decision d).
         triggered_filing_record(inspection=insp, by=issued_by)
     return code

@@ -11,7 +11,8 @@ from django.views.decorators.http import require_POST
 from jiujiang_inspect.excel import workbook_response
 from jiujiang_inspect.exceptions import ApplicationError, ValidationFailed
 from jiujiang_inspect.web import staff_required
-from plans.selectors.inspections import inspection_list_for_user
+from plans.models import Inspection
+from plans.selectors.inspections import inspection_for_action, inspection_list_for_user
 
 from .. import qr, selectors, services
 from ..filters import CheckCodeListFilterSet, RectificationFilterSet
@@ -23,6 +24,14 @@ DOCUMENTS = {"notice": "检查通知书", "record": "现场检查笔录", "resul
 
 def _inspection(request, pk):
     return get_object_or_404(inspection_list_for_user(user=request.user), pk=pk)
+
+
+def _inspection_to_act_on(request, pk):
+    """A bare row (one query): the issuing services lock and re-read it with what they need."""
+    try:
+        return inspection_for_action(user=request.user, pk=pk)
+    except Inspection.DoesNotExist:
+        raise Http404 from None
 
 
 def _back(pk):
@@ -92,7 +101,7 @@ def document(request, pk, kind):
 @staff_required
 @require_POST
 def issue(request, pk):
-    insp = _inspection(request, pk)
+    insp = _inspection_to_act_on(request, pk)
     try:
         code = services.checkcode_issue(inspection=insp, issued_by=request.user)
     except ApplicationError as exc:
@@ -105,7 +114,7 @@ def issue(request, pk):
 @staff_required
 @require_POST
 def late_code(request, pk):
-    insp = _inspection(request, pk)
+    insp = _inspection_to_act_on(request, pk)
     form = ReasonForm(request.POST)
     try:
         if not form.is_valid():

@@ -92,6 +92,18 @@ def visits_avoided_by_joining(qs: QuerySet) -> int:
 
 # ---- yearly slots --------------------------------------------------------------------------------
 
+def policy_with_cap(*, pool: str) -> FrequencyPolicy:
+    """The frequency policy with `pool_cap` (the pool's yearly on-site cap, 0 when none is set), in one
+    query: what one gate attempt reads once."""
+    cap = Subquery(CapPolicy.objects.filter(pool=pool).order_by("pool").values("yearly_onsite_cap")[:1])
+    policy = FrequencyPolicy.objects.filter(pk=1).annotate(pool_cap=Coalesce(cap, 0)).first()
+    if policy is None:  # first use: created with its defaults
+        policy = FrequencyPolicy.current()
+        found = CapPolicy.objects.filter(pool=pool).order_by("pool").first()
+        policy.pool_cap = found.yearly_onsite_cap if found else 0
+    return policy
+
+
 def yearly_cap_for(*, enterprise: Enterprise) -> int:
     """The enterprise's yearly on-site cap (CapPolicy of its pool; 0 when none is set)."""
     policy = CapPolicy.objects.filter(pool=enterprise.pool).first()
@@ -134,6 +146,21 @@ def slots_used_by_agency(*, enterprise: Enterprise, year: int, exclude=None) -> 
         qs = qs.exclude(pk=exclude.pk)
     rows = Participation.objects.filter(inspection__in=qs).values("agency_id").annotate(n=Count("id")).order_by()
     return {r["agency_id"]: r["n"] for r in rows}
+
+
+def slots_used_with_agencies(*, enterprise: Enterprise, year: int, agency_ids, exclude=None) -> tuple[int, dict]:
+    """`slots_used` and `slots_used_by_agency` for the given agencies, in one query: (slots of `year`
+    the enterprise used, {agency_id: slots used by inspections the agency took part in})."""
+    qs = slot_holders(year=year, enterprise=enterprise)
+    if exclude is not None and exclude.pk:
+        qs = qs.exclude(pk=exclude.pk)
+    ids = sorted(set(agency_ids))
+    aggs = {"used": Count("id")}
+    for a in ids:
+        aggs[f"a{a}"] = Count("id", filter=Q(Exists(Participation.objects.filter(inspection=OuterRef("pk"),
+                                                                                agency_id=a))))
+    row = qs.aggregate(**aggs)
+    return row["used"] or 0, {a: row[f"a{a}"] or 0 for a in ids}
 
 
 def slots_per_enterprise(*, year: int, until: date, above: dict[str, int]) -> list[dict]:
@@ -187,6 +214,24 @@ def triggered_count(*, enterprise, grain: str, day: date, agency=None, exclude=N
     return qs.count()
 
 
+def triggered_counts_around(*, enterprise, day: date, agency_ids=(), exclude=None) -> dict:
+    """`triggered_count` of the enterprise for the day, ISO week and month of `day` and, per agency in
+    `agency_ids`, for the month, in one query: {"day", "week", "month", "agencies": {agency_id: n}}."""
+    bounds = {g: period_bounds(g, day) for g in GRAINS}
+    qs = triggered(start=min(b[0] for b in bounds.values()), end=max(b[1] for b in bounds.values())).filter(
+        enterprise=enterprise)
+    if exclude is not None and exclude.pk:
+        qs = qs.exclude(pk=exclude.pk)
+    aggs = {g: Count("id", filter=Q(date__gte=start, date__lte=end)) for g, (start, end) in bounds.items()}
+    month = Q(date__gte=bounds["month"][0], date__lte=bounds["month"][1])
+    ids = sorted(set(agency_ids))
+    for a in ids:
+        aggs[f"a{a}"] = Count("id", filter=month & Q(Exists(Participation.objects.filter(inspection=OuterRef("pk"),
+                                                                                        agency_id=a))))
+    row = qs.aggregate(**aggs)
+    return {**{g: row[g] or 0 for g in GRAINS}, "agencies": {a: row[f"a{a}"] or 0 for a in ids}}
+
+
 def _trunc(grain, field):
     return F(field) if grain == "day" else {"week": TruncWeek, "month": TruncMonth}[grain](field)
 
@@ -231,6 +276,34 @@ def no_finding_streak(*, enterprise, inspector, until: date, exclude=None) -> tu
             break
         days.append(day)
     return len(days), days
+
+
+def no_finding_streaks(*, enterprise, inspector_ids, until: date, exclude=None) -> dict[int, tuple[int, list[date]]]:
+    """`no_finding_streak` of several inspectors at once, in one query: {inspector_id: (length, dates
+    newest first)} (inspectors without results: (0, []))."""
+    ids = sorted(set(inspector_ids))
+    out = {i: (0, []) for i in ids}
+    if not ids:
+        return out
+    qs = (counted().filter(enterprise=enterprise, date__gte=until - timedelta(days=365), date__lte=until)
+          .exclude(outcome=""))
+    if exclude is not None and exclude.pk:
+        qs = qs.exclude(pk=exclude.pk)
+    through = Participation.inspectors.through
+    rows = (through.objects.filter(inspector_id__in=ids, participation__inspection__in=qs)
+            .order_by("-participation__inspection__date", "-participation__inspection_id")
+            .values_list("inspector_id", "participation__inspection_id", "participation__inspection__outcome",
+                         "participation__inspection__date")[:MAX_STREAK_READ * len(ids)])
+    days, done, seen = {i: [] for i in ids}, set(), set()
+    for inspector_id, inspection_id, outcome, day in rows:
+        if inspector_id in done or (inspector_id, inspection_id) in seen:
+            continue
+        seen.add((inspector_id, inspection_id))
+        if outcome != Inspection.Outcome.NO_ISSUE:
+            done.add(inspector_id)
+            continue
+        days[inspector_id].append(day)
+    return {i: (len(d), d) for i, d in days.items()}
 
 
 def per_agency_totals(*, start: date, end: date) -> dict:

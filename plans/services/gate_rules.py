@@ -23,6 +23,7 @@ writes: blocks it calls for and warnings go into `ctx.blocks` / `ctx.warnings`, 
 import calendar
 from dataclasses import dataclass, field
 
+from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,9 +31,9 @@ from matters.selectors import matters_usable_errors
 from subjects.exceptions import InspectorNotInAgency
 
 from .. import exceptions as exc
-from ..models import Block, Enterprise, FrequencyPolicy, Inspection, Pool
+from ..models import AnnualPlan, Block, Enterprise, FrequencyPolicy, Inspection, PlanTarget, Pool
 from ..selectors import counting
-from ..selectors.blocks import blocks_applying_to
+from ..selectors.blocks import blocks_among, blocks_applying_to
 from .block_periods import block_period
 
 
@@ -45,6 +46,15 @@ class GateContext:
     late: bool = False
     warnings: list = field(default_factory=list)  # alert_raise(**kwargs)
     blocks: list = field(default_factory=list)  # block_create(**kwargs)
+    cap: int | None = None  # the enterprise pool's yearly cap, when the caller read it with the policy
+    existing_blocks: list | None = None  # blocks_on(enterprise, date), when the caller read them once
+
+    def blocks_applying(self, *, agencies=(), inspectors=(), status=Block.Status.ACTIVE) -> list:
+        """`blocks_applying_to` the attempt's enterprise on its date, from `existing_blocks` when read."""
+        if self.existing_blocks is None:
+            return list(blocks_applying_to(enterprise=self.enterprise, on_date=self.inspection.date,
+                                           agencies=agencies, inspectors=inspectors, status=status))
+        return blocks_among(self.existing_blocks, agencies=agencies, inspectors=inspectors, status=status)
 
     @property
     def inspectors(self):
@@ -106,10 +116,9 @@ def pool_allows_joint(*, ctx: GateContext) -> list:
 def _overridden(ctx, *, rule, agency=None, inspector=None):
     """The highest count a 司法局 override allowed for this rule and subject on the inspection's date
     (None when no overridden block covers it). Only a count above it breaches again."""
-    blocks = [b for b in blocks_applying_to(enterprise=ctx.enterprise, on_date=ctx.inspection.date,
-                                            agencies=[agency] if agency else (),
-                                            inspectors=[inspector] if inspector else (),
-                                            status=Block.Status.OVERRIDDEN)
+    blocks = [b for b in ctx.blocks_applying(agencies=[agency] if agency else (),
+                                             inspectors=[inspector] if inspector else (),
+                                             status=Block.Status.OVERRIDDEN)
               if b.rule == rule and b.agency_id == getattr(agency, "pk", None)
               and b.inspector_id == getattr(inspector, "pk", None)]
     allowed = [b.allowed_count for b in blocks if b.allowed_count is not None]
@@ -131,12 +140,12 @@ def yearly_caps(*, ctx: GateContext) -> list:
         return []
     year = insp.date.year
     errors = []
-    cap = counting.yearly_cap_for(enterprise=ctx.enterprise)
-    used = counting.slots_used(enterprise=ctx.enterprise, year=year, exclude=insp)
+    cap = ctx.cap if ctx.cap is not None else counting.yearly_cap_for(enterprise=ctx.enterprise)
+    used, by_agency = counting.slots_used_with_agencies(enterprise=ctx.enterprise, year=year, exclude=insp,
+                                                        agency_ids=[p.agency_id for p in ctx.parts])
     if _breaches(ctx, n=used + 1, limit=cap, rule=Block.Rule.YEARLY_CAP):
         errors.append(exc.EnterpriseOverYearlyCap(detail={"year": year, "pool": ctx.enterprise.pool,
                                                           "yearly_cap": cap, "used": used}))
-    by_agency = counting.slots_used_by_agency(enterprise=ctx.enterprise, year=year, exclude=insp)
     limit = ctx.policy.per_agency_yearly_cap
     over = [{"agency": p.agency.code, "used": by_agency.get(p.agency_id, 0), "cap": limit} for p in ctx.parts
             if _breaches(ctx, n=by_agency.get(p.agency_id, 0) + 1, limit=limit, rule=Block.Rule.YEARLY_CAP,
@@ -154,7 +163,9 @@ def triggered_frequency(*, ctx: GateContext) -> list:
         return []
     day = insp.date
     month_key = f"{day:%Y-%m}"
-    n = {g: counting.triggered_count(enterprise=ent, grain=g, day=day, exclude=insp) + 1 for g in counting.GRAINS}
+    counts = counting.triggered_counts_around(enterprise=ent, day=day, exclude=insp,
+                                              agency_ids=[p.agency_id for p in ctx.parts])
+    n = {g: counts[g] + 1 for g in counting.GRAINS}
     week_start = counting.period_bounds("week", day)[0]
     for grain, limit, label, period in (
             ("day", policy.triggered_warn_per_day, _("当日"), f"d{day:%Y%m%d}"),
@@ -177,7 +188,7 @@ def triggered_frequency(*, ctx: GateContext) -> list:
             reason=_("同一企业本月触发式检查超过%(n)s次（全部单位）。") % {"n": policy.triggered_block_per_month}))
         blocked.append(None)
     for p in ctx.parts:
-        n_agency = counting.triggered_count(enterprise=ent, grain="month", day=day, agency=p.agency, exclude=insp) + 1
+        n_agency = counts["agencies"][p.agency_id] + 1
         if _breaches(ctx, n=n_agency, limit=policy.triggered_block_per_month_same_agency,
                      rule=Block.Rule.TRIGGERED_FREQUENCY, agency=p.agency):
             ctx.blocks.append(dict(
@@ -186,7 +197,7 @@ def triggered_frequency(*, ctx: GateContext) -> list:
                 reason=_("%(agency)s本月对同一企业触发式检查超过%(n)s次。") % {
                     "agency": p.agency.name, "n": policy.triggered_block_per_month_same_agency}))
             blocked.append(p.agency.code)
-    existing = [b for b in blocks_applying_to(enterprise=ent, agencies=[p.agency_id for p in ctx.parts], on_date=day)
+    existing = [b for b in ctx.blocks_applying(agencies=[p.agency_id for p in ctx.parts])
                 if b.rule == Block.Rule.TRIGGERED_FREQUENCY]
     if blocked or existing:
         return [exc.TriggeredFrequencyBlocked(detail={
@@ -200,8 +211,7 @@ def blocks(*, ctx: GateContext) -> list:
     everything; yearly-cap blocks refuse only inspections that would take a slot (decision c). Triggered
     and low-efficiency blocks are judged by their own gates."""
     takes = counting.takes_slot(inspection=ctx.inspection, policy=ctx.policy)
-    found = [b for b in blocks_applying_to(enterprise=ctx.enterprise, agencies=[p.agency_id for p in ctx.parts],
-                                           on_date=ctx.inspection.date)
+    found = [b for b in ctx.blocks_applying(agencies=[p.agency_id for p in ctx.parts])
              if b.inspector_id is None and (b.rule == Block.Rule.MANUAL or (b.rule == Block.Rule.YEARLY_CAP and takes))]
     if not found:
         return []
@@ -214,9 +224,12 @@ def low_efficiency(*, ctx: GateContext) -> list:
     is refused there and blocked for 12 months from the N-th result; an active inspector block refuses."""
     insp, n = ctx.inspection, ctx.policy.low_efficiency_consecutive
     hits, seen = [], set()
-    active = {b.inspector_id: b for b in blocks_applying_to(enterprise=ctx.enterprise, on_date=insp.date,
-                                                             inspectors=[i.pk for i in ctx.inspectors])
+    active = {b.inspector_id: b for b in ctx.blocks_applying(inspectors=[i.pk for i in ctx.inspectors])
               if b.rule == Block.Rule.LOW_EFFICIENCY and b.inspector_id}
+    # One query for every inspector's streak (those not already blocked, when the rule is on).
+    streaks = counting.no_finding_streaks(enterprise=ctx.enterprise, until=insp.date, exclude=insp,
+                                          inspector_ids=[i.pk for i in ctx.inspectors if i.pk not in active]
+                                          if n else ())
     for i in ctx.inspectors:
         if i.pk in seen:
             continue
@@ -226,8 +239,7 @@ def low_efficiency(*, ctx: GateContext) -> list:
             continue
         if not n:
             continue
-        streak, days = counting.no_finding_streak(enterprise=ctx.enterprise, inspector=i, until=insp.date,
-                                                  exclude=insp)
+        streak, days = streaks[i.pk]
         if streak >= n and _breaches(ctx, n=streak, limit=n - 1, rule=Block.Rule.LOW_EFFICIENCY, inspector=i):
             hits.append({"inspector": i.pk, "name": i.name})
             # The block runs 12 months from the N-th no-finding result of the run (chronologically).
@@ -264,13 +276,22 @@ def _plan_mismatch(ctx: GateContext, p, *, targets_required: bool) -> dict:
     """What does not match the plan: agencies neither lead nor member, the enterprise not a target, the
     date outside the plan's months (outside its year when it lists none). Empty when all match."""
     insp = ctx.inspection
-    allowed = {p.lead_agency_id} | {a.pk for a in p.member_agencies.all()}
+    # One query: which of the participating agencies are members, whether the plan lists targets, and
+    # whether the enterprise is one.
+    others = sorted({part.agency_id for part in ctx.parts} - {p.lead_agency_id})
+    through = AnnualPlan.member_agencies.through
+    members = through.objects.filter(annualplan_id=OuterRef("pk"), agency_id__in=others)
+    row = (AnnualPlan.objects.filter(pk=p.pk)
+           .annotate(n_members=Subquery(members.order_by().values("annualplan_id").annotate(c=Count("id"))
+                                        .values("c")[:1], output_field=IntegerField()),
+                     has_targets=Exists(PlanTarget.objects.filter(plan=OuterRef("pk"))),
+                     is_target=Exists(PlanTarget.objects.filter(plan=OuterRef("pk"), enterprise=ctx.enterprise)))
+           .values("n_members", "has_targets", "is_target").get())
     detail = {}
-    outsiders = [part.agency.code for part in ctx.parts if part.agency_id not in allowed]
-    if outsiders:
-        detail["agencies"] = outsiders
-    targets = p.targets.all()
-    if (targets_required or targets.exists()) and not targets.filter(enterprise=ctx.enterprise).exists():
+    if (row["n_members"] or 0) < len(others):
+        allowed = {p.lead_agency_id} | {a.pk for a in p.member_agencies.all()}
+        detail["agencies"] = [part.agency.code for part in ctx.parts if part.agency_id not in allowed]
+    if (targets_required or row["has_targets"]) and not row["is_target"]:
         detail["enterprise"] = ctx.enterprise.uscc
     month = f"{insp.date:%Y-%m}"
     if (p.months and month not in p.months) or (not p.months and insp.date.year != p.year):

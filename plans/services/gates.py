@@ -17,13 +17,16 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils.translation import gettext as _
 
 from jiujiang_inspect.alerts import alert_raise
 from jiujiang_inspect.exceptions import RuleViolations
+from subjects.models import Inspector
 
-from ..models import Enterprise, FrequencyPolicy, GateRefusal, Inspection
-from ..selectors.counting import takes_slot
+from ..models import Enterprise, FrequencyPolicy, GateRefusal, Inspection, Participation
+from ..selectors.blocks import blocks_on
+from ..selectors.counting import policy_with_cap
 from .blocks import block_create
 from .gate_rules import GATES, GateContext
 
@@ -43,22 +46,37 @@ class GateReport:
         return [e.code for e in self.errors]
 
 
-def inspection_takes_slot(*, inspection: Inspection, policy: FrequencyPolicy | None = None) -> bool:
-    """Whether the inspection uses a yearly-cap slot (see plans.selectors.counting.takes_slot)."""
-    return takes_slot(inspection=inspection, policy=policy)
+def _parts_prefetch():
+    """The participations with everything the gates read, in four queries: participations (+ agency),
+    inspectors (+ certificate, agency), matters, their legal bases."""
+    inspectors = Inspector.objects.select_related("certificate", "agency")
+    parts = Participation.objects.select_related("agency").prefetch_related(
+        Prefetch("inspectors", queryset=inspectors), "matters__legal_bases")
+    return Prefetch("participations", queryset=parts)
 
 
 def _participations(inspection):
-    return list(inspection.participations.select_related("agency").prefetch_related(
-        "inspectors__certificate", "inspectors__agency", "matters__legal_bases"))
+    if "participations" not in getattr(inspection, "_prefetched_objects_cache", {}):
+        prefetch_related_objects([inspection], _parts_prefetch())
+    return list(inspection.participations.all())
 
 
 def inspection_gate_report(*, inspection: Inspection, enterprise: Enterprise | None = None,
-                           late: bool = False) -> GateReport:
+                           late: bool = False, policy: FrequencyPolicy | None = None) -> GateReport:
     """Evaluate every gate in order; never raises, never writes. `late` (先查后补码) skips advance
-    notice. Returns the errors (in gate order), the warnings and the blocks the rules call for."""
-    ctx = GateContext(inspection=inspection, enterprise=enterprise or inspection.enterprise,
-                      parts=_participations(inspection), policy=FrequencyPolicy.current(), late=late)
+    notice. Returns the errors (in gate order), the warnings and the blocks the rules call for.
+
+    Reads a fixed number of queries whatever the number of agencies and inspectors: the
+    participations (4, skipped when already prefetched), the policy with the pool's cap (1, skipped
+    when `policy` carries it), the slots (1), the enterprise's blocks (1), the no-finding streaks (1),
+    the plan's members and targets (1, planned and special inspections), triggered counts (2,
+    triggered inspections)."""
+    enterprise = enterprise or inspection.enterprise
+    if policy is None or getattr(policy, "pool_cap", None) is None:
+        policy = policy_with_cap(pool=enterprise.pool)
+    ctx = GateContext(inspection=inspection, enterprise=enterprise, parts=_participations(inspection),
+                      policy=policy, late=late, cap=policy.pool_cap,
+                      existing_blocks=blocks_on(enterprise=enterprise, on_date=inspection.date))
     errors = [e for gate in GATES for e in gate(ctx=ctx)]
     return GateReport(errors=errors, warnings=ctx.warnings, blocks=ctx.blocks)
 
@@ -71,12 +89,13 @@ def gate_effects_apply(report: GateReport, *, by=None):
         alert_raise(**kwargs)
 
 
-def inspection_gates_enforce(*, inspection: Inspection, enterprise: Enterprise, late: bool = False) -> GateReport:
+def inspection_gates_enforce(*, inspection: Inspection, enterprise: Enterprise, late: bool = False,
+                             policy: FrequencyPolicy | None = None) -> GateReport:
     """Raise RuleViolations (code = first failing rule, detail = all) or return the passing report.
 
     Precondition: inside `gate_attempt` (the enterprise row is locked, so counts cannot change before
     the caller writes)."""
-    report = inspection_gate_report(inspection=inspection, enterprise=enterprise, late=late)
+    report = inspection_gate_report(inspection=inspection, enterprise=enterprise, late=late, policy=policy)
     if report.errors:
         violations = RuleViolations(report.errors)
         violations.report = report
@@ -106,27 +125,37 @@ def gate_refusal_record(*, inspection: Inspection, by, stage: str, violations: R
 
 @dataclass
 class GateAttempt:
-    inspection: Inspection  # the locked row
+    inspection: Inspection  # the locked row, its participations prefetched, its enterprise the locked row
     enterprise: Enterprise  # the locked row
     report: GateReport
+    policy: FrequencyPolicy  # read once per attempt
+
+    @property
+    def matters(self):
+        return [m for p in self.inspection.participations.all() for m in p.matters.all()]
 
 
 @contextmanager
 def gate_attempt(*, inspection: Inspection, by, stage: str, late: bool = False, precheck=None):
     """Run the gates for one attempt (stage "approve", "issue" or "late_code").
 
-    Locks the enterprise, then the inspection; calls `precheck(locked_inspection)` (state and
-    permission checks, which may raise); runs every gate; yields a GateAttempt whose rows the caller's
-    body then writes; applies the report's effects. On a refusal the attempt rolls back and the
-    refusal is recorded; RuleViolations propagates (409)."""
+    Locks the enterprise, then the inspection (with its plan and participations); reads the policy
+    once; calls `precheck(locked_inspection, policy)` (state and permission checks, which may raise);
+    runs every gate; yields a GateAttempt whose rows the caller's body then writes; applies the
+    report's effects. On a refusal the attempt rolls back and the refusal is recorded; RuleViolations
+    propagates (409). Every count is read after the lock is held, in statements of their own (a
+    count in the locking statement would read the snapshot taken before the wait)."""
     try:
         with transaction.atomic():
             enterprise = Enterprise.objects.select_for_update().get(pk=inspection.enterprise_id)
-            locked = Inspection.objects.select_for_update().get(pk=inspection.pk)
+            locked = (Inspection.objects.select_for_update(of=("self",)).select_related("plan")
+                      .prefetch_related(_parts_prefetch()).get(pk=inspection.pk))
+            locked.enterprise = enterprise
+            policy = policy_with_cap(pool=enterprise.pool)
             if precheck is not None:
-                precheck(locked)
-            report = inspection_gates_enforce(inspection=locked, enterprise=enterprise, late=late)
-            yield GateAttempt(inspection=locked, enterprise=enterprise, report=report)
+                precheck(locked, policy)
+            report = inspection_gates_enforce(inspection=locked, enterprise=enterprise, late=late, policy=policy)
+            yield GateAttempt(inspection=locked, enterprise=enterprise, report=report, policy=policy)
             gate_effects_apply(report)
     except RuleViolations as violations:
         gate_refusal_record(inspection=inspection, by=by, stage=stage, violations=violations)

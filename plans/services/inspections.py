@@ -64,6 +64,8 @@ def user_may_act_for(user, inspection: Inspection) -> bool:
         return True
     if not roles.is_staff_member(user) or not user.agency_id:
         return False
+    if "participations" in getattr(inspection, "_prefetched_objects_cache", {}):
+        return any(p.agency_id == user.agency_id for p in inspection.participations.all())
     return inspection.participations.filter(agency_id=user.agency_id).exists()
 
 
@@ -228,7 +230,7 @@ def inspection_approve(*, inspection: Inspection, by) -> Inspection:
     if not (roles.is_agency_admin(by) and by.agency_id == inspection.initiating_agency_id):
         raise PermissionDeniedError(_("只有发起单位的单位管理员可以审批检查。"))
 
-    def precheck(locked):
+    def precheck(locked, _policy):
         if locked.status != Inspection.Status.DRAFT:
             raise InvalidState(_("只有草稿状态的检查可以审批。"))
         notice = _notice_errors(locked, at_approval=True)

@@ -26,7 +26,10 @@ def triggered_filing_record(*, inspection: Inspection, by=None) -> TriggeredFili
     before = TriggeredFiling.objects.filter(inspection=inspection).values_list("status", flat=True).first()
     if before is None:
         values["filed_at"] = timezone.now()
-    filing, _created = TriggeredFiling.objects.update_or_create(inspection=inspection, defaults=values)
+    if before is None:  # the caller holds the inspection's lock: nobody else files it meanwhile
+        filing = TriggeredFiling.objects.create(inspection=inspection, **values)
+    else:
+        filing, _created = TriggeredFiling.objects.update_or_create(inspection=inspection, defaults=values)
     if before != TriggeredFiling.Status.FILED:
         audit_record(actor=by, action="triggered_filing.filed" if before is None else "triggered_filing.refiled",
                      target=filing, changes={"status": [before, filing.status], "source": filing.source,
