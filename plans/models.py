@@ -337,7 +337,13 @@ class Inspection(models.Model):
         verbose_name = _("检查任务")
         verbose_name_plural = _("检查任务")
         ordering = ["-date", "-id"]
-        indexes = [models.Index(fields=["enterprise", "slot_year"]), models.Index(fields=["enterprise", "date"])]
+        indexes = [models.Index(fields=["enterprise", "slot_year"]), models.Index(fields=["enterprise", "date"]),
+                   # The monthly audit's predicates (issue 13): a year's slot holders grouped by enterprise,
+                   # a month's triggered inspections.
+                   models.Index(fields=["slot_year", "enterprise"], condition=models.Q(counts_toward_cap=True),
+                                name="plans_insp_slot_holders"),
+                   models.Index(fields=["date", "enterprise"], condition=models.Q(kind="triggered"),
+                                name="plans_insp_triggered_date")]
 
     def __str__(self):
         return f"{self.enterprise} {self.date:%Y-%m-%d} {self.get_kind_display()}"

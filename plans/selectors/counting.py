@@ -21,7 +21,19 @@ Definitions:
 import calendar
 from datetime import date, timedelta
 
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce, TruncMonth, TruncWeek
 
 from ..models import CapPolicy, Enterprise, FrequencyPolicy, Inspection, Participation
@@ -165,13 +177,16 @@ def slots_used_with_agencies(*, enterprise: Enterprise, year: int, agency_ids, e
 
 def slots_per_enterprise(*, year: int, until: date, above: dict[str, int]) -> list[dict]:
     """Enterprises whose slots of `year` (up to `until`) exceed the cap of their pool: rows
-    {"enterprise_id", "pool", "n"}; `above` = {pool: cap} (pools not listed are skipped)."""
-    rows = []
-    for pool, cap in above.items():
-        rows += [{"enterprise_id": r["enterprise_id"], "pool": pool, "n": r["n"]}
-                 for r in slot_holders(year=year, until=until).filter(enterprise__pool=pool)
-                 .values("enterprise_id").annotate(n=Count("id")).filter(n__gt=cap).order_by("enterprise_id")]
-    return rows
+    {"enterprise_id", "pool", "n"}; `above` = {pool: cap} (pools not listed are skipped). One GROUP BY
+    over the year's slot holders, whatever the number of pools."""
+    if not above:
+        return []
+    cap = Case(*[When(enterprise__pool=pool, then=Value(c)) for pool, c in above.items()],
+               output_field=IntegerField())
+    rows = (slot_holders(year=year, until=until).filter(enterprise__pool__in=list(above))
+            .values("enterprise_id", "enterprise__pool").annotate(n=Count("id"))
+            .filter(n__gt=cap).order_by("enterprise_id"))
+    return [{"enterprise_id": r["enterprise_id"], "pool": r["enterprise__pool"], "n": r["n"]} for r in rows]
 
 
 def slots_per_agency(*, year: int, until: date, above: int) -> list[dict]:

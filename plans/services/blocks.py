@@ -11,12 +11,13 @@ from datetime import date
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jiujiang_inspect import roles
-from jiujiang_inspect.alerts import alert_raise
-from jiujiang_inspect.audit import audit_record
+from jiujiang_inspect.alerts import alert_raise, alerts_raise_many
+from jiujiang_inspect.audit import audit_record, audit_record_together
 from jiujiang_inspect.exceptions import InvalidState, PermissionDeniedError, ValidationFailed
 from jiujiang_inspect.models import Alert
 
@@ -113,6 +114,81 @@ def block_ensure(*, enterprise, agency, rule, reason, starts_on, ends_on, source
         return block
     return block_create(enterprise=enterprise, agency=agency, rule=rule, reason=reason, starts_on=starts_on,
                         ends_on=ends_on, source=source, by=by, breach_count=breach_count)
+
+
+def _ensure_matches(row, f, *, source) -> bool:
+    if f["year_scope"]:
+        return row["source"].startswith(f"audit:{f['starts_on'].year}-") and row["ends_on"] == f["ends_on"]
+    return row["source"] == source
+
+
+@transaction.atomic
+def blocks_ensure_many(*, findings, source, enterprises, agencies, by=None) -> list[int]:
+    """`block_ensure` for every finding of one audit run, in a fixed number of queries whatever their
+    number: one read of the blocks that may already hold (active or overridden, this run's source or,
+    for yearly-cap findings, any audit of the year with the same end), one INSERT … RETURNING of the
+    missing blocks per 1,000, their audit entries and their Alerts in one INSERT each per batch; all in
+    one transaction, so a block never exists without its audit entry and alert.
+
+    `findings`: dicts (enterprise_id, agency_id, rule, reason, starts_on, ends_on, breach_count,
+    year_scope); `enterprises` / `agencies`: {id: row} covering them. Returns the block ids, one per
+    finding, in order."""
+    if not findings:
+        return []
+    scope = Q(source=source)
+    for year in sorted({f["starts_on"].year for f in findings if f["year_scope"]}):
+        scope |= Q(source__startswith=f"audit:{year}-")
+    held: dict[tuple, list] = {}
+    for row in (Block.objects.filter(scope, inspector__isnull=True, rule__in={f["rule"] for f in findings},
+                                     status__in=[Block.Status.ACTIVE, Block.Status.OVERRIDDEN])
+                .order_by("id").values("id", "enterprise_id", "agency_id", "rule", "source", "ends_on")):
+        held.setdefault((row["enterprise_id"], row["agency_id"], row["rule"]), []).append(row)
+    ids, new, new_at = [], [], []
+    for n, f in enumerate(findings):
+        found = next((r["id"] for r in held.get((f["enterprise_id"], f["agency_id"], f["rule"]), ())
+                      if _ensure_matches(r, f, source=source)), None)
+        ids.append(found)
+        if found is None:
+            new_at.append(n)
+            new.append(Block(enterprise=enterprises[f["enterprise_id"]], agency=agencies.get(f["agency_id"]),
+                             rule=f["rule"], reason=f["reason"], starts_on=f["starts_on"], ends_on=f["ends_on"],
+                             source=source, created_by=by if getattr(by, "pk", None) else None,
+                             breach_count=f["breach_count"]))
+    Block.objects.bulk_create(new, batch_size=1000)
+    for n, block in zip(new_at, new, strict=True):
+        ids[n] = block.pk
+    audit_record_together(actor=by, entries=[dict(
+        action="block.created", target=b, reason=b.reason,
+        changes={"rule": b.rule, "enterprise": b.enterprise.uscc, "agency": getattr(b.agency, "code", None),
+                 "inspector": None, "starts_on": b.starts_on, "ends_on": b.ends_on,
+                 "breach_count": b.breach_count}) for b in new])
+    alerts_raise_many(dict(
+        kind=f"block.{b.rule}", severity="block", title=_("阻断：%(name)s（%(rule)s）") % {
+            "name": b.enterprise.name, "rule": b.get_rule_display()}, message=b.reason, agency=b.agency,
+        enterprise_uscc=b.enterprise.uscc, target=b, source=source, dedupe_key=f"block:{b.pk}") for b in new)
+    return ids
+
+
+def blocks_withdraw_many(*, block_ids, by=None, reason: str = "频次监测复核：该情形已不存在") -> int:
+    """`block_withdraw` for many blocks in a fixed number of queries, in one transaction: one UPDATE,
+    their audit entries in one INSERT, their open alerts resolved in one UPDATE (per 500 blocks)."""
+    block_ids = sorted(block_ids)
+    if block_ids:
+        with transaction.atomic():
+            _withdraw(block_ids, by=by, reason=reason)
+    return len(block_ids)
+
+
+def _withdraw(block_ids, *, by, reason):
+    now = timezone.now()
+    for i in range(0, len(block_ids), 500):
+        chunk = block_ids[i:i + 500]
+        Block.objects.filter(pk__in=chunk).update(status=Block.Status.EXPIRED, updated_at=now)
+        audit_record_together(actor=by, entries=[dict(
+            action="block.withdrawn", target=b, changes={"status": ["active", "expired"]}, reason=reason)
+            for b in Block.objects.filter(pk__in=chunk).select_related("enterprise").order_by("id")])
+        Alert.objects.filter(dedupe_key__in=[f"block:{pk}" for pk in chunk], status=Alert.Status.OPEN).update(
+            status=Alert.Status.RESOLVED, handled_at=now, handling_note="频次监测复核后撤回阻断。")
 
 
 @transaction.atomic

@@ -19,7 +19,7 @@ FIGURES = ("counts_by_source", "total", "warnings", "blocks")
 
 def filing_summaries_write(*, month: str, source: str, by=None) -> int:
     """Write (or refresh) every agency's summary for `month` from the filings and this month's audit
-    findings. Four GROUP BY queries whatever the volume. A confirmed summary whose figures changed
+    findings. Four GROUP BY queries whatever the volume, the new summaries in one INSERT. A confirmed summary whose figures changed
     goes back to unconfirmed (audited): the admin confirmed other numbers."""
     by_source: dict[int, dict] = {}
     for r in (TriggeredFiling.objects.counted().filter(month=month).values("agency_id", "source")
@@ -42,13 +42,14 @@ def filing_summaries_write(*, month: str, source: str, by=None) -> int:
     agency_ids = set(by_source) | set(warnings) | set(blocks) | set(
         MonthlyFilingSummary.objects.filter(month=month).values_list("agency_id", flat=True))
     existing = {s.agency_id: s for s in MonthlyFilingSummary.objects.filter(month=month)}
+    new = []
     for agency_id in sorted(agency_ids):
         counts = dict(sorted(by_source.get(agency_id, {}).items()))
         values = {"counts_by_source": counts, "total": sum(counts.values()),
                   "warnings": warnings.get(agency_id, 0), "blocks": blocks.get(agency_id, 0)}
         summary = existing.get(agency_id)
         if summary is None:
-            MonthlyFilingSummary.objects.create(agency_id=agency_id, month=month, **values)
+            new.append(MonthlyFilingSummary(agency_id=agency_id, month=month, **values))
             continue
         before = {f: getattr(summary, f) for f in FIGURES}
         if before == values:
@@ -63,6 +64,7 @@ def filing_summaries_write(*, month: str, source: str, by=None) -> int:
                          changes={f: [before[f], values[f]] for f in FIGURES if before[f] != values[f]},
                          reason="频次监测重新运行，汇总数字已变化，需重新确认")
         summary.save(update_fields=fields)
+    MonthlyFilingSummary.objects.bulk_create(new)
     return len(agency_ids)
 
 

@@ -11,8 +11,10 @@ Idempotent and safe to deliver twice (docs/style.md "Celery"):
   STALE_AFTER) or failed is taken over by the next delivery;
 - every finding has a stable key, so writing it twice writes it once; at the end the run withdraws
   what an earlier run of the same month found and this one no longer finds (data corrected since).
-  A run killed halfway leaves some findings written; the rerun writes the rest and ends in exactly
-  the state of an uninterrupted run.
+  The writes are set-based (a fixed number of statements, not one per finding); a run killed
+  halfway leaves some of them written (the alerts before the blocks; the blocks with their audit
+  entries and alerts all or none); the rerun writes the rest and ends in exactly the state of an
+  uninterrupted run.
 - a block a reviewer has overridden stays overridden: the audit never re-opens it.
 """
 import logging
@@ -22,13 +24,13 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from jiujiang_inspect.alerts import alert_raise
+from jiujiang_inspect.alerts import alert_raise, alerts_raise_many
 from jiujiang_inspect.audit import audit_record
 from jiujiang_inspect.exceptions import ApplicationError
 from jiujiang_inspect.jobs import job_create
 from jiujiang_inspect.models import Alert, BackgroundJob
 from plans.models import Block, Enterprise
-from plans.services.blocks import block_ensure, block_withdraw
+from plans.services.blocks import blocks_ensure_many, blocks_withdraw_many
 from plans.services.filing_summaries import filing_summaries_write
 from subjects.models import Agency
 
@@ -129,34 +131,47 @@ def frequency_audit_run(*, month: str, by=None) -> JobRun:
 
 
 def findings_write(*, findings, month: str, by=None) -> dict:
-    """Write the findings, then withdraw what earlier runs of this month found and this one did not."""
+    """Write the findings, then withdraw what earlier runs of this month found and this one did not.
+
+    Set-based (issue 13): a fixed number of queries whatever the number of findings (one per batch of
+    500–1,000 rows for the inserts): the enterprises and agencies named, this month's audit alerts
+    read once, the new alerts in one INSERT, changed open alerts in one UPDATE, the blocks through
+    `blocks_ensure_many` (one read, one INSERT … RETURNING, their audit entries and alerts), the stale
+    alerts in one DELETE and the stale blocks through `blocks_withdraw_many`."""
     source = audit_source(month)
     ent_ids = {f["enterprise_id"] for f in findings.alerts + findings.blocks}
-    enterprises = Enterprise.objects.in_bulk(ent_ids)
+    enterprises = Enterprise.objects.only("id", "name", "uscc").in_bulk(ent_ids)
     agencies = Agency.objects.in_bulk({f["agency_id"] for f in findings.alerts + findings.blocks if f["agency_id"]})
-    keys, block_ids = [], []
+    known = {a["dedupe_key"]: a for a in Alert.objects.filter(source=source).values(
+        "pk", "dedupe_key", "kind", "status", "title", "message")}
+    keys, new, changed = [], [], []
+    now = timezone.now()
     for f in findings.alerts:
         ent = enterprises[f["enterprise_id"]]
         key = f"{source}:{f['key']}"
         keys.append(key)
         title = f"{ent.name}：{f['title']}"[:200]
-        alert = alert_raise(kind=f["kind"], title=title, message=f["message"], agency=agencies.get(f["agency_id"]),
-                            enterprise_uscc=ent.uscc, source=source, dedupe_key=key)
-        if alert.status == Alert.Status.OPEN and (alert.title, alert.message) != (title, f["message"]):
+        had = known.get(key)
+        if had is None:
+            new.append(dict(kind=f["kind"], title=title, message=f["message"], agency=agencies.get(f["agency_id"]),
+                            enterprise_uscc=ent.uscc, source=source, dedupe_key=key))
+        elif had["status"] == Alert.Status.OPEN and (had["title"], had["message"]) != (title, f["message"]):
             # Same finding, new figures (data corrected since the last run): the open alert tells the truth.
-            Alert.objects.filter(pk=alert.pk).update(title=title, message=f["message"], updated_at=timezone.now())
-    for f in findings.blocks:
-        block = block_ensure(enterprise=enterprises[f["enterprise_id"]], agency=agencies.get(f["agency_id"]),
-                             rule=f["rule"], reason=f["reason"], starts_on=f["starts_on"], ends_on=f["ends_on"],
-                             source=source, year_scope=f["year_scope"], breach_count=f["breach_count"], by=by)
-        block_ids.append(block.pk)
+            changed.append(Alert(pk=had["pk"], title=title, message=f["message"], updated_at=now))
+    alerts_raise_many(new)
+    Alert.objects.bulk_update(changed, ["title", "message", "updated_at"], batch_size=500)
+    block_ids = blocks_ensure_many(findings=findings.blocks, source=source, enterprises=enterprises,
+                                   agencies=agencies, by=by)
     # Withdraw stale findings of an earlier run of this month. Alerts a reviewer already handled stay.
-    stale_alerts = Alert.objects.filter(source=source, kind__startswith="audit.", status=Alert.Status.OPEN) \
-        .exclude(dedupe_key__in=keys)
-    withdrawn_alerts = stale_alerts.delete()[0]
-    withdrawn_blocks = 0
-    for block in Block.objects.filter(source=source, status=Block.Status.ACTIVE).exclude(pk__in=block_ids):
-        block_withdraw(block=block, by=by)
-        withdrawn_blocks += 1
+    current = set(keys)
+    stale_alerts = [a["pk"] for a in known.values() if a["kind"].startswith("audit.")
+                    and a["status"] == Alert.Status.OPEN and a["dedupe_key"] not in current]
+    withdrawn_alerts = 0
+    for i in range(0, len(stale_alerts), 500):
+        withdrawn_alerts += Alert.objects.filter(pk__in=stale_alerts[i:i + 500]).delete()[0]
+    kept = set(block_ids)
+    stale_blocks = [pk for pk in Block.objects.filter(source=source, status=Block.Status.ACTIVE)
+                    .values_list("pk", flat=True) if pk not in kept]
+    withdrawn_blocks = blocks_withdraw_many(block_ids=stale_blocks, by=by)
     return {"alerts": len(keys), "blocks": len(block_ids), "withdrawn_alerts": withdrawn_alerts,
             "withdrawn_blocks": withdrawn_blocks}

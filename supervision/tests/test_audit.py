@@ -191,28 +191,25 @@ def test_running_twice_gives_the_same_result(agency_a, agency_b):
 
 def test_run_killed_halfway_then_rerun_reaches_the_same_final_state(agency_a, agency_b, monkeypatch):
     """GIVEN a history with warnings and blocks
-    WHEN the audit dies after writing some blocks (the 2nd block write raises)
-    THEN the run is failed and reported; a rerun succeeds and ends exactly where an uninterrupted
-         run ends (checked against a fresh run afterwards)."""
+    WHEN the audit dies after writing its alerts, while writing the blocks
+    THEN the run is failed and reported, no block is half written (a block, its audit entry and its
+         alert go together); a rerun succeeds and ends exactly where an uninterrupted run ends
+         (checked against a fresh run afterwards)."""
     _history(agency_a, agency_b)
-    real = audit_service.block_ensure
-    calls = {"n": 0}
+    real = audit_service.blocks_ensure_many
 
     def dying(**kw):
-        calls["n"] += 1
-        if calls["n"] == 2:
-            raise RuntimeError("worker killed")
-        return real(**kw)
+        raise RuntimeError("worker killed")
 
-    monkeypatch.setattr(audit_service, "block_ensure", dying)
+    monkeypatch.setattr(audit_service, "blocks_ensure_many", dying)
     with pytest.raises(RuntimeError):
         frequency_audit_run(month="2025-03")
     run = JobRun.objects.get()
     assert run.status == JobRun.Status.FAILED and "系统内部错误" in run.error
     assert "RuntimeError" not in run.error and "worker killed" not in run.error  # people read Chinese
     assert Alert.objects.filter(kind="job.failed").count() == 1
-    assert Block.objects.count() == 1  # half done
-    monkeypatch.setattr(audit_service, "block_ensure", real)
+    assert Alert.objects.filter(kind__startswith="audit.").exists() and not Block.objects.exists()  # half done
+    monkeypatch.setattr(audit_service, "blocks_ensure_many", real)
     rerun = frequency_audit_run(month="2025-03")
     assert rerun.status == JobRun.Status.SUCCEEDED and rerun.attempts == 2
     after = state()
@@ -304,3 +301,55 @@ def test_management_command_runs_the_month(agency_a, capsys):
 
     with pytest.raises(CommandError, match="YYYY-MM"):
         call_command("frequency_audit", "--month", "2025-13")
+
+
+def _breaches(agency_a, agency_b, k):
+    """k histories like `_history`: each an enterprise-wide and a same-agency triggered block, a cap block
+    and their warnings."""
+    for _ in range(k):
+        _history(agency_a, agency_b)
+
+
+def _queries(month):
+    with CaptureQueriesContext(connection) as ctx:
+        run = frequency_audit_run(month=month)
+    return len(ctx), run
+
+
+@pytest.mark.parametrize("rerun", [False, True], ids=["first run", "re-run"])
+def test_audit_query_count_is_constant_in_the_number_of_findings(agency_a, agency_b, rerun):
+    """Findings are written set-based (issue 13): 2 or 8 breaching histories, the same number of
+    queries, on a first run and on a re-run (which writes nothing new)."""
+    from jiujiang_inspect.models import AuditEntry
+
+    _breaches(agency_a, agency_b, 2)
+    if rerun:
+        frequency_audit_run(month="2025-03")
+    small, run = _queries("2025-03")
+    assert run.counts["blocks"] == 6
+    for model in (Block, Alert, JobRun, MonthlyFilingSummary):  # the same start: per agency, not per finding
+        model.objects.all().delete()
+    _breaches(agency_a, agency_b, 6)
+    if rerun:
+        frequency_audit_run(month="2025-03")
+    created_before = AuditEntry.objects.filter(action="block.created").count()
+    large, run = _queries("2025-03")
+    assert run.counts["blocks"] == 24 and large == small
+    # Each new block has its audit entry and its alert (a re-run creates none).
+    assert AuditEntry.objects.filter(action="block.created").count() - created_before == (0 if rerun else 24)
+    assert Alert.objects.filter(kind__startswith="block.").count() == 24
+    assert Block.objects.filter(status=Block.Status.ACTIVE).count() == 24
+
+
+def test_audit_pinned_query_count(agency_a, agency_b):
+    """The whole run: claim, counting (one GROUP BY per rule and grain), the set-based writes, the
+    summaries, the totals. Pinned: a change that adds a query changes this number on purpose."""
+    _breaches(agency_a, agency_b, 3)
+    first, _run = _queries("2025-03")
+    again, _run = _queries("2025-03")
+    assert (first, again) == (AUDIT_QUERIES_FIRST, AUDIT_QUERIES_RERUN)
+
+
+# Inside the test's transaction: + savepoints (the claim, the block writes). 189 and 62 before issue 13.
+AUDIT_QUERIES_FIRST = 40
+AUDIT_QUERIES_RERUN = 38
