@@ -53,6 +53,7 @@ VERBS = {
     "checkcode_test_passed": "检查码测试通过", "open": "开放", "acknowledged": "已知悉", "resolved": "已处理",
     "dismissed": "已忽略", "active": "启用", "suspended": "暂停", "expiring": "即将到期", "valid": "有效",
     "issued": "签发", "replayed": "重新发送", "rotated": "更换密钥", "deleted": "删除",
+    "password_changed": "本人修改密码",
 }
 
 # Keys services write that are not fields of the target model.

@@ -69,6 +69,15 @@ class RuleViolations(ApplicationError):
         )
 
 
+class PasswordChangeRequired(ApplicationError):
+    """POST /api/v1/auth/token/ by an account whose password someone else chose: its owner changes it on
+    the 修改密码 page first (issue 15 "must change its password at first login")."""
+
+    code = "password_change_required"
+    status_code = 400
+    default_message = _("该账号须先登录网页修改初始密码，再申请令牌。")
+
+
 class InvalidCredentials(ApplicationError):
     """POST /api/v1/auth/token/ with a wrong password, an unknown or inactive account, or a non-staff user."""
 

@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "jiujiang_inspect.middleware.NoStoreForSignedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "jiujiang_inspect.middleware.PasswordChangeRequiredMiddleware",
     # Redis down: a Chinese 503 page with Retry-After instead of a 500 (jiujiang_inspect.availability).
     "jiujiang_inspect.availability.ServiceUnavailableMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -27,8 +27,7 @@ urlpatterns = [
     path("supervision/", include("supervision.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(template_name="registration/login.html"), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("accounts/password/", auth_views.PasswordChangeView.as_view(
-        template_name="registration/password_change.html", success_url="/"), name="password_change"),
+    path("accounts/", include("subjects.account_urls")),
     path("audit/", views.audit_list, name="audit_list"),
     path("healthz", views.healthz, name="healthz"),
     # Browsers ask for /favicon.ico on pages without an icon link (error pages, Swagger UI).

@@ -24,7 +24,7 @@ from rest_framework.views import APIView
 from . import audit_display, dates, roles
 from .availability import FailOpenScopedRateThrottle
 from .excel import workbook_response
-from .exceptions import InvalidCredentials, LockedOut
+from .exceptions import InvalidCredentials, LockedOut, PasswordChangeRequired
 from .health import health_report
 from .models import AuditEntry, BackgroundJob
 from .tokens import api_token_create
@@ -148,6 +148,8 @@ class TokenCreateApi(APIView):
             raise LockedOut(retry_after=lockout_seconds(request._request))
         if user is None or not roles.is_staff_member(user):
             raise InvalidCredentials()
+        if getattr(user, "must_change_password", False):
+            raise PasswordChangeRequired()
         token, secret = api_token_create(user=user, name="staff-login")
         return Response({"token": secret, "expires_at": timezone.localtime(token.expires_at).isoformat()}, status=status.HTTP_201_CREATED)
 

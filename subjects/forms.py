@@ -2,9 +2,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from jiujiang_inspect import roles
 from jiujiang_inspect.models import ApiToken
 
-from .models import Agency, Certificate, User
+from .models import Agency, Certificate, Inspector, User
 from .validators import id_number_error, id_number_normalise
 
 
@@ -108,11 +109,23 @@ class UserForm(BootstrapMixin, forms.ModelForm):
         model = User
         fields = ["username", "display_name", "role", "agency", "inspector", "is_active"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, by=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["role"].choices = [c for c in User.Role.choices if c[0] != "platform"]
         if self.instance.pk:
             self.fields["username"].disabled = True
+        if by is not None and not roles.is_reviewer(by):
+            # An agency admin: its own inspectors' logins only (subjects.services.may_manage_account).
+            self.fields["role"].choices = [c for c in User.Role.choices if c[0] == roles.INSPECTOR]
+            self.fields["role"].initial = roles.INSPECTOR
+            self.fields["agency"].queryset = Agency.objects.filter(pk=by.agency_id)
+            self.fields["agency"].initial = by.agency_id
+            self.fields["agency"].empty_label = None
+            taken = User.objects.exclude(pk=self.instance.pk).filter(inspector__isnull=False).values("inspector_id")
+            self.fields["inspector"].queryset = (Inspector.objects.filter(agency_id=by.agency_id, is_active=True)
+                                                 .exclude(pk__in=taken).order_by("name"))
+        self.fields["password"].help_text = _("新建账号必填；编辑时留空表示不修改。至少8位，不能全是数字。"
+                                              "账号本人首次登录时须改为自己的密码。")
 
     def validate_unique(self):
         pass

@@ -83,6 +83,9 @@ class User(AbstractUser):
         related_name="user",
     )
     display_name = models.CharField(_("姓名"), max_length=100, blank=True)
+    # Set when someone else chose the password (a new account, a reset); the owner must choose their own
+    # before anything else (jiujiang_inspect.middleware.PasswordChangeRequiredMiddleware).
+    must_change_password = models.BooleanField(_("须修改密码"), default=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

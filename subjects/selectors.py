@@ -42,8 +42,13 @@ def certificates_expiring(*, agency=None, within_days=30, today: date) -> QueryS
 
 
 def user_list_for_user(*, user) -> QuerySet[User]:
+    """The accounts `user` manages (services.may_manage_account): every one for reviewers, the 执法人员
+    logins of its own agency for an agency admin, none for anyone else."""
     if roles.is_reviewer(user):
         return User.objects.select_related("agency").order_by("username")
+    if roles.is_agency_admin(user):
+        return (User.objects.select_related("agency")
+                .filter(role=roles.INSPECTOR, agency_id=user.agency_id).order_by("username"))
     return User.objects.none()
 
 

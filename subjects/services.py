@@ -204,17 +204,34 @@ def _validate_user(user, password=None):
             raise ValidationFailed(detail={"password": list(e.messages)}, message=e.messages[0])
 
 
+def may_manage_account(by, user: User) -> bool:
+    """Reviewers (and superusers) manage every account; an agency admin manages the 执法人员 logins of its
+    own agency (issue 15 "Accounts": ~170 inspectors must not wait for the 司法局 to type them)."""
+    if roles.is_reviewer(by):
+        return True
+    return (roles.is_agency_admin(by) and user.role == roles.INSPECTOR and user.agency_id == by.agency_id
+            and (user.inspector_id is None or user.inspector.agency_id == by.agency_id))
+
+
+def _require_account_manager(by, user: User):
+    if not may_manage_account(by, user):
+        raise PermissionDeniedError(_("单位管理员只能管理本单位执法人员的账号。"))
+
+
 @transaction.atomic
 def user_create(*, by, username: str, password: str, role: str, agency: Agency | None = None,
                 display_name: str = "", inspector: Inspector | None = None, is_active: bool = True) -> User:
-    """Create an account with a role and agency (reviewers and superusers only)."""
-    roles.require(by, roles.REVIEWER)
+    """Create an account with a role and agency: reviewers any, an agency admin its own inspectors'
+    (may_manage_account). The password is the creator's choice, so the owner must change it at first
+    login (`must_change_password`). Raises PermissionDeniedError, ValidationFailed (field errors)."""
+    roles.require(by, roles.REVIEWER, roles.AGENCY_ADMIN)
     if role not in User.Role.values or role == roles.PLATFORM:
         _fail("role", _("角色无效。"))
     if User.objects.filter(username=username).exists():
         _fail("username", _("用户名已存在。"))
     user = User(username=username, role=role, agency=agency, display_name=display_name, inspector=inspector,
-                is_active=is_active)
+                is_active=is_active, must_change_password=True)
+    _require_account_manager(by, user)
     _validate_user(user, password)
     user.set_password(password)
     try:
@@ -228,22 +245,38 @@ def user_create(*, by, username: str, password: str, role: str, agency: Agency |
 
 @transaction.atomic
 def user_update(*, user: User, by, password: str | None = None, reason: str = "", **fields) -> User:
-    roles.require(by, roles.REVIEWER)
+    """Change an account (may_manage_account before and after the change: an agency admin cannot move a
+    login to another agency or role). A password set here is someone else's choice: the owner must change
+    it at the next login. Raises PermissionDeniedError, ValidationFailed."""
+    roles.require(by, roles.REVIEWER, roles.AGENCY_ADMIN)
+    _require_account_manager(by, user)
     tracked = ["role", "agency_id", "display_name", "is_active", "inspector_id"]
     before = snapshot(user, tracked)
     for key, value in fields.items():
         setattr(user, key, value)
+    _require_account_manager(by, user)
     if user.role == roles.PLATFORM and before["role"] != roles.PLATFORM:
         _fail("role", _("平台接口账号只能通过令牌命令创建。"))
     _validate_user(user, password)
     if password:
         user.set_password(password)
+        user.must_change_password = user.pk != getattr(by, "pk", None)
     user.save()
     changes = model_changes(user, tracked, before)
     if password:
         changes["password"] = ["（已重置）", "（已重置）"]
     if changes:
         audit_record(actor=by, action="user.updated", target=user, changes=changes, reason=reason)
+    return user
+
+
+@transaction.atomic
+def user_password_changed(*, user: User) -> User:
+    """The owner chose their own password (the password page): the first-login requirement is met."""
+    if user.must_change_password:
+        User.objects.filter(pk=user.pk).update(must_change_password=False)
+        user.must_change_password = False
+    audit_record(actor=user, action="user.password_changed", target=user)
     return user
 
 

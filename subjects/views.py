@@ -1,6 +1,7 @@
 """HTML pages for agencies, inspectors, accounts and platform tokens (智慧督 and other clients: reviewers
 create, see once, and revoke them). Views shape input and show service errors."""
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -151,7 +152,7 @@ def inspector_import(request):
     return render(request, "subjects/import.html", {"form": form, "headers": list(imports.HEADERS)})
 
 
-@reviewer_required
+@manager_required
 def user_list(request):
     users = selectors.user_list_for_user(user=request.user).exclude(role=User.Role.PLATFORM)
     f = UserFilterSet(request.GET, queryset=users)
@@ -166,10 +167,11 @@ def user_list(request):
     return render(request, "subjects/user_list.html", {"page": page, "filter": f})
 
 
-@reviewer_required
+@manager_required
 def user_edit(request, pk=None):
-    user = get_object_or_404(User, pk=pk) if pk else None
-    form = UserForm(request.POST or None, instance=user)
+    """New or changed account: reviewers any, an agency admin its own inspectors' logins."""
+    user = get_object_or_404(selectors.user_list_for_user(user=request.user), pk=pk) if pk else None
+    form = UserForm(request.POST or None, instance=user, by=request.user)
     if request.method == "POST" and form.is_valid():
         data = {k: form.cleaned_data[k] for k in ["display_name", "role", "agency", "inspector", "is_active"]}
         try:
@@ -211,3 +213,16 @@ def token_revoke(request, pk):
         api_token_revoke(token=token, by=request.user, reason=request.POST.get("reason", ""))
         messages.success(request, f"已撤销令牌“{token.name}”。")
     return redirect("subjects:token_list")
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """修改密码 (/accounts/password/): Django's own form; afterwards the first-login requirement is met."""
+
+    template_name = "registration/password_change.html"
+    success_url = "/"
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.user_password_changed(user=form.user)
+        messages.success(self.request, "密码已修改。")
+        return response
