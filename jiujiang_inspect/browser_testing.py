@@ -90,3 +90,24 @@ def login(pg, username, password="Passw0rd!jj"):
     pg.get_by_label("密码").fill(password)
     pg.get_by_role("button", name="登录").click()
     pg.wait_for_load_state("networkidle")
+
+
+# axe-core (Deque, MPL-2.0), vendored for the tests only: tests/vendor/axe-core/ (version in the file's
+# first line). docs/ui.md: pages have 0 serious or critical accessibility violations.
+AXE_SOURCE = Path(__file__).resolve().parent.parent / "tests" / "vendor" / "axe-core" / "axe.min.js"
+AXE_IMPACTS = ("serious", "critical")
+
+
+def axe_violations(pg, impacts=AXE_IMPACTS) -> list[str]:
+    """Run axe-core (WCAG 2 A/AA rules) on the page as it is now; returns one line per violation of the
+    given impacts: "rule-id (impact): help — first offending elements"."""
+    if not pg.evaluate("() => typeof window.axe !== 'undefined'"):
+        pg.evaluate(AXE_SOURCE.read_text(encoding="utf-8"))
+    result = pg.evaluate("""async () => {
+      const r = await axe.run(document, {resultTypes: ["violations"],
+                                         runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}});
+      return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                                     nodes: v.nodes.slice(0, 3).map(n => n.target.join(" "))}));
+    }""")
+    return [f"{v['id']} ({v['impact']}): {v['help']} — {', '.join(v['nodes'])}" for v in result
+            if v["impact"] in impacts]

@@ -1,9 +1,10 @@
 """docs/ui.md at 375 px: every role's main list pages (and the public pages an enterprise reaches from the
-QR code) open on a phone without sideways scrolling and with a visible page title."""
+QR code) open on a phone without sideways scrolling, with a visible page title and with no serious or
+critical accessibility violation that axe-core (WCAG 2.1 A/AA) finds."""
 import pytest
 from django.urls import reverse
 
-from jiujiang_inspect.browser_testing import login, screenshot
+from jiujiang_inspect.browser_testing import axe_violations, login, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -49,6 +50,8 @@ def assert_fits_phone(pg, path):
     if width > PHONE_WIDTH:
         screenshot(pg, "overflow" + path.replace("/", "_"))
     assert width <= PHONE_WIDTH, f"{path} scrolls sideways at {PHONE_WIDTH} px ({width} px wide)"
+    violations = axe_violations(pg)
+    assert violations == [], f"{path}: axe-core finds serious or critical violations: {violations}"
 
 
 def test_public_pages_fit_a_phone(phone_page, demo):
@@ -90,3 +93,12 @@ def test_reviewer_lists_fit_a_phone(phone_page, demo, rita):
                  "plans:plan_review_queue", "plans:gate_refusal_list", "supervision:block_list",
                  "checkcode:evaluation_list", "subjects:agency_list", "audit_list"]:
         assert_fits_phone(phone_page, reverse(name))
+
+
+def test_the_accessibility_check_finds_what_it_should(phone_page):
+    """The axe-core harness itself: an image without text and unreadable text are reported."""
+    phone_page.set_content('<html lang="zh-Hans"><head><title>t</title></head><body><main><h1>标题</h1>'
+                           '<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=">'
+                           '<p style="color:#eee;background:#fff">看不清的文字</p></main></body></html>')
+    found = " ".join(axe_violations(phone_page))
+    assert "image-alt (critical)" in found and "color-contrast (serious)" in found
