@@ -49,8 +49,11 @@ worker: install
 beat: install
 	$(BIN)/celery -A jiujiang_inspect beat -l info -s var/celerybeat-schedule
 
+# Benchmarks (bench/README.md): gunicorn + PostgreSQL + Redis, data generated once per scale.
+SCALE ?= district
+ONLY ?=
 bench: install
-	$(BIN)/python bench/run_all.py
+	$(BIN)/python bench/run.py --scale $(SCALE) --only "$(ONLY)"
 
 clean-venv:
 	rm -rf $(VENV)

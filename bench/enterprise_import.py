@@ -8,7 +8,7 @@ Each phase runs in its own process so its peak RSS (resource.getrusage maxrss) i
 Prints elapsed seconds, peak RSS and the ratio to the floor, plus tracemalloc's peak of Python
 allocations for the import phases. Uses its own SQLite file under var/ unless DATABASE_URL is set.
 
-    .venv/bin/python bench/enterprise_import.py [--rows 100000]
+    .venv/bin/python bench/enterprise_import.py [--rows 100000] [--json]   (S6 of bench/run.py)
 """
 import argparse
 import json
@@ -124,6 +124,7 @@ def main():
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--phase")
     parser.add_argument("--trace", action="store_true", help="also measure tracemalloc (slower)")
+    parser.add_argument("--json", action="store_true", help="end with one JSON line of every phase (bench/run.py)")
     args = parser.parse_args()
     if args.phase:
         start = time.perf_counter()
@@ -156,6 +157,8 @@ def main():
               f"created {r['created']:,}, updated {r['updated']:,}, unchanged {r['unchanged']:,}{extra}")
     worst = max(first["maxrss_mb"], again["maxrss_mb"])
     print(f"target peak < 300 MB: {'OK' if worst < 300 else 'EXCEEDED'} ({worst} MB)")
+    if args.json:
+        print(json.dumps({"generate": gen, "floor": floor, "import": first, "reimport": again}))
 
 
 if __name__ == "__main__":
