@@ -14,6 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -226,19 +227,15 @@ def audit_rows(entries) -> list[Row]:
     entries = list(entries)
     # Which related objects the changes name, per model, so each model is read once.
     wanted = defaultdict(set)
-    targets = defaultdict(set)
     for entry in entries:
         model = entry.target_type.model_class() if entry.target_type_id else None
-        if model is not None and entry.target_id:
-            targets[model].add(entry.target_id)
         for key, value in (entry.changes or {}).items() if isinstance(entry.changes, dict) else []:
             mf = _model_field(model, key)
             if mf is not None and mf.is_relation and mf.related_model is not None:
                 wanted[mf.related_model].update(_ids(value))
     names = {m: {pk: str(obj) for pk, obj in m._default_manager.in_bulk(list(ids)).items()}
              for m, ids in wanted.items() if ids}
-    objects = {m: m._default_manager.in_bulk([_pk(m, i) for i in ids]) for m, ids in targets.items()
-               if f"{m._meta.app_label}.{m._meta.model_name}" in TARGET_URLS}
+    urls = object_urls(entries)
     rows = []
     for entry in entries:
         model = entry.target_type.model_class() if entry.target_type_id else None
@@ -254,22 +251,32 @@ def audit_rows(entries) -> list[Row]:
         rows.append(Row(
             at=entry.at, actor=(getattr(actor, "display_name", "") or entry.actor_label) if actor else (entry.actor_label or "系统"),
             action=entry.action, action_label=action_label(entry.action), target=entry.target_repr,
-            url=_url(model, objects, entry.target_id), reason=entry.reason, changes=changes))
+            url=urls.get((entry.target_type_id, entry.target_id)), reason=entry.reason, changes=changes))
     return rows
+
+
+def object_urls(items) -> dict[tuple, str]:
+    """{(target_type_id, target_id): detail page url} for rows that name an object by content type and id
+    (audit entries, alerts), for the objects that have a page (TARGET_URLS). One query per model."""
+    targets = defaultdict(set)
+    for item in items:
+        if item.target_type_id and item.target_id:
+            model = item.target_type.model_class()
+            if model is not None:
+                targets[model].add(item.target_id)
+    urls = {}
+    for model, ids in targets.items():
+        url_name_attr = TARGET_URLS.get(f"{model._meta.app_label}.{model._meta.model_name}")
+        if not url_name_attr:
+            continue
+        ct_id = ContentType.objects.get_for_model(model, for_concrete_model=False).pk
+        for pk, obj in model._default_manager.in_bulk([_pk(model, i) for i in ids]).items():
+            try:
+                urls[(ct_id, str(pk))] = reverse(url_name_attr[0], args=[getattr(obj, url_name_attr[1])])
+            except NoReverseMatch:
+                continue
+    return urls
 
 
 def _pk(model, value):
     return int(value) if isinstance(model._meta.pk, models.AutoField | models.BigAutoField) and str(value).isdigit() else value
-
-
-def _url(model, objects, target_id):
-    if model is None:
-        return None
-    name_attr = TARGET_URLS.get(f"{model._meta.app_label}.{model._meta.model_name}")
-    obj = objects.get(model, {}).get(_pk(model, target_id)) if name_attr else None
-    if obj is None:
-        return None
-    try:
-        return reverse(name_attr[0], args=[getattr(obj, name_attr[1])])
-    except NoReverseMatch:
-        return None

@@ -8,6 +8,7 @@ urlpatterns = [
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("alerts/", alerts.alert_list, name="alert_list"),
     path("alerts/<int:pk>/action/", alerts.alert_action, name="alert_action"),
+    path("alerts/bulk/", alerts.alert_bulk, name="alert_bulk"),
     path("blocks/", alerts.block_list, name="block_list"),
     path("blocks/<int:pk>/override/", alerts.block_override_view, name="block_override"),
     path("jobs/", audit.jobrun_list, name="jobrun_list"),

@@ -150,7 +150,7 @@ def test_staff_create_then_record_acceptance_and_done_on_the_detail_page(client,
     inv = Invitation.objects.get(enterprise=ent)
     assert res.status_code == 302 and res.url == reverse("plans:invitation_detail", args=[inv.pk])
     page = client.get(res.url).content.decode()
-    assert "企业确认链接" in page and "登记走访已完成" not in page and "invitation.created" in page
+    assert "企业确认链接" in page and "登记走访已完成" not in page and "邀约 新建" in page
     client.post(reverse("plans:invitation_action", args=[inv.pk, "done"]))
     assert Invitation.objects.get(pk=inv.pk).status == "proposed"
     msg = client.get(res.url).content.decode()

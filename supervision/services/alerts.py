@@ -35,6 +35,27 @@ def alert_set_status(*, alert: Alert, by, status: str, note: str = "") -> Alert:
 
 
 @transaction.atomic
+def alerts_set_status(*, alert_ids, by, status: str, note: str = "") -> dict:
+    """Handle many alerts at once (预警 list, 批量处理): each through `alert_set_status` (same rule, same
+    audit entry), in one transaction. Alerts whose status does not allow the change (already resolved)
+    are skipped and counted, not an error. Returns {"changed": n, "skipped": n}.
+    Raises PermissionDeniedError, ValidationFailed (a resolution needs a note) before anything changes."""
+    roles.require(by, roles.REVIEWER, message=_("仅区司法局审核员可以处理预警。"))
+    if status == Alert.Status.RESOLVED and not (note or "").strip():
+        raise ValidationFailed(detail={"note": [_("处理预警须填写处理说明。")]})
+    if status not in {s for targets in NEXT.values() for s in targets}:
+        raise ValidationFailed(detail={"status": [_("状态无效。")]})
+    changed = skipped = 0
+    for alert in Alert.objects.filter(pk__in=list(alert_ids)).order_by("pk"):
+        if status in NEXT.get(alert.status, set()):
+            alert_set_status(alert=alert, by=by, status=status, note=note)
+            changed += 1
+        else:
+            skipped += 1
+    return {"changed": changed, "skipped": skipped}
+
+
+@transaction.atomic
 def alert_open_case(*, alert: Alert, by, title: str = "", problem: str = "", deadline=None) -> SupervisionCase:
     """Turn an alert into a 监督案件 against its agency; the alert is resolved with a pointer to the case."""
     roles.require(by, roles.REVIEWER, message=_("仅区司法局审核员可以处理预警。"))

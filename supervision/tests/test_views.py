@@ -179,7 +179,7 @@ def test_case_detail_records_measures_in_order_and_closes(client, rita, agency_a
     case.refresh_from_db()
     assert case.status == "closed"
     html = client.get(f"/supervision/cases/{case.pk}/").content.decode()
-    assert "case.measure_added" in html and "case.closed" in html and "公开约谈" in html
+    assert "监督案件 采取监督措施" in html and "监督案件 办结" in html and "公开约谈" in html
 
 
 def test_hotline_triage_into_case_or_close(client, rita, agency_a):

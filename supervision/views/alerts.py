@@ -2,9 +2,12 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from jiujiang_inspect.audit_display import object_urls
 from jiujiang_inspect.excel import workbook_response
 from jiujiang_inspect.exceptions import ApplicationError
 from jiujiang_inspect.models import Alert
@@ -14,7 +17,7 @@ from plans.services.blocks import block_override
 from ..filters import AlertFilterSet, BlockFilterSet
 from ..forms import NoteForm, ReasonForm
 from ..selectors import lists
-from ..services.alerts import alert_open_case, alert_set_status
+from ..services.alerts import alert_open_case, alert_set_status, alerts_set_status
 
 
 @reviewer_required
@@ -29,8 +32,42 @@ def alert_list(request):
                  a.get_status_display(), a.handling_note] for a in f.qs[:20000])
         return workbook_response(f"预警_{timezone.localdate():%Y%m%d}.xlsx", [(
             "预警", ["产生时间", "级别", "类型", "标题", "单位", "企业", "状态", "处理说明"], rows)])
-    page = Paginator(f.qs, 50).get_page(request.GET.get("page"))
+    page = Paginator(f.qs.select_related("agency", "target_type", "handled_by"), 50).get_page(request.GET.get("page"))
+    urls = object_urls(page.object_list)
+    for alert in page.object_list:  # what the alert is about: its object's page, else its enterprise's
+        alert.url = urls.get((alert.target_type_id, alert.target_id)) or (
+            reverse("plans:enterprise_detail", args=[alert.enterprise_uscc]) if alert.enterprise_uscc else None)
     return render(request, "supervision/alert_list.html", {"filter": f, "page": page, "note_form": NoteForm()})
+
+
+def _back(request) -> str:
+    """The list page the form came from (a local `next`), else the alert list."""
+    next_url = request.POST.get("next") or ""
+    if next_url and url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()},
+                                                    require_https=request.is_secure()):
+        return next_url
+    return reverse("supervision:alert_list")
+
+
+@reviewer_required
+@require_POST
+def alert_bulk(request):
+    """批量处理: the checked alerts to 已知悉 or 已处理 (with one note) through alerts_set_status."""
+    ids = [int(x) for x in request.POST.getlist("alert") if x.isdigit()]
+    next_url = _back(request)
+    if not ids:
+        messages.error(request, "请先勾选要处理的预警。")
+        return redirect(next_url)
+    try:
+        counts = alerts_set_status(alert_ids=ids, by=request.user, status=request.POST.get("action", ""),
+                                   note=request.POST.get("note", ""))
+    except ApplicationError as exc:
+        detail = "；".join(str(m) for v in (exc.detail or {}).values() if isinstance(v, list) for m in v)
+        messages.error(request, f"{exc.message} {detail}".strip())
+    else:
+        skipped = f"，{counts['skipped']} 条状态不允许，未改动" if counts["skipped"] else ""
+        messages.success(request, f"已处理 {counts['changed']} 条预警{skipped}。")
+    return redirect(next_url)
 
 
 @reviewer_required
@@ -50,7 +87,7 @@ def alert_action(request, pk):
         messages.error(request, f"{exc.message} {detail}".strip())
     else:
         messages.success(request, "预警状态已更新。")
-    return redirect(request.POST.get("next") or "supervision:alert_list")
+    return redirect(_back(request))
 
 
 @reviewer_required
