@@ -28,6 +28,7 @@ MENUS = {
                 ("审计记录", "audit_list")]),
         ("系统管理", [("执法主体", "subjects:agency_list"), ("执法人员", "subjects:inspector_list"),
                   ("账号管理", "subjects:user_list"), ("接口令牌", "subjects:token_list"),
+                  ("事件订阅", "subjects:webhook_list"), ("外发消息", "subjects:outbox_list"),
                   ("频次规则", "plans:cap_policies"), ("接口文档", "api_docs")]),
     ],
 }

@@ -194,3 +194,76 @@ class BackgroundJob(models.Model):
     @property
     def is_active(self):
         return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+
+class WebhookSubscription(models.Model):
+    """A receiver of outbound events (智慧督 or any subscriber), managed by 司法局 reviewers.
+
+    The secret signs every delivery (HMAC-SHA256, jiujiang_inspect.channels.sign); it is kept in the
+    clear because signing needs it, and the API and pages show it once, at creation and on rotation."""
+
+    name = models.CharField(_("名称"), max_length=200)
+    url = models.URLField(_("接收地址"), max_length=500)
+    events = models.JSONField(_("订阅事件"), default=list, blank=True)
+    secret = models.CharField(max_length=64)
+    is_active = models.BooleanField(_("启用"), default=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("事件订阅")
+        verbose_name_plural = _("事件订阅")
+        ordering = ["-id"]
+
+    def __str__(self):
+        return self.name
+
+    def wants(self, event: str) -> bool:
+        return "*" in self.events or event in self.events
+
+
+class OutboundMessage(models.Model):
+    """One message leaving the system (the outbox): written in the transaction of the change it reports,
+    delivered by Celery (jiujiang_inspect.outbox). The row, not the broker message, is the truth."""
+
+    class Channel(models.TextChoices):
+        WEBHOOK = "webhook", _("事件推送（智慧督等订阅方）")
+        CITY_CHECKCODE = "city_checkcode", _("市检查码系统")
+        SMS = "sms", _("短信")
+        EMAIL = "email", _("电子邮件")
+        HOTLINE = "hotline", _("12345 热线")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待发送")
+        DELIVERED = "delivered", _("已送达")
+        FAILED = "failed", _("发送失败")
+        NOT_SENT = "not_sent", _("未发送（渠道未配置或无接收方）")
+
+    channel = models.CharField(_("渠道"), max_length=20, choices=Channel.choices, db_index=True)
+    event = models.CharField(_("事件"), max_length=64, db_index=True)
+    object_key = models.CharField(_("对象"), max_length=100)
+    recipient = models.CharField(_("接收方"), max_length=255, blank=True)
+    payload = models.JSONField(default=dict, blank=True)
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.PENDING,
+                              db_index=True)
+    attempts = models.PositiveIntegerField(_("发送次数"), default=0)
+    last_error = models.TextField(_("最近错误"), blank=True)
+    progress = models.JSONField(default=dict, blank=True)  # webhook: {subscription id: delivered at}
+    created_at = models.DateTimeField(_("产生时间"), default=timezone.now, db_index=True)
+    retry_from = models.DateTimeField(default=timezone.now)  # the retry horizon counts from here (a replay resets it)
+    next_attempt_at = models.DateTimeField(_("下次发送"), default=timezone.now)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(_("送达时间"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("外发消息")
+        verbose_name_plural = _("外发消息")
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["channel", "object_key", "id"], name="outbox_object_order"),
+                   models.Index(fields=["status", "next_attempt_at"], name="outbox_due")]
+
+    def __str__(self):
+        return f"{self.get_channel_display()} {self.event} #{self.pk}"

@@ -274,6 +274,40 @@ CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = REDIS_CONNECT_TIMEOUT
 CELERY_REDIS_SOCKET_TIMEOUT = max(REDIS_SOCKET_TIMEOUT, 5.0)
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": {"max_retries": 1, "interval_start": 0,
                                                             "interval_step": 0.2, "interval_max": 0.2}}
+# E-mail (Django's backends): SMTP in production once EMAIL_HOST is set; the console in development.
+EMAIL_HOST = env("EMAIL_HOST", default="")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="jiujiang-inspect@localhost")
+EMAIL_BACKEND = ("django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST or not DEBUG
+                 else "django.core.mail.backends.console.EmailBackend")
+
+# --- Outbound delivery (jiujiang_inspect.outbox, channels in jiujiang_inspect.channels; issue 14) --------
+# A channel left out, or without its address, is not configured: its messages are recorded as not sent.
+OUTBOX_CHANNELS = {
+    "webhook": {"adapter": "webhook", "timeout": env.float("WEBHOOK_TIMEOUT_SECONDS", default=10)},
+    "city_checkcode": {"adapter": "signed_post", "url": env("CITY_CHECKCODE_URL", default=""),
+                       "secret": env("CITY_CHECKCODE_SECRET", default=""), "timeout": 10},
+    "hotline": {"adapter": "signed_post", "url": env("HOTLINE_12345_URL", default=""),
+                "secret": env("HOTLINE_12345_SECRET", default=""), "timeout": 10},
+    # backend: console (log) / file (SMS_FILE_PATH, one JSON line each) / http (a generic gateway)
+    "sms": {"adapter": "sms", "backend": env("SMS_BACKEND", default="console" if DEBUG else ""),
+            "path": env("SMS_FILE_PATH", default=str(BASE_DIR / "var" / "sms.jsonl")),
+            "url": env("SMS_GATEWAY_URL", default=""), "username": env("SMS_GATEWAY_USERNAME", default=""),
+            "password": env("SMS_GATEWAY_PASSWORD", default=""),
+            "templates": env.json("SMS_TEMPLATE_IDS", default={})},
+    "email": {"adapter": "email"} if (DEBUG or EMAIL_HOST) else None,
+}
+OUTBOX_RETRY_BASE_SECONDS = env.float("OUTBOX_RETRY_BASE_SECONDS", default=30)  # first retry after ~30 s
+OUTBOX_RETRY_MAX_SECONDS = env.float("OUTBOX_RETRY_MAX_SECONDS", default=3600)  # backoff cap
+OUTBOX_RETRY_HORIZON_SECONDS = env.float("OUTBOX_RETRY_HORIZON_SECONDS", default=48 * 3600)  # then failed
+OUTBOX_CLAIM_SECONDS = env.float("OUTBOX_CLAIM_SECONDS", default=120)  # a claimed send's lease
+OUTBOX_STUCK_AFTER_SECONDS = env.int("OUTBOX_STUCK_AFTER_SECONDS", default=6 * 3600)
+OUTBOX_PUMP_SECONDS = env.float("OUTBOX_PUMP_SECONDS", default=30)
+
 CELERY_BEAT_SCHEDULE = {
     "frequency-audit-monthly": {  # 02:00 on the 1st: last month's frequency audit
         "task": "supervision.tasks.frequency_audit_run_task",
@@ -290,6 +324,14 @@ CELERY_BEAT_SCHEDULE = {
     "jobs-reap": {  # every JOBS_REAP_SECONDS: re-send lost messages, re-queue or fail jobs of dead workers
         "task": "jiujiang_inspect.tasks.jobs_reap_task",
         "schedule": JOBS_REAP_SECONDS,
+    },
+    "outbox-pump": {  # every OUTBOX_PUMP_SECONDS: due outbox retries, lost delivery tasks, released chains
+        "task": "jiujiang_inspect.tasks.outbox_pump_task",
+        "schedule": OUTBOX_PUMP_SECONDS,
+    },
+    "outbox-sweep": {  # 07:00 daily: alert on failed or stuck outbound messages
+        "task": "jiujiang_inspect.tasks.outbox_sweep_task",
+        "schedule": crontab(minute=0, hour=7),
     },
     "job-uploads-purge": {  # 03:15 daily: uploads past their retention
         "task": "jiujiang_inspect.tasks.job_uploads_purge_task",

@@ -26,3 +26,27 @@ def job_uploads_purge_task() -> dict:
     from .jobs import job_uploads_purge
 
     return job_uploads_purge()
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def outbox_deliver_task(message_id: int) -> str:
+    """Deliver one outbox message (a redelivered task finds it claimed or done and sends nothing)."""
+    from .outbox import outbox_deliver
+
+    return outbox_deliver(message_id)
+
+
+@shared_task(ignore_result=True)
+def outbox_pump_task() -> int:
+    """Every OUTBOX_PUMP_SECONDS: queue due outbox messages (retries, lost tasks, released chains)."""
+    from .outbox import outbox_pump
+
+    return outbox_pump()
+
+
+@shared_task(ignore_result=True)
+def outbox_sweep_task() -> dict:
+    """Daily: alert on failed or stuck outbox messages."""
+    from .outbox import outbox_sweep
+
+    return outbox_sweep()

@@ -124,3 +124,71 @@ def build_xlsx(sheets, *, formats=None, date1904=False, patch=None, merges=None)
     buf.seek(0)
     buf.name = "upload.xlsx"
     return buf
+
+
+class WebhookReceiver:
+    """A real HTTP receiver on a local port (a thread running http.server) for outbox tests.
+
+    `script` is a list of behaviours for the next requests, then "ok" forever: "fail" answers 500,
+    "slow" waits past the sender's timeout before answering, "ok" answers 204. `accepted` holds the
+    (headers, raw body) of every request answered 2xx in time, `seen` every request."""
+
+    def __init__(self, port, script=()):
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        receiver = self
+        self.script, self.accepted, self.seen, self.slow_seconds = list(script), [], [], 1.0
+        self.lock = threading.Lock()
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802 (http.server's name)
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                with receiver.lock:
+                    behaviour = receiver.script.pop(0) if receiver.script else "ok"
+                    receiver.seen.append((dict(self.headers), body))
+                if behaviour == "slow":
+                    import time
+
+                    time.sleep(receiver.slow_seconds)
+                    behaviour = "late"
+                if behaviour == "ok":
+                    with receiver.lock:
+                        receiver.accepted.append((dict(self.headers), body))
+                self.send_response({"ok": 204, "fail": 500, "late": 204}[behaviour])
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{port}/hook"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def _free_port(first: int, last: int) -> int:
+    import socket
+
+    for port in range(first, last + 1):
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no free port")
+
+
+@pytest.fixture
+def webhook_receiver():
+    """A WebhookReceiver on a free port of OUTBOX_TEST_PORTS (default 8600-8699)."""
+    first, _sep, last = os.environ.get("OUTBOX_TEST_PORTS", "8600-8699").partition("-")
+    receiver = WebhookReceiver(_free_port(int(first), int(last or first)))
+    yield receiver
+    receiver.close()

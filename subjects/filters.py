@@ -3,6 +3,8 @@ from django.db.models import Q
 
 from jiujiang_inspect.api import UpdatedSinceFilter
 from jiujiang_inspect.filters import FilterSet
+from jiujiang_inspect.models import OutboundMessage
+from jiujiang_inspect.outbox import EVENTS
 
 from .models import Agency, Certificate, Inspector, User
 
@@ -56,3 +58,14 @@ class UserFilterSet(FilterSet):
 
     def active(self, qs, name, value):
         return qs.filter(is_active=(value == "true"))
+
+
+class OutboundMessageFilterSet(FilterSet):
+    channel = django_filters.ChoiceFilter(choices=OutboundMessage.Channel.choices, label="渠道", empty_label="全部")
+    status = django_filters.ChoiceFilter(choices=OutboundMessage.Status.choices, label="状态", empty_label="全部")
+    event = django_filters.ChoiceFilter(choices=[(e, e) for e in EVENTS], label="事件", empty_label="全部")
+    updated_since = UpdatedSinceFilter()
+
+    class Meta:
+        model = OutboundMessage
+        fields = ["channel", "status", "event"]

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from jiujiang_inspect.api import DateField, ModelSerializer
+from jiujiang_inspect.models import OutboundMessage, WebhookSubscription
 
 from .models import Agency, Certificate, Inspector, User
 from .validators import id_number_error, id_number_normalise
@@ -101,3 +102,47 @@ class UserSerializer(ModelSerializer):
         if self.instance is None and not attrs.get("password"):
             raise serializers.ValidationError({"password": [_("创建账号时必须设置密码。")]})
         return attrs
+
+
+class WebhookSubscriptionSerializer(ModelSerializer):
+    """docs/api.md "Webhooks": `secret` is never part of this shape (see WebhookSecretSerializer)."""
+
+    events = serializers.ListField(child=serializers.CharField(max_length=64), allow_empty=False, max_length=50,
+                                   help_text=_("事件名列表，或 [\"*\"] 订阅全部"))
+
+    class Meta:
+        model = WebhookSubscription
+        fields = ["id", "name", "url", "events", "is_active", "created_at", "updated_at"]
+        read_only_fields = ["id", "created_at", "updated_at"]
+        extra_kwargs = {"url": {"max_length": 500}}
+
+
+class WebhookSecretSerializer(WebhookSubscriptionSerializer):
+    """The answer of creation and of `rotate-secret/`: the only times the secret is shown."""
+
+    secret = serializers.CharField(read_only=True)
+
+    class Meta(WebhookSubscriptionSerializer.Meta):
+        fields = [*WebhookSubscriptionSerializer.Meta.fields, "secret"]
+
+
+class OutboundMessageSerializer(ModelSerializer):
+    class Meta:
+        model = OutboundMessage
+        fields = ["id", "channel", "event", "object_key", "recipient_masked", "status", "attempts", "last_error",
+                  "created_at", "next_attempt_at", "delivered_at", "updated_at"]
+        read_only_fields = fields
+
+    recipient_masked = serializers.SerializerMethodField()
+
+    def get_recipient_masked(self, obj) -> str:
+        """A phone or address shown masked (13812345678 → 138****5678)."""
+        value = obj.recipient or ""
+        if len(value) >= 7:
+            return value[:3] + "****" + value[-4:]
+        return "****" if value else ""
+
+
+class OutboundReplaySerializer(serializers.Serializer):
+    ids = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
+                                allow_empty=False, max_length=500)

@@ -19,4 +19,7 @@ urlpatterns = [
     path("users/<int:pk>/edit/", views.user_edit, name="user_edit"),
     path("tokens/", views.token_list, name="token_list"),
     path("tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
+    path("webhooks/", views.webhook_list, name="webhook_list"),
+    path("webhooks/<int:pk>/<str:act>/", views.webhook_action, name="webhook_action"),
+    path("outbox/", views.outbox_list, name="outbox_list"),
 ]

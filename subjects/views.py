@@ -1,5 +1,5 @@
-"""HTML pages for agencies, inspectors, accounts and platform tokens (智慧督 and other clients: reviewers
-create, see once, and revoke them). Views shape input and show service errors."""
+"""HTML pages for agencies, inspectors, accounts, platform tokens (智慧督 and other clients: reviewers
+create, see once, and revoke them), webhook subscriptions and the outbox (外发消息, with replay). Views shape input and show service errors."""
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.paginator import Paginator
@@ -10,7 +10,8 @@ from jiujiang_inspect import roles
 from jiujiang_inspect.audit import audit_history
 from jiujiang_inspect.excel import template_response, workbook_response
 from jiujiang_inspect.exceptions import ApplicationError
-from jiujiang_inspect.models import ApiToken
+from jiujiang_inspect.models import ApiToken, OutboundMessage, WebhookSubscription
+from jiujiang_inspect.outbox import outbox_counts, outbox_replay
 from jiujiang_inspect.tokens import api_token_revoke
 from jiujiang_inspect.web import (
     apply_errors,
@@ -19,10 +20,24 @@ from jiujiang_inspect.web import (
     staff_required,
     upload_job_start,
 )
+from jiujiang_inspect.webhooks import (
+    webhook_subscription_create,
+    webhook_subscription_delete,
+    webhook_subscription_rotate_secret,
+    webhook_subscription_update,
+)
 
 from . import imports, selectors, services
-from .filters import AgencyFilterSet, InspectorFilterSet, UserFilterSet
-from .forms import AgencyForm, CertificateStatusForm, InspectorForm, PlatformTokenForm, UploadForm, UserForm
+from .filters import AgencyFilterSet, InspectorFilterSet, OutboundMessageFilterSet, UserFilterSet
+from .forms import (
+    AgencyForm,
+    CertificateStatusForm,
+    InspectorForm,
+    PlatformTokenForm,
+    UploadForm,
+    UserForm,
+    WebhookSubscriptionForm,
+)
 from .models import Agency, Inspector, User
 
 
@@ -226,3 +241,56 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         services.user_password_changed(user=form.user)
         messages.success(self.request, "密码已修改。")
         return response
+
+
+def _webhook_page(request, form, secret=None, secret_for=None):
+    subs = WebhookSubscription.objects.order_by("-id")
+    return render(request, "subjects/webhook_list.html",
+                  {"form": form, "subscriptions": subs, "secret": secret, "secret_for": secret_for})
+
+
+@reviewer_required
+def webhook_list(request):
+    """事件订阅: receivers of outbound events (智慧督 and others); the secret is shown once."""
+    form = WebhookSubscriptionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            sub, secret = webhook_subscription_create(by=request.user, **form.cleaned_data)
+        except ApplicationError as exc:
+            apply_errors(form, exc)
+        else:
+            return _webhook_page(request, WebhookSubscriptionForm(), secret, sub)
+    return _webhook_page(request, form)
+
+
+@reviewer_required
+def webhook_action(request, pk, act):
+    sub = get_object_or_404(WebhookSubscription, pk=pk)
+    if request.method != "POST":
+        return redirect("subjects:webhook_list")
+    if act == "rotate":
+        sub, secret = webhook_subscription_rotate_secret(subscription=sub, by=request.user)
+        return _webhook_page(request, WebhookSubscriptionForm(), secret, sub)
+    if act == "toggle":
+        webhook_subscription_update(subscription=sub, by=request.user, is_active=not sub.is_active)
+        messages.success(request, f"已{'停用' if sub.is_active else '启用'}“{sub.name}”。")
+    elif act == "delete":
+        webhook_subscription_delete(subscription=sub, by=request.user)
+        messages.success(request, f"已删除订阅“{sub.name}”。")
+    return redirect("subjects:webhook_list")
+
+
+@reviewer_required
+def outbox_list(request):
+    """外发消息: counts per channel and status, the filtered list, and replay of the ticked ones."""
+    if request.method == "POST":
+        ids = [int(v) for v in request.POST.getlist("ids") if v.isdigit()]
+        n = outbox_replay(messages=list(OutboundMessage.objects.filter(pk__in=ids)), by=request.user)
+        messages.success(request, f"已重新发送 {n} 条消息。")
+        return redirect(request.get_full_path())
+    f = OutboundMessageFilterSet(request.GET, queryset=OutboundMessage.objects.order_by("-id"))
+    page = Paginator(f.qs if f.is_valid() else OutboundMessage.objects.none(), 50).get_page(request.GET.get("page"))
+    labels = dict(OutboundMessage.Status.choices)
+    counts = [(label, [(labels[s], n, s) for s, n in outbox_counts().get(c, {}).items()])
+              for c, label in OutboundMessage.Channel.choices]
+    return render(request, "subjects/outbox_list.html", {"filter": f, "page": page, "counts": counts})
