@@ -79,7 +79,7 @@ def test_cap_policy_page_read_for_staff_edit_for_reviewer(login, rita, anna):
     data = {k: ("on" if v is True else v) for k, v in data.items() if v is not False}
     data.update({"cap_key": 5, "reason": "会议决定"})
     r = c.post(reverse("plans:cap_policies"), data, follow=True)
-    assert r.status_code == 200 and "变更已记入审计记录" in r.text and "cap_policy.updated" in r.text
+    assert r.status_code == 200 and "变更已记入审计记录" in r.text and "频次上限 修改" in r.text
 
 
 def test_plan_pages_create_draw_submit_file_publish(login, anna, rita, agency_b):
