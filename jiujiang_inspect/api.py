@@ -129,6 +129,13 @@ class DateTimeField(serializers.DateTimeField):
 
     default_error_messages = serializers.DateTimeField.default_error_messages | {"overflow": DATE_RANGE_MESSAGE}
 
+    def enforce_timezone(self, value):
+        # A time sent without an offset is Beijing time, +08:00 (docs/api.md), also in the summers of
+        # 1986–1991 when the zone database would read it as daylight-saving time (+09:00).
+        if timezone.is_naive(value):
+            value = value.replace(tzinfo=BEIJING)
+        return super().enforce_timezone(value)
+
     def to_internal_value(self, value):
         moment = super().to_internal_value(value)
         # The year in Beijing standard time (a fixed +08:00; the zone itself has LMT before 1901).
@@ -255,7 +262,7 @@ def parse_updated_since(raw: str):
     if value is not None and not (dates.YEAR_MIN <= value.year <= dates.YEAR_MAX):
         return None
     if value is not None and timezone.is_naive(value):
-        value = timezone.make_aware(value)
+        value = value.replace(tzinfo=BEIJING)
     return value
 
 

@@ -79,7 +79,13 @@ EXTRA_FIELDS = {
     "check_standards": "检查标准", "common_problems": "常见问题", "object_scope": "检查对象范围",
     "offsite_capable": "可非现场检查", "date": "日期", "special_approval_ref": "特别批准文号",
     "trigger_reference": "触发依据", "proposal": "联合检查提议", "consenting_agency": "同意单位",
-    "answer": "答案", "options": "选项", "items": "事项", "material": "资料", "invited_agencies": "受邀单位",
+    "answer": "答案", "options": "选项", "items": "事项", "case": "监督案件", "document": "文书",
+    "matter_a": "事项甲", "matter_b": "事项乙", "avoided_total": "减少入企次数", "enterprises_over_cap": "超上限企业",
+    "agency_caps_exceeded": "单位超上限", "triggered_warnings": "触发式预警", "withdrawn_alerts": "撤回预警",
+    "withdrawn_blocks": "撤回阻断", "summaries": "按月汇总", "progress": "进度", "stage": "阶段",
+    "alerts_resolved": "预警已处理", "certificates_expiring": "证件即将到期", "overdue": "逾期",
+    "reminded": "已提醒", "expired": "已过期", "questions_count": "题数", "measure": "监督措施",
+    "supervised_agency": "被监督单位", "handled_by": "处理人", "closed_at": "办结时间", "outcome_note": "办结意见", "material": "资料", "invited_agencies": "受邀单位",
 }
 
 # Detail pages of the objects the trail names: "app_label.model" → (url name, attribute for the url).
@@ -182,6 +188,23 @@ def _model_field(model, key):
     return None
 
 
+def _field_label(model_field, key) -> str:
+    """The field's own Chinese name; a field left with Django's default (its name) and a key that is no
+    field read from the vocabulary above."""
+    name = str(getattr(model_field, "verbose_name", "") or "")
+    if name and name.replace(" ", "_") != getattr(model_field, "name", None) and name != key.replace("_", " "):
+        return name
+    return EXTRA_FIELDS.get(key, EXTRA_FIELDS.get(key.removesuffix("_id"), name or key))
+
+
+def _codes(value):
+    if isinstance(value, str) and value and not value.isdigit():
+        return [value]
+    if isinstance(value, list):
+        return [c for v in value for c in _codes(v)]
+    return []
+
+
 def _ids(value):
     if isinstance(value, bool):
         return []
@@ -209,10 +232,10 @@ def _text(model_field, value, names):
     if value is None or value == "" or value == []:
         return "—"
     if model_field is not None and model_field.is_relation and model_field.related_model is not None:
-        ids = _ids(value)
-        if ids:
-            found = names.get(model_field.related_model, {})
-            return "、".join(found.get(i, f"#{i}") for i in ids)
+        found = names.get(model_field.related_model, {})
+        keys = _ids(value) or _codes(value)
+        if keys:
+            return "、".join(found.get(k, f"#{k}" if isinstance(k, int) else str(k)) for k in keys)
     if model_field is not None and getattr(model_field, "choices", None):
         choices = dict(model_field.flatchoices)
         if isinstance(value, list):
@@ -226,15 +249,21 @@ def audit_rows(entries) -> list[Row]:
     query per entry). Returns a list of `Row`, each with its `changes` as `Change(label, old, new)`."""
     entries = list(entries)
     # Which related objects the changes name, per model, so each model is read once.
-    wanted = defaultdict(set)
+    wanted, wanted_codes = defaultdict(set), defaultdict(set)
     for entry in entries:
         model = entry.target_type.model_class() if entry.target_type_id else None
         for key, value in (entry.changes or {}).items() if isinstance(entry.changes, dict) else []:
             mf = _model_field(model, key)
             if mf is not None and mf.is_relation and mf.related_model is not None:
                 wanted[mf.related_model].update(_ids(value))
+                if _has_code(mf.related_model):
+                    wanted_codes[mf.related_model].update(_codes(value))
     names = {m: {pk: str(obj) for pk, obj in m._default_manager.in_bulk(list(ids)).items()}
              for m, ids in wanted.items() if ids}
+    for m, codes in wanted_codes.items():  # relations recorded by code (an agency as "SCJG")
+        if codes:
+            names.setdefault(m, {}).update(
+                {code: str(obj) for code, obj in m._default_manager.in_bulk(list(codes), field_name="code").items()})
     urls = object_urls(entries)
     rows = []
     for entry in entries:
@@ -242,7 +271,7 @@ def audit_rows(entries) -> list[Row]:
         changes = []
         for key, value in (entry.changes or {}).items() if isinstance(entry.changes, dict) else []:
             mf = _model_field(model, key)
-            label = str(mf.verbose_name) if mf is not None and hasattr(mf, "verbose_name") else EXTRA_FIELDS.get(key, key)
+            label = _field_label(mf, key)
             if _is_change(mf, value):
                 changes.append(Change(label, _text(mf, value[0], names), _text(mf, value[1], names)))
             else:
@@ -250,7 +279,7 @@ def audit_rows(entries) -> list[Row]:
         actor = entry.actor
         rows.append(Row(
             at=entry.at, actor=(getattr(actor, "display_name", "") or entry.actor_label) if actor else (entry.actor_label or "系统"),
-            action=entry.action, action_label=action_label(entry.action), target=entry.target_repr,
+            action=entry.action, action_label=action_label(entry.action), target=target_label(entry, model),
             url=urls.get((entry.target_type_id, entry.target_id)), reason=entry.reason, changes=changes))
     return rows
 
@@ -276,6 +305,21 @@ def object_urls(items) -> dict[tuple, str]:
             except NoReverseMatch:
                 continue
     return urls
+
+
+def _has_code(model) -> bool:
+    try:
+        return model._meta.get_field("code").unique
+    except Exception:  # noqa: BLE001  FieldDoesNotExist
+        return False
+
+
+def target_label(entry, model) -> str:
+    """The object's name as recorded; Django's default "Model object (n)" reads as "<verbose name> #n"."""
+    text = entry.target_repr or ""
+    if model is not None and (not text or text.endswith(f" object ({entry.target_id})")):
+        return f"{model._meta.verbose_name} #{entry.target_id}"
+    return text
 
 
 def _pk(model, value):

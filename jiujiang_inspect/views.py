@@ -55,9 +55,14 @@ def audit_list(request):
         raw = request.GET.get(name, "").strip()
         if raw:
             try:
-                qs = qs.filter(**{lookup: dates.parse_date(raw)})
+                day = dates.parse_date(raw)
             except dates.DateParseError as exc:
                 errors[name] = str(exc)
+                continue
+            if not (dates.YEAR_MIN <= day.year <= dates.YEAR_MAX):
+                errors[name] = "日期应在 1900—2100 年之间。"
+                continue
+            qs = qs.filter(**{lookup: day})
     if request.GET.get("export") == "xlsx" and not errors:
         rows = audit_display.audit_rows(qs[:AUDIT_EXPORT_LIMIT])
         return workbook_response(f"审计记录-{timezone.localdate():%Y%m%d}.xlsx", [(

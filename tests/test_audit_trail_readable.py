@@ -113,3 +113,16 @@ def test_every_action_the_services_write_has_a_chinese_name():
     verbs = sorted({verb for _noun, verb in actions if "{" not in verb and verb not in VERBS})
     assert (nouns, verbs) == ([], [])
     assert action_label("matter.filed") == "检查事项 备案"
+
+
+def test_objects_without_a_name_agencies_recorded_by_code_and_default_labels_read_as_chinese(rita, agency_a):
+    from supervision.models import JobRun
+    from supervision.tests.factories import CaseFactory
+
+    run = JobRun.objects.create(kind="frequency_audit", period="2025-02")
+    case = CaseFactory(agency=agency_a)
+    audit_record(actor=rita, action="frequency_audit.run", target=run, changes={"enterprises_over_cap": 3})
+    audit_record(actor=rita, action="case.created", target=case, changes={"agency": agency_a.code})
+    case_row, run_row = audit_rows(AuditEntry.objects.select_related("actor", "target_type"))
+    assert run_row.target == f"任务运行 #{run.pk}" and run_row.changes[0].label == "超上限企业"
+    assert (case_row.changes[0].label, case_row.changes[0].new) in {("被监督单位", str(agency_a)), ("单位", str(agency_a))}

@@ -96,3 +96,9 @@ def test_a_month_outside_1900_to_2100_is_a_400_on_summary_and_audit(api, rita, m
 def test_a_typed_month_is_read_as_yyyy_mm(api, rita):
     res = api(rita).get("/api/v1/triggered-filings/monthly-summary/", {"month": "2025年3月"})
     assert res.status_code == 200 and res.json()["month"] == "2025-03"
+
+
+def test_a_time_without_offset_is_beijing_time_even_in_the_summers_of_1986_to_1991(hotline):
+    res = hotline.post("/api/v1/hotline-tickets/", _ticket("1988-07-01T12:00:00", 3), format="json")
+    assert res.status_code == 201, res.content
+    assert res.json()["received_at"] == "1988-07-01T12:00:00+08:00"

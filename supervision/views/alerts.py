@@ -36,7 +36,8 @@ def alert_list(request):
     urls = object_urls(page.object_list)
     for alert in page.object_list:  # what the alert is about: its object's page, else its enterprise's
         alert.url = urls.get((alert.target_type_id, alert.target_id)) or (
-            reverse("plans:enterprise_detail", args=[alert.enterprise_uscc]) if alert.enterprise_uscc else None)
+            reverse("plans:enterprise_detail", args=[alert.enterprise_uscc]) if alert.enterprise_uscc else
+            reverse("subjects:agency_detail", args=[alert.agency.code]) if alert.agency_id else None)
     return render(request, "supervision/alert_list.html", {"filter": f, "page": page, "note_form": NoteForm()})
 
 
