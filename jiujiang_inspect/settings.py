@@ -70,6 +70,8 @@ MIDDLEWARE = [
     # Redis down: a Chinese 503 page with Retry-After instead of a 500 (jiujiang_inspect.availability).
     "jiujiang_inspect.availability.ServiceUnavailableMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # GET/HEAD of lists, dashboards and exports read from the replica when one is configured.
+    "jiujiang_inspect.db_routing.ReplicaReadsMiddleware",
     # Axes last: it needs the authenticated user and the request's IP.
     "axes.middleware.AxesMiddleware",
 ]
@@ -111,6 +113,15 @@ else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     # A dead database server fails a request (and /healthz) in seconds instead of hanging it.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", env.int("DB_CONNECT_TIMEOUT", default=5))
+# A streaming read replica (docs/scaling.md): lists, dashboards and exports read from it, rule checks
+# and writes stay on the primary (jiujiang_inspect.db_routing). Absent: everything on `default`.
+if env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"].get("CONN_MAX_AGE", 0)
+    DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("connect_timeout", env.int("DB_CONNECT_TIMEOUT", default=5))
+    # In tests the replica serves the primary's test database (replicated, never created or flushed).
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["jiujiang_inspect.db_routing.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts and security ----------------------------------------------------------------------------

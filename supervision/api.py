@@ -260,6 +260,8 @@ class StatsOverviewApi(APIView):
     """GET /stats/overview/?year=&month=&agency=&town=&industry= : the dashboard's figures.
     Agency admins get their own agency's figures whatever they ask."""
 
+    replica_reads = True  # a dashboard read (jiujiang_inspect.db_routing)
+
     permission_classes = [_StatsPermission]
 
     @extend_schema(parameters=[OpenApiParameter(n, str) for n in ("year", "month", "agency", "town", "industry")],

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from jiujiang_inspect import roles
 from jiujiang_inspect.audit import audit_history
+from jiujiang_inspect.db_routing import replica_reads
 from jiujiang_inspect.excel import check_xlsx_upload, template_response, workbook_response
 from jiujiang_inspect.exceptions import ApplicationError
 from jiujiang_inspect.jobs import job_create
@@ -35,6 +36,7 @@ SORT_COLUMNS = [("name", "名称"), ("uscc", "统一社会信用代码"), ("town
                 ("credit_class", "信用"), ("pool", "对象库")]
 
 
+@replica_reads
 @staff_required
 def enterprise_list(request):
     """对象库与频次 (the reviewer's menu): the registry with its filter bar and sortable columns."""

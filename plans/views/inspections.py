@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from jiujiang_inspect import roles
 from jiujiang_inspect.audit import audit_history
+from jiujiang_inspect.db_routing import replica_reads
 from jiujiang_inspect.excel import workbook_response
 from jiujiang_inspect.exceptions import ApplicationError
 from jiujiang_inspect.web import apply_errors, reviewer_required, staff_required
@@ -43,6 +44,7 @@ def _refused(request, exc):
     messages.error(request, f"未能完成：{text}")
 
 
+@replica_reads
 @staff_required
 def inspection_list(request):
     # Sortable columns (docs/ui.md): ?sort=<key> or -<key>; unknown keys fall back to newest first.

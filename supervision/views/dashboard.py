@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from jiujiang_inspect import roles
+from jiujiang_inspect.db_routing import replica_reads
 from jiujiang_inspect.excel import workbook_response
 from jiujiang_inspect.web import manager_required
 from matters.models import Industry
@@ -78,6 +79,7 @@ def sort_agencies(rows, sort: str):
     return present + [r for r in rows if r[key] is None], sort
 
 
+@replica_reads
 @manager_required
 def dashboard(request):
     try:
