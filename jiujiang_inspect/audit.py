@@ -26,7 +26,8 @@ def snapshot(instance, fields):
     return {name: getattr(instance, name) for name in fields}
 
 
-def _entry(*, actor, action: str, target=None, changes=None, reason: str = "", agency_code: str = ""):
+def _entry(*, actor, action: str, target=None, changes=None, reason: str = "", agency_code: str = "",
+           target_repr: str | None = None):
     entry = AuditEntry(
         actor=actor if getattr(actor, "pk", None) else None,
         actor_label=(actor.get_username() if getattr(actor, "pk", None) else "系统"),
@@ -38,7 +39,7 @@ def _entry(*, actor, action: str, target=None, changes=None, reason: str = "", a
     if target is not None:
         entry.target_type = ContentType.objects.get_for_model(target, for_concrete_model=False)
         entry.target_id = str(target.pk)
-        entry.target_repr = str(target)[:255]
+        entry.target_repr = (str(target) if target_repr is None else target_repr)[:255]
     return entry
 
 
@@ -54,7 +55,7 @@ def audit_record(*, actor, action: str, target=None, changes=None, reason: str =
 def audit_record_together(*, actor, entries):
     """Several `audit_record`s by one actor (a 检查码 and its inspection; the blocks a monthly audit
     opens), written in one INSERT per 500: `entries` are dicts of audit_record's keyword arguments
-    (action, target, changes, reason)."""
+    (action, target, changes, reason; `target_repr` when the caller has str(target) at hand)."""
     return AuditEntry.objects.bulk_create([_entry(actor=actor, **e) for e in entries], batch_size=500)
 
 

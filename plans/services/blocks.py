@@ -157,14 +157,17 @@ def blocks_ensure_many(*, findings, source, enterprises, agencies, by=None) -> l
     Block.objects.bulk_create(new, batch_size=1000)
     for n, block in zip(new_at, new, strict=True):
         ids[n] = block.pk
+    # Each rule's label translated once (get_rule_display per row was half the run's CPU).
+    label = {rule: str(text) for rule, text in Block.Rule.choices}
+    title = _("阻断：%(name)s（%(rule)s）")
     audit_record_together(actor=by, entries=[dict(
-        action="block.created", target=b, reason=b.reason,
+        action="block.created", target=b, reason=b.reason, target_repr=f"{b.enterprise} · {label[b.rule]}",
         changes={"rule": b.rule, "enterprise": b.enterprise.uscc, "agency": getattr(b.agency, "code", None),
                  "inspector": None, "starts_on": b.starts_on, "ends_on": b.ends_on,
                  "breach_count": b.breach_count}) for b in new])
     alerts_raise_many(dict(
-        kind=f"block.{b.rule}", severity="block", title=_("阻断：%(name)s（%(rule)s）") % {
-            "name": b.enterprise.name, "rule": b.get_rule_display()}, message=b.reason, agency=b.agency,
+        kind=f"block.{b.rule}", severity="block", title=title % {"name": b.enterprise.name, "rule": label[b.rule]},
+        message=b.reason, agency=b.agency,
         enterprise_uscc=b.enterprise.uscc, target=b, source=source, dedupe_key=f"block:{b.pk}") for b in new)
     return ids
 

@@ -43,11 +43,12 @@ def cap_findings(*, start: date, end: date, findings: Findings, today: date | No
     policy = FrequencyPolicy.current()
     caps = {c.pool: c for c in CapPolicy.objects.all()}
     rows = counting.slots_per_enterprise(year=year, until=end, above={p: c.yearly_onsite_cap for p, c in caps.items()})
+    pool_label = {p: c.get_pool_display() for p, c in caps.items()}  # translated once, not per row
     for r in rows:
         cap = caps[r["pool"]]
         findings.block(enterprise_id=r["enterprise_id"], rule="yearly_cap", starts_on=starts_on, ends_on=ends_on,
                        breach_count=r["n"], year_scope=True,
-                       reason=f"{year}年现场检查已超过{cap.get_pool_display()}年度上限{cap.yearly_onsite_cap}次"
+                       reason=f"{year}年现场检查已超过{pool_label[r['pool']]}年度上限{cap.yearly_onsite_cap}次"
                               f"（截至{end:%m月%d日}共{r['n']}次），本年度内不再为占用额度的检查赋码。")
         findings.alert(key=f"cap:{r['enterprise_id']}", kind="audit.cap_exceeded", enterprise_id=r["enterprise_id"],
                        title=f"超过年度现场检查上限：{r['n']}次（上限{cap.yearly_onsite_cap}次）",
