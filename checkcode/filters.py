@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from jiujiang_inspect.api import UpdatedSinceFilter
-from jiujiang_inspect.filters import FilterSet, IdentifierFilter
+from jiujiang_inspect.filters import CodeFilter, FilterSet, IdentifierFilter
 from matters.models import NegativeListItem
 
 from .models import CheckCode, Evaluation, Rectification
@@ -16,7 +16,7 @@ YES_NO_ALL = forms.Select(choices=[("", "全部"), ("true", "是"), ("false", "�
 class CheckCodeFilterSet(FilterSet):
     status = django_filters.ChoiceFilter(choices=CheckCode.Status.choices, label="状态", empty_label="全部")
     is_late = django_filters.BooleanFilter(label="事后补码")
-    agency = django_filters.CharFilter(field_name="inspection__participations__agency__code", label="参与单位代码",
+    agency = CodeFilter(field_name="inspection__participations__agency__code", label="参与单位代码",
                                        distinct=True)
     enterprise = IdentifierFilter(field_name="inspection__enterprise__uscc", label="统一社会信用代码")
 
@@ -35,7 +35,7 @@ class EvaluationFilterSet(FilterSet):
     has_negative = django_filters.BooleanFilter(method="filter_negative", label="有负面清单行为")
     negative_item = django_filters.ModelChoiceFilter(field_name="negative_items", label="负面清单行为",
                                                      queryset=NegativeListItem.objects.all(), distinct=True)
-    agency = django_filters.CharFilter(field_name="check_code__inspection__participations__agency__code",
+    agency = CodeFilter(field_name="check_code__inspection__participations__agency__code",
                                        label="参与单位代码", distinct=True)
     date_from = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte", label="日期起")
     date_to = django_filters.DateFilter(field_name="created_at", lookup_expr="date__lte", label="日期止")

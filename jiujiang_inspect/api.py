@@ -28,6 +28,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from . import dates
 from .availability import REDIS_ERRORS, service_unavailable
 from .exceptions import ApplicationError, ValidationFailed
+from .identifiers import normalize_code
 
 log = logging.getLogger(__name__)
 
@@ -227,6 +228,22 @@ def reject_unknown_parameters(request, known) -> None:
     unknown = sorted(name for name in request.query_params if name not in known)
     if unknown:
         raise UnknownParameter(detail={name: [str(_("未知的查询参数。"))] for name in unknown})
+
+
+class CodeLookupMixin:
+    """Objects addressed by a code in the path (`/agencies/<code>/`, `/matters/<code>/`): the code as typed
+    (normalize_code: full-width forms, spaces, invisible characters; any case) finds the object, as
+    docs/api.md "Identifiers" promises; 404 otherwise."""
+
+    def get_object(self):
+        code = normalize_code(self.kwargs[self.lookup_url_kwarg or self.lookup_field])
+        queryset = self.filter_queryset(self.get_queryset())
+        obj = queryset.filter(**{self.lookup_field: code}).first() or \
+            queryset.filter(**{f"{self.lookup_field}__iexact": code}).first()
+        if obj is None:
+            raise Http404
+        self.check_object_permissions(self.request, obj)
+        return obj
 
 
 class UpdatedSinceMixin:

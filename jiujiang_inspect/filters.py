@@ -13,7 +13,7 @@ from django.core.validators import DecimalValidator, MaxValueValidator, MinValue
 from django.utils.translation import gettext_lazy as _
 
 from . import dates
-from .identifiers import normalize_identifier
+from .identifiers import normalize_code, normalize_identifier
 
 YEAR_MIN, YEAR_MAX = dates.YEAR_MIN, dates.YEAR_MAX
 INT64_MAX = 2**63 - 1
@@ -77,3 +77,18 @@ class IdentifierFilter(django_filters.CharFilter):
     as everywhere an identifier enters (docs/api.md "Identifiers")."""
 
     field_class = IdentifierField
+
+
+class CodeField(forms.CharField):
+    def to_python(self, value):
+        return normalize_code(super().to_python(value))
+
+
+class CodeFilter(django_filters.CharFilter):
+    """A code filter (`?agency=scjg`): the value normalised (normalize_code) and matched whatever its case."""
+
+    field_class = CodeField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("lookup_expr", "iexact")
+        super().__init__(*args, **kwargs)

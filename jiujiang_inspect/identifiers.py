@@ -56,3 +56,49 @@ def identifier_slug_field(normalise, **kwargs):
             return super().to_internal_value(normalise(data) if isinstance(data, str) else data)
 
     return _Field(**kwargs)
+
+
+def code_slug_field_class():
+    """A DRF SlugRelatedField for codes (单位代码, 事项编码): the submitted code is normalised
+    (normalize_code) and found whatever its case, so `{"agency": "ｓｃｊｇ"}` is agency SCJG; an unknown
+    code is a 400 naming it in Chinese."""
+    from django.core.exceptions import MultipleObjectsReturned, ObjectDoesNotExist
+    from rest_framework import serializers
+
+    class CodeSlugField(serializers.SlugRelatedField):
+        default_error_messages = serializers.SlugRelatedField.default_error_messages | {
+            "does_not_exist": "代码“{value}”不存在。", "invalid": "代码无效。"}
+
+        def to_internal_value(self, data):
+            if not isinstance(data, str | int):
+                self.fail("invalid")
+            code = normalize_code(str(data))
+            try:
+                return self.get_queryset().get(**{f"{self.slug_field}__iexact": code})
+            except ObjectDoesNotExist:
+                self.fail("does_not_exist", slug_name=self.slug_field, value=code)
+            except MultipleObjectsReturned:
+                return self.get_queryset().get(**{self.slug_field: code})
+
+    return CodeSlugField
+
+
+class CodeIndex(dict):
+    """Objects by their code, found as typed (normalize_code, any case): the lookup imports use for 单位代码
+    and the like, so a file's `scjg` is agency SCJG. Build it from objects with a `code` attribute."""
+
+    def __init__(self, objects, attr: str = "code"):
+        super().__init__((normalize_code(getattr(o, attr)).casefold(), o) for o in objects)
+
+    @staticmethod
+    def _key(code):
+        return normalize_code(code or "").casefold()
+
+    def get(self, code, default=None):
+        return super().get(self._key(code), default)
+
+    def __contains__(self, code):
+        return super().__contains__(self._key(code))
+
+    def __getitem__(self, code):
+        return super().__getitem__(self._key(code))

@@ -8,6 +8,7 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.response import Response
 
 from jiujiang_inspect import roles
+from jiujiang_inspect.api import CodeLookupMixin
 from jiujiang_inspect.permissions import _scope_ok
 
 from . import selectors, services
@@ -57,7 +58,7 @@ class LegalBasisViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, _Base)
                                                           **serializer.validated_data)
 
 
-class IndustryViewSet(_Base):
+class IndustryViewSet(CodeLookupMixin, _Base):
     """GB/T 4754-2017 行业 (门类 letter, 大类/中类/小类 2/3/4 digits); `is_key` marks 重点行业."""
 
     serializer_class = IndustrySerializer
@@ -75,7 +76,7 @@ def _matter_input(data: dict) -> dict:
     return data
 
 
-class MatterViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, _Base):
+class MatterViewSet(CodeLookupMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, _Base):
     """检查事项 by `code`. Agency staff see their own agency's catalogue and every published matter;
     reviewers see all. Lifecycle actions: submit, file (reviewer), reject (reviewer), publish, cancel."""
 

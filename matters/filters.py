@@ -3,7 +3,7 @@ import django_filters
 from django.db.models import Q
 
 from jiujiang_inspect.api import UpdatedSinceFilter
-from jiujiang_inspect.filters import FilterSet
+from jiujiang_inspect.filters import CodeFilter, FilterSet
 from subjects.models import Agency
 
 from .models import Industry, InspectionMatter, JointMatterList, LegalBasis
@@ -38,7 +38,7 @@ class LegalBasisFilterSet(FilterSet):
 
 class MatterFilterSet(FilterSet):
     q = django_filters.CharFilter(method="search", label="关键词")
-    agency = django_filters.CharFilter(field_name="agency__code", label="实施主体代码")
+    agency = CodeFilter(field_name="agency__code", label="实施主体代码")
     status = django_filters.ChoiceFilter(choices=InspectionMatter.Status.choices, label="状态", empty_label="全部")
     industry = django_filters.CharFilter(method="filter_industry", label="行业代码")
     basis_status = django_filters.ChoiceFilter(choices=LegalBasis.Status.choices, method="filter_basis_status",

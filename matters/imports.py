@@ -19,6 +19,7 @@ from jiujiang_inspect.excel import (
     read_sheet,
 )
 from jiujiang_inspect.exceptions import ApplicationError, ValidationFailed
+from jiujiang_inspect.identifiers import CodeIndex
 from jiujiang_inspect.jobs import job_progress
 from subjects.models import Agency
 
@@ -79,7 +80,7 @@ def catalogue_import(*, job=None, fileobj, by=None) -> dict:
     ([{row, field, message}], row numbers prefixed by sheet) and writes nothing when any row fails."""
     by = by or job.created_by
     check_xlsx_upload(fileobj)
-    agencies = {a.code: a for a in Agency.objects.all()}
+    agencies = CodeIndex(Agency.objects.all())
     industry_codes = set(Industry.objects.values_list("code", flat=True))
     errors = RowErrors()
     items, by_code = [], {}

@@ -4,7 +4,8 @@ import django_filters
 from django.db.models import Q
 
 from jiujiang_inspect.api import UpdatedSinceFilter
-from jiujiang_inspect.filters import FilterSet, IdentifierFilter, MonthFilter
+from jiujiang_inspect.filters import CodeFilter, FilterSet, IdentifierFilter, MonthFilter
+from jiujiang_inspect.identifiers import normalize_code
 
 from .exceptions import RULE_NAMES, STAGE_NAMES
 from .models import AnnualPlan, Enterprise, GateRefusal, Inspection, Invitation, Pool, Town, TriggeredFiling
@@ -68,14 +69,15 @@ class AnnualPlanFilterSet(FilterSet):
         fields = ["year", "status"]
 
     def filter_agency(self, qs, name, value):
-        ids = AnnualPlan.objects.filter(Q(lead_agency__code=value) | Q(member_agencies__code=value)).values("id")
+        value = normalize_code(value)
+        ids = AnnualPlan.objects.filter(Q(lead_agency__code__iexact=value) | Q(member_agencies__code__iexact=value)).values("id")
         return qs.filter(id__in=ids)
 
 
 class InspectionFilterSet(FilterSet):
     q = django_filters.CharFilter(method="search", label="企业名称或代码")
     enterprise = IdentifierFilter(field_name="enterprise__uscc", label="统一社会信用代码")
-    agency = django_filters.CharFilter(field_name="participations__agency__code", label="参与单位代码", distinct=True)
+    agency = CodeFilter(field_name="participations__agency__code", label="参与单位代码", distinct=True)
     kind = django_filters.ChoiceFilter(choices=Inspection.Kind.choices, empty_label="全部", label="检查类型")
     mode = django_filters.ChoiceFilter(choices=Inspection.Mode.choices, empty_label="全部", label="检查方式")
     status = django_filters.ChoiceFilter(choices=Inspection.Status.choices, empty_label="全部", label="状态")
@@ -94,7 +96,7 @@ class InspectionFilterSet(FilterSet):
 
 class TriggeredFilingFilterSet(FilterSet):
     month = MonthFilter(label="月份（YYYY-MM）")
-    agency = django_filters.CharFilter(field_name="agency__code", label="单位代码")
+    agency = CodeFilter(field_name="agency__code", label="单位代码")
     source = django_filters.ChoiceFilter(choices=Inspection.TriggerSource.choices, label="触发来源", empty_label="全部")
     status = django_filters.ChoiceFilter(choices=TriggeredFiling.Status.choices, label="状态", empty_label="全部")
 
@@ -126,7 +128,7 @@ class GateRefusalFilterSet(FilterSet):
 
     code = django_filters.ChoiceFilter(choices=list(RULE_NAMES.items()), label="规则", empty_label="全部")
     stage = django_filters.ChoiceFilter(choices=STAGES, label="环节", empty_label="全部")
-    agency = django_filters.CharFilter(field_name="agency__code", label="单位代码")
+    agency = CodeFilter(field_name="agency__code", label="单位代码")
     q = django_filters.CharFilter(method="search", label="企业名称或代码")
     date_from = django_filters.DateFilter(field_name="at", lookup_expr="date__gte", label="日期起")
     date_to = django_filters.DateFilter(field_name="at", lookup_expr="date__lte", label="日期止")
@@ -144,7 +146,7 @@ class GateRefusalFilterSet(FilterSet):
 class InvitationFilterSet(FilterSet):
     q = django_filters.CharFilter(method="search", label="企业名称或代码")
     enterprise = IdentifierFilter(field_name="enterprise__uscc", label="统一社会信用代码")
-    agency = django_filters.CharFilter(field_name="agency__code", label="单位代码")
+    agency = CodeFilter(field_name="agency__code", label="单位代码")
     activity = django_filters.ChoiceFilter(choices=Invitation.Activity.choices, label="活动类型")
     status = django_filters.ChoiceFilter(choices=Invitation.Status.choices, label="状态")
     date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte", label="日期起")

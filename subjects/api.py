@@ -4,6 +4,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from jiujiang_inspect.api import CodeLookupMixin
 from jiujiang_inspect.models import OutboundMessage, WebhookSubscription
 from jiujiang_inspect.outbox import outbox_replay
 from jiujiang_inspect.permissions import IsAgencyAdminOrReviewer, IsReviewer, IsReviewerOrReadOnlyStaff
@@ -28,7 +29,7 @@ from .serializers import (
 )
 
 
-class AgencyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+class AgencyViewSet(CodeLookupMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                     mixins.UpdateModelMixin, viewsets.GenericViewSet):
     """行政检查主体. Every staff member reads; 司法局 reviewers write."""
 

@@ -2,7 +2,7 @@ import django_filters
 from django.db.models import Q
 
 from jiujiang_inspect.api import UpdatedSinceFilter
-from jiujiang_inspect.filters import FilterSet
+from jiujiang_inspect.filters import CodeFilter, FilterSet
 from jiujiang_inspect.models import OutboundMessage
 from jiujiang_inspect.outbox import EVENTS
 
@@ -24,7 +24,7 @@ class AgencyFilterSet(FilterSet):
 
 class InspectorFilterSet(FilterSet):
     q = django_filters.CharFilter(method="search", label="姓名或证件号")
-    agency = django_filters.CharFilter(field_name="agency__code", label="单位代码")
+    agency = CodeFilter(field_name="agency__code", label="单位代码")
     certificate_status = django_filters.ChoiceFilter(field_name="certificate__status",
                                                      choices=Certificate.Status.choices, label="证件状态",
                                                      empty_label="全部")
@@ -45,7 +45,7 @@ class UserFilterSet(FilterSet):
 
     q = django_filters.CharFilter(method="search", label="用户名或姓名")
     role = django_filters.ChoiceFilter(choices=[c for c in User.Role.choices if c[0] != "platform"], label="角色")
-    agency = django_filters.CharFilter(field_name="agency__code", label="单位代码")
+    agency = CodeFilter(field_name="agency__code", label="单位代码")
     is_active = django_filters.ChoiceFilter(choices=[("true", "启用"), ("false", "停用")], method="active",
                                             label="状态")
 

@@ -15,6 +15,7 @@ from jiujiang_inspect.excel import (
     read_sheet,
 )
 from jiujiang_inspect.exceptions import ApplicationError, ValidationFailed
+from jiujiang_inspect.identifiers import CodeIndex
 from jiujiang_inspect.jobs import job_progress
 
 from . import services
@@ -89,7 +90,7 @@ def inspectors_import(*, job=None, fileobj, by: User | None = None):
     check_xlsx_upload(fileobj)
     errors = RowErrors()
     rows = []
-    agencies = {a.code: a for a in Agency.objects.all()}
+    agencies = CodeIndex(Agency.objects.all())
     seen_ids, seen_certs = {}, {}
     reader = read_sheet(fileobj, SPEC, errors)
     for n, row in reader:

@@ -3,13 +3,16 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from jiujiang_inspect.api import DateField, ModelSerializer
+from jiujiang_inspect.identifiers import code_slug_field_class
 from jiujiang_inspect.models import OutboundMessage, WebhookSubscription
 
 from .models import Agency, Certificate, Inspector, User
 from .validators import id_number_error, id_number_normalise
 
 
-class AgencyCodeField(serializers.SlugRelatedField):
+class AgencyCodeField(code_slug_field_class()):
+    """An agency by its 单位代码, as typed (case, full-width forms; jiujiang_inspect.identifiers)."""
+
     def __init__(self, **kwargs):
         kwargs.setdefault("slug_field", "code")
         kwargs.setdefault("queryset", Agency.objects.all())

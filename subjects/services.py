@@ -48,7 +48,8 @@ def agency_create(*, by, code: str, name: str, kind: str = Agency.Kind.STATUTORY
                   is_active: bool = True) -> Agency:
     """Register a 行政检查主体 (举措 1). Entrusted organisations need their entrusting agency."""
     roles.require(by, roles.REVIEWER)
-    if Agency.objects.filter(code=code).exists():
+    code = normalize_code(code)
+    if Agency.objects.filter(code__iexact=code).exists():  # `scjg` would be SCJG again
         _fail("code", _("单位代码已存在。"))
     if Agency.objects.filter(name=name).exists():
         _fail("name", _("单位名称已存在。"))

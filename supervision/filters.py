@@ -3,7 +3,7 @@ import django_filters
 from django.db.models import Q
 
 from jiujiang_inspect.api import UpdatedSinceFilter
-from jiujiang_inspect.filters import FilterSet, IdentifierFilter, MonthFilter
+from jiujiang_inspect.filters import CodeFilter, FilterSet, IdentifierFilter, MonthFilter
 from jiujiang_inspect.models import Alert
 from plans.models import Block, MonthlyFilingSummary
 
@@ -14,7 +14,7 @@ class AlertFilterSet(FilterSet):
     kind = django_filters.CharFilter(lookup_expr="startswith", label="类型")
     severity = django_filters.ChoiceFilter(choices=Alert.Severity.choices, label="级别", empty_label="全部")
     status = django_filters.ChoiceFilter(choices=Alert.Status.choices, label="状态", empty_label="全部")
-    agency = django_filters.CharFilter(field_name="agency__code", label="单位代码")
+    agency = CodeFilter(field_name="agency__code", label="单位代码")
     enterprise = IdentifierFilter(field_name="enterprise_uscc", label="企业信用代码")
     source = django_filters.CharFilter(label="来源")
 
@@ -27,7 +27,7 @@ class AlertFilterSet(FilterSet):
 class BlockFilterSet(FilterSet):
     status = django_filters.ChoiceFilter(choices=Block.Status.choices, label="状态", empty_label="全部")
     rule = django_filters.ChoiceFilter(choices=Block.Rule.choices, label="规则", empty_label="全部")
-    agency = django_filters.CharFilter(field_name="agency__code", label="单位代码")
+    agency = CodeFilter(field_name="agency__code", label="单位代码")
     enterprise = IdentifierFilter(field_name="enterprise__uscc", label="企业信用代码")
     year = django_filters.NumberFilter(field_name="starts_on__year", label="年度")
 
@@ -53,7 +53,7 @@ class HotlineTicketFilterSet(FilterSet):
 class SupervisionCaseFilterSet(FilterSet):
     status = django_filters.ChoiceFilter(choices=SupervisionCase.Status.choices, label="状态", empty_label="全部")
     source = django_filters.ChoiceFilter(choices=SupervisionCase.Source.choices, label="来源", empty_label="全部")
-    agency = django_filters.CharFilter(field_name="agency__code", label="单位代码")
+    agency = CodeFilter(field_name="agency__code", label="单位代码")
     deadline_before = django_filters.DateFilter(field_name="deadline", lookup_expr="lte", label="期限不晚于")
 
     updated_since = UpdatedSinceFilter()
@@ -67,7 +67,7 @@ class FilingSummaryFilterSet(FilterSet):
 
     CONFIRMED = [("yes", "已确认"), ("no", "待单位确认")]
     month = MonthFilter(label="月份")
-    agency = django_filters.CharFilter(field_name="agency__code", label="单位代码")
+    agency = CodeFilter(field_name="agency__code", label="单位代码")
     confirmed = django_filters.ChoiceFilter(choices=CONFIRMED, method="filter_confirmed", label="确认",
                                             empty_label="全部")
 

@@ -7,17 +7,10 @@ from jiujiang_inspect.api import DateField, DateTimeField, ModelSerializer, Mont
 from jiujiang_inspect.identifiers import normalize_code
 from jiujiang_inspect.models import Alert
 from plans.models import Block, Inspection, MonthlyFilingSummary
-from subjects.models import Agency
+from subjects.serializers import AgencyCodeField
 from subjects.validators import uscc_normalise, uscc_shape_ok
 
 from .models import CaseMeasure, HotlineTicket, JobRun, SupervisionCase
-
-
-class AgencyCodeField(serializers.SlugRelatedField):
-    def __init__(self, **kwargs):
-        kwargs.setdefault("slug_field", "code")
-        kwargs.setdefault("queryset", Agency.objects.all())
-        super().__init__(**kwargs)
 
 
 class AlertSerializer(ModelSerializer):

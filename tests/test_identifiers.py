@@ -83,3 +83,4 @@ def test_check_code_lookup_accepts_full_width_and_pasted_codes():
     code = codes.generate()
     typed = "\ufeff" + code.translate(FULL_WIDTH).lower() + "\u200b"
     assert codes.normalize(typed) == code
+

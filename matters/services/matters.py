@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from jiujiang_inspect import roles
 from jiujiang_inspect.audit import audit_record
+from jiujiang_inspect.identifiers import normalize_code
 
 from ..exceptions import CatalogueNotReady, InvalidState, LegalBasisNotInForce, ValidationFailed
 from ..models import CheckStandard, CommonProblem, Industry, InspectionMatter, LegalBasis
@@ -30,7 +31,7 @@ MAX_ITEMS = 200
 # --- input cleaning (shared with the Excel import) ----------------------------------------------------------
 
 def clean_code(code) -> str:
-    code = str(code or "").strip()
+    code = normalize_code(code)
     if not code:
         fail("code", _("请填写事项编码。"))
     check_length("code", code, 40, _("事项编码"))
@@ -159,7 +160,7 @@ def matter_create(*, by, agency, code: str, name: str, legal_bases, object_scope
                              "industries": industries, "check_standards": check_standards,
                              "common_problems": common_problems})
     _check_references(proposed)
-    if InspectionMatter.objects.filter(code=code).exists():
+    if InspectionMatter.objects.filter(code__iexact=code).exists():  # found as typed, so unique as typed
         fail("code", _("事项编码已存在。"))
     matter = InspectionMatter(code=code, agency=agency, status=S.DRAFT)
     _write(matter, proposed, None)

@@ -17,7 +17,7 @@ from jiujiang_inspect.excel import (
     read_sheet,
 )
 from jiujiang_inspect.exceptions import InvalidState, ValidationFailed
-from jiujiang_inspect.identifiers import normalize_code
+from jiujiang_inspect.identifiers import CodeIndex, normalize_code
 from jiujiang_inspect.jobs import job_progress
 from subjects.models import Agency
 from subjects.validators import uscc_normalise, uscc_shape_ok
@@ -97,7 +97,7 @@ def hotline_tickets_import(*, job=None, fileobj, by=None) -> dict:
     re-uploading the same file adds nothing (idempotent on 工单编号)."""
     by = by or job.created_by
     check_xlsx_upload(fileobj)
-    agencies = {a.code: a for a in Agency.objects.all()}
+    agencies = CodeIndex(Agency.objects.all())
     errors, rows, seen = RowErrors(), [], {}
     reader = read_sheet(fileobj, SPEC, errors)
     for n, row in reader:
