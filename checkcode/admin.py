@@ -9,7 +9,17 @@ from jiujiang_inspect.admin_base import ReadOnlyAdmin
 from jiujiang_inspect.exceptions import ApplicationError
 
 from . import services
-from .models import CheckCode, CodeScan, Evaluation, InspectionResult, Rectification
+from .models import (
+    CheckCode,
+    CodeScan,
+    DocumentKind,
+    Evaluation,
+    InquiryRecord,
+    InspectionResult,
+    IssuedDocument,
+    Rectification,
+    SamplingRecord,
+)
 
 
 def _explain(exc: ApplicationError) -> str:
@@ -79,3 +89,46 @@ class EvaluationAdmin(ReadOnlyAdmin):
     list_filter = ["rating", "code_shown", "notified_in_advance"]
     list_select_related = ["check_code"]
     date_hierarchy = "created_at"
+
+
+@admin.register(DocumentKind)
+class DocumentKindAdmin(admin.ModelAdmin):
+    """The reviewer edits titles and number words (document_kind_update, audited); kinds are fixed."""
+
+    list_display = ["kind", "title", "word", "to_enterprise", "updated_at"]
+    list_editable = ["title", "word", "to_enterprise"]
+    fields = ["kind", "title", "word", "to_enterprise"]
+    readonly_fields = ["kind"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        data = {k: form.cleaned_data[k] for k in form.changed_data if k in {"title", "word", "to_enterprise"}}
+        try:
+            services.document_kind_update(kind=DocumentKind.objects.get(pk=obj.pk), by=request.user, **data)
+        except ApplicationError as exc:
+            self.message_user(request, _explain(exc), level=messages.ERROR)
+
+
+@admin.register(IssuedDocument)
+class IssuedDocumentAdmin(ReadOnlyAdmin):
+    """Issued documents are records: never edited; a correction is a new version (document_correct)."""
+
+    list_display = ["number", "version", "title", "inspection", "issued_at", "issued_by"]
+    list_filter = ["kind", "year"]
+    search_fields = ["number"]
+    exclude = ["html"]
+
+
+@admin.register(InquiryRecord)
+class InquiryRecordAdmin(ReadOnlyAdmin):
+    list_display = ["inspection", "interviewee", "started_at", "agency"]
+
+
+@admin.register(SamplingRecord)
+class SamplingRecordAdmin(ReadOnlyAdmin):
+    list_display = ["inspection", "kind", "place", "at", "agency"]

@@ -1,9 +1,11 @@
 """检查码 over the API (docs/api.md): issue (and late-register) a code, record a result, the public
 verification and evaluation endpoints, rectification response and 复查. Views call services only."""
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
+from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -23,7 +25,10 @@ from .serializers import (
     CheckCodeIssuedSerializer,
     CheckCodeListSerializer,
     CheckCodeRevokeSerializer,
+    DocumentCorrectSerializer,
+    DocumentIssueSerializer,
     EvaluationInSerializer,
+    IssuedDocumentSerializer,
     LateCodeSerializer,
     PublicCheckCodeSerializer,
     RectificationResponseSerializer,
@@ -186,3 +191,70 @@ class CheckCodeListApi(generics.ListAPIView):
 
     def get_queryset(self):
         return selectors.checkcode_list_for_user(user=self.request.user).order_by("-id")
+
+
+class _IgnoreAccept(BaseContentNegotiation):
+    """The PDF download answers a file whatever the client's Accept header says (and errors as JSON)."""
+
+    def select_parser(self, request, parsers):
+        return parsers[0]
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
+class InspectionDocumentListApi(generics.ListCreateAPIView):
+    """GET /inspections/{id}/documents/: the issued 行政检查文书 of an inspection the user may see (staff of
+    a participating agency, reviewers), every version, newest first. POST {"kind"}: issue one (201), or
+    answer the one already issued (200, unchanged); 409 `document_not_available` when the data the kind
+    prints does not exist yet; 403 for anyone but a participating agency's staff (docs/documents.md)."""
+
+    serializer_class = IssuedDocumentSerializer
+    permission_classes = [IsStaffUser]
+    filter_backends = []
+
+    def get_queryset(self):
+        return selectors.document_list_for_inspection(inspection=_inspection(self.request, self.kwargs["pk"]))
+
+    @extend_schema(request=DocumentIssueSerializer,
+                   responses={201: IssuedDocumentSerializer, 200: IssuedDocumentSerializer})
+    def post(self, request, pk):
+        insp = _inspection(request, pk)
+        data = DocumentIssueSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        doc, created = services.document_issue(inspection=insp, kind=data.validated_data["kind"], by=request.user)
+        return Response(IssuedDocumentSerializer(doc).data,
+                        status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+
+class IssuedDocumentCorrectApi(APIView):
+    """POST /documents/{id}/correct/ {"reason"}: 更正, a new version under the same number (201)."""
+
+    permission_classes = [IsStaffUser]
+
+    @extend_schema(request=DocumentCorrectSerializer, responses={201: IssuedDocumentSerializer})
+    def post(self, request, pk):
+        doc = _document(request, pk)
+        data = DocumentCorrectSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        new = services.document_correct(document=doc, by=request.user, reason=data.validated_data["reason"])
+        return Response(IssuedDocumentSerializer(new).data, status=status.HTTP_201_CREATED)
+
+
+class IssuedDocumentPdfApi(APIView):
+    """GET /documents/{id}/pdf/: the PDF exactly as issued (its SHA-256 is in the list)."""
+
+    permission_classes = [IsStaffUser]
+    content_negotiation_class = _IgnoreAccept
+
+    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
+    def get(self, request, pk):
+        doc = _document(request, pk)
+        return FileResponse(doc.pdf.open("rb"), content_type="application/pdf", filename=f"{doc.number}.pdf")
+
+
+def _document(request, pk):
+    doc = selectors.document_get_for_user(user=request.user, pk=pk)
+    if doc is None:
+        raise NotFoundError("未找到该文书。")
+    return doc

@@ -12,5 +12,8 @@ urlpatterns = [
     path("check-codes/<str:code>/rectification/", api.RectificationResponseApi.as_view(),
          name="api_checkcode_rectification"),
     path("check-codes/<str:code>/revoke/", api.CheckCodeRevokeApi.as_view(), name="api_checkcode_revoke"),
+    path("inspections/<int:pk>/documents/", api.InspectionDocumentListApi.as_view(), name="api_inspection_documents"),
+    path("documents/<int:pk>/correct/", api.IssuedDocumentCorrectApi.as_view(), name="api_document_correct"),
+    path("documents/<int:pk>/pdf/", api.IssuedDocumentPdfApi.as_view(), name="api_document_pdf"),
     path("rectifications/<int:pk>/verify/", api.RectificationVerifyApi.as_view(), name="api_rectification_verify"),
 ]

@@ -18,3 +18,10 @@ class EvaluationAlreadySubmitted(ApplicationError):
     code = "evaluation_already_submitted"
     default_message = _("该检查码已提交过评议，每个检查码只能评议一次。")
 
+
+
+class DocumentNotAvailable(ApplicationError):
+    """The kind cannot be issued yet: the data it prints does not exist (docs/documents.md "Kinds")."""
+
+    code = "document_not_available"
+    default_message = _("该检查尚不具备出具此类文书的条件。")

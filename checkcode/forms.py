@@ -6,6 +6,8 @@ from matters.models import NegativeListItem
 from plans.models import Inspection
 from subjects.forms import BootstrapMixin, DateInput
 
+from .models import DocumentKind
+
 
 class LookupForm(BootstrapMixin, forms.Form):
     code = forms.CharField(label=_("检查码"), max_length=40,
@@ -64,3 +66,13 @@ class VerifyForm(BootstrapMixin, forms.Form):
 
 class ReasonForm(BootstrapMixin, forms.Form):
     reason = forms.CharField(label=_("原因"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DocumentCorrectForm(BootstrapMixin, forms.Form):
+    reason = forms.CharField(label="更正原因", max_length=2000, widget=forms.TextInput(attrs={"placeholder": "更正原因"}))
+
+
+class DocumentKindForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = DocumentKind
+        fields = ["title", "word", "to_enterprise"]

@@ -126,3 +126,132 @@ class Evaluation(models.Model):
         verbose_name_plural = _("企业评议")
         ordering = ["-created_at"]
         constraints = [models.CheckConstraint(name="rating_1_to_5", condition=Q(rating__gte=1, rating__lte=5))]
+
+
+class DocumentKind(models.Model):
+    """One kind of the national 行政检查文书 (司法部《行政检查文书基本格式文本（试行）》, 2025) with the
+    title it prints and the word of its number (鸠市监**检通**〔2026〕15号). Rows exist after `migrate`;
+    the 司法局 reviewer edits `title` and `word` in the admin. docs/documents.md."""
+
+    class Kind(models.TextChoices):
+        APPROVAL = "approval", _("行政检查审批表")
+        NOTICE = "notice", _("行政检查通知书")
+        ONSITE_RECORD = "onsite_record", _("现场检查笔录")
+        INQUIRY_RECORD = "inquiry_record", _("询问笔录")
+        SAMPLING_RECORD = "sampling_record", _("抽样取证（勘验）记录")
+        RESULT_NOTICE = "result_notice", _("行政检查结果告知书")
+        RECTIFICATION_ORDER = "rectification_order", _("责令改正通知书")
+        RECHECK_OPINION = "recheck_opinion", _("整改复查意见书")
+        SERVICE_RECEIPT = "service_receipt", _("送达回证")
+
+    kind = models.CharField(_("文书种类"), max_length=24, choices=Kind.choices, unique=True)
+    title = models.CharField(_("文书名称"), max_length=50)
+    word = models.CharField(_("文号用字"), max_length=10)
+    to_enterprise = models.BooleanField(_("送达企业"), default=True,
+                                        help_text=_("企业可在检查码页面查看本类文书"))
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("文书种类")
+        verbose_name_plural = _("文书种类")
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.title
+
+
+class DocumentCounter(models.Model):
+    """The last serial issued per (agency, kind, year): the row a number is taken from under
+    `select_for_update`, in the transaction that stores the document (no gaps, no duplicates)."""
+
+    agency = models.ForeignKey("subjects.Agency", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=24, choices=DocumentKind.Kind.choices)
+    year = models.PositiveIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["agency", "kind", "year"], name="document_counter_unique")]
+
+
+class IssuedDocument(models.Model):
+    """A 行政检查文书 as issued: its number, the HTML and the PDF as served, and the PDF's SHA-256. Never
+    changed once stored; a correction is a new version under the same number (`supersedes`). The
+    number belongs to the initiating agency (the lead of a joint inspection). docs/documents.md."""
+
+    inspection = models.ForeignKey("plans.Inspection", verbose_name=_("检查任务"), on_delete=models.PROTECT,
+                                   related_name="documents")
+    kind = models.CharField(_("文书种类"), max_length=24, choices=DocumentKind.Kind.choices, db_index=True)
+    title = models.CharField(_("文书名称"), max_length=50)
+    agency = models.ForeignKey("subjects.Agency", verbose_name=_("编号单位"), on_delete=models.PROTECT,
+                               related_name="+")
+    year = models.PositiveIntegerField(_("年度"))
+    serial = models.PositiveIntegerField(_("序号"))
+    number = models.CharField(_("文书编号"), max_length=64, db_index=True)
+    version = models.PositiveIntegerField(_("版本"), default=1)
+    to_enterprise = models.BooleanField(_("送达企业"), default=True)
+    html = models.TextField(_("文书正文（HTML）"))
+    pdf = models.FileField(_("PDF"), upload_to="issued/%Y/")
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    supersedes = models.OneToOneField("self", verbose_name=_("更正前版本"), null=True, blank=True,
+                                      on_delete=models.PROTECT, related_name="superseded_by")
+    correction_reason = models.TextField(_("更正原因"), blank=True)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="+")
+    issued_at = models.DateTimeField(_("出具时间"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("行政检查文书")
+        verbose_name_plural = _("行政检查文书")
+        ordering = ["inspection_id", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "kind", "year", "serial", "version"], name="document_number_unique"),
+            models.UniqueConstraint(fields=["inspection", "kind", "version"], name="document_version_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.title} {self.number}" + (f"（更正第{self.version - 1}次）" if self.version > 1 else "")
+
+
+class InquiryRecord(models.Model):
+    """询问笔录 data entered by the inspector: who was asked, where, when, and the questions and
+    answers `[{"q", "a"}]` (national text 询问笔录). The document is offered only once one exists."""
+
+    inspection = models.ForeignKey("plans.Inspection", on_delete=models.PROTECT, related_name="inquiries")
+    agency = models.ForeignKey("subjects.Agency", verbose_name=_("询问单位"), on_delete=models.PROTECT, related_name="+")
+    interviewee = models.CharField(_("被询问人"), max_length=50)
+    position = models.CharField(_("职务或与企业关系"), max_length=100, blank=True)
+    place = models.CharField(_("询问地点"), max_length=200)
+    started_at = models.DateTimeField(_("询问开始"))
+    ended_at = models.DateTimeField(_("询问结束"), null=True, blank=True)
+    qa = models.JSONField(_("问答"), default=list)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("询问笔录")
+        verbose_name_plural = _("询问笔录")
+        ordering = ["started_at", "id"]
+
+
+class SamplingRecord(models.Model):
+    """抽样取证 or 勘验 recorded by the inspector: place, time, items `[{"name", "spec", "quantity"}]` and
+    a description. The 抽样取证（勘验）记录 is offered only once one exists."""
+
+    class Kind(models.TextChoices):
+        SAMPLING = "sampling", _("抽样取证")
+        SURVEY = "survey", _("勘验")
+
+    inspection = models.ForeignKey("plans.Inspection", on_delete=models.PROTECT, related_name="samplings")
+    agency = models.ForeignKey("subjects.Agency", verbose_name=_("实施单位"), on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("类别"), max_length=16, choices=Kind.choices, default=Kind.SAMPLING)
+    place = models.CharField(_("地点"), max_length=200)
+    at = models.DateTimeField(_("时间"))
+    items = models.JSONField(_("物品清单"), default=list, blank=True)
+    description = models.TextField(_("情况描述"), blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("抽样取证（勘验）记录")
+        verbose_name_plural = _("抽样取证（勘验）记录")
+        ordering = ["at", "id"]

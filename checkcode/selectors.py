@@ -5,10 +5,11 @@ from django.utils import timezone
 
 from jiujiang_inspect import roles
 from plans.models import Inspection, Participation
+from plans.selectors.inspections import inspection_list_for_user
 from plans.selectors.quota import enterprise_quota
 
 from . import codes
-from .models import CheckCode, Evaluation, Rectification
+from .models import CheckCode, Evaluation, IssuedDocument, Rectification
 
 #: The public verdict of a code (docs/api.md `/check-codes/{code}/` `verdict`), in Chinese for the page.
 VERDICTS = {"valid": "真实有效", "not_yet_valid": "尚未生效", "finished": "检查已结束", "expired": "已过期",
@@ -138,3 +139,19 @@ def evaluation_list_for_user(*, user) -> QuerySet[Evaluation]:
     if roles.is_reviewer(user):
         return Evaluation.objects.select_related("check_code__inspection__enterprise").prefetch_related("negative_items")
     return Evaluation.objects.none()
+
+
+def document_list_for_inspection(*, inspection) -> QuerySet[IssuedDocument]:
+    """Every issued version of an inspection's 行政检查文书 (the caller has checked the inspection is visible)."""
+    return IssuedDocument.objects.filter(inspection=inspection).order_by("-id")
+
+
+def document_get_for_user(*, user, pk) -> IssuedDocument | None:
+    """An issued document whose inspection `user` may see (inspection_list_for_user), or None."""
+    visible = inspection_list_for_user(user=user).values("pk")
+    return IssuedDocument.objects.filter(pk=pk, inspection__in=visible).select_related("inspection").first()
+
+
+def document_list_for_code(*, code: CheckCode) -> list[IssuedDocument]:
+    """The documents addressed to the enterprise of `code`'s inspection, as its code page lists them."""
+    return list(IssuedDocument.objects.filter(inspection_id=code.inspection_id, to_enterprise=True).order_by("issued_at", "id"))

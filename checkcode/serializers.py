@@ -7,7 +7,7 @@ from matters.models import NegativeListItem
 from plans.models import Inspection
 
 from . import qr
-from .models import CheckCode
+from .models import CheckCode, DocumentKind, IssuedDocument
 
 
 class CheckCodeIssuedSerializer(ModelSerializer):
@@ -130,3 +130,30 @@ class CheckCodeListSerializer(ModelSerializer):
 
     def get_verify_url(self, obj) -> str:
         return qr.verify_url(obj.code)
+
+
+class IssuedDocumentSerializer(ModelSerializer):
+    """One issued 行政检查文书 (docs/api.md `/inspections/{id}/documents/`). `pdf_url` needs the same
+    authorisation as the list; `sha256` is the stored PDF's, so a client can prove what it was served."""
+
+    pdf_url = serializers.SerializerMethodField()
+    supersedes = serializers.PrimaryKeyRelatedField(read_only=True)
+
+    class Meta:
+        model = IssuedDocument
+        fields = ["id", "inspection", "kind", "title", "number", "version", "supersedes", "correction_reason",
+                  "to_enterprise", "pdf_url", "sha256", "issued_at"]
+        read_only_fields = fields
+
+    def get_pdf_url(self, obj) -> str:
+        from django.conf import settings
+
+        return settings.PUBLIC_BASE_URL.rstrip("/") + reverse("api_document_pdf", args=[obj.pk])
+
+
+class DocumentIssueSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=DocumentKind.Kind.choices)
+
+
+class DocumentCorrectSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)

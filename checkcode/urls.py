@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import public, reviewer, staff
+from .views import documents, public, reviewer, staff
 
 app_name = "checkcode"
 
@@ -10,6 +10,8 @@ urlpatterns = [
     path("c/<str:code>/", public.public_code, name="public_code"),
     path("c/<str:code>/qr.png", public.qr_png, name="qr_png"),
     path("c/<str:code>/qr.svg", public.qr_svg, name="qr_svg"),
+    path("c/<str:code>/documents/<int:pk>/", documents.public_document_view, name="public_document"),
+    path("c/<str:code>/documents/<int:pk>/pdf/", documents.public_document_pdf, name="public_document_pdf"),
     # Staff.
     path("checkcode/codes/", staff.code_list, name="code_list"),
     path("checkcode/codes/<str:code>/show/", staff.code_show, name="code_show"),
@@ -18,9 +20,17 @@ urlpatterns = [
     path("checkcode/inspections/<int:pk>/issue/", staff.issue, name="issue"),
     path("checkcode/inspections/<int:pk>/late-code/", staff.late_code, name="late_code"),
     path("checkcode/inspections/<int:pk>/result/", staff.result, name="result"),
-    path("checkcode/inspections/<int:pk>/documents/<str:kind>/", staff.document, name="document"),
+    # 行政检查文书 (docs/documents.md).
+    path("checkcode/inspections/<int:pk>/documents/", documents.documents_panel, name="documents"),
+    path("checkcode/inspections/<int:pk>/documents/issue/", documents.document_issue, name="document_issue"),
+    path("checkcode/inspections/<int:pk>/documents/batch/", documents.documents_batch, name="documents_batch"),
+    path("checkcode/inspections/<int:pk>/documents/<str:kind>/", documents.document_preview, name="document"),
+    path("checkcode/documents/<int:pk>/", documents.document_view, name="document_view"),
+    path("checkcode/documents/<int:pk>/pdf/", documents.document_pdf, name="document_pdf"),
+    path("checkcode/documents/<int:pk>/correct/", documents.document_correct, name="document_correct"),
     # 司法局 reviewers only.
     path("checkcode/evaluations/", reviewer.evaluation_list, name="evaluation_list"),
+    path("checkcode/document-kinds/", reviewer.document_kinds, name="document_kinds"),
     path("checkcode/rectifications/", staff.rectification_list, name="rectification_list"),
     path("checkcode/rectifications/<int:pk>/verify/", staff.rectification_verify, name="rectification_verify"),
 ]

@@ -29,7 +29,8 @@ MENUS = {
         ("系统管理", [("执法主体", "subjects:agency_list"), ("执法人员", "subjects:inspector_list"),
                   ("账号管理", "subjects:user_list"), ("接口令牌", "subjects:token_list"),
                   ("事件订阅", "subjects:webhook_list"), ("外发消息", "subjects:outbox_list"),
-                  ("频次规则", "plans:cap_policies"), ("接口文档", "api_docs")]),
+                  ("频次规则", "plans:cap_policies"), ("文书种类与文号", "checkcode:document_kinds"),
+                  ("接口文档", "api_docs")]),
     ],
 }
 PUBLIC_MENU = [

@@ -386,6 +386,7 @@ SPECTACULAR_SETTINGS = {
         "AnnualPlanKindEnum": "plans.models.AnnualPlan.Kind",
         "CheckCodeStatusEnum": "checkcode.models.CheckCode.Status",
         "RectificationStatusEnum": "checkcode.models.Rectification.Status",
+        "DocumentKindEnum": "checkcode.models.DocumentKind.Kind",
         "ApiTokenScopeEnum": "jiujiang_inspect.models.ApiToken.Scope",
         "AlertSeverityEnum": "jiujiang_inspect.models.Alert.Severity",
         "AlertStatusEnum": "jiujiang_inspect.models.Alert.Status",

@@ -170,9 +170,10 @@ def healthz(request):
 
 
 # Uploaded files: public-document attachments (documents/) are public, as their page is; everything
-# else needs a login; Excel imports (jobs/, with 身份证号) are read by the worker only and never served.
+# else needs a login; Excel imports (jobs/, with 身份证号) are read by the worker only and never served;
+# issued 行政检查文书 (issued/) are served only by views that check who may see the inspection.
 PUBLIC_MEDIA = ("documents/",)
-PRIVATE_MEDIA = ("jobs/",)
+PRIVATE_MEDIA = ("jobs/", "issued/")
 
 
 def media_serve(request, path):

@@ -10,7 +10,8 @@ from .models import Agency, Certificate, Inspector, User
 
 @admin.register(Agency)
 class AgencyAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "kind", "is_active"]
+    list_display = ["code", "name", "doc_abbreviation", "kind", "is_active"]
+    list_editable = ["doc_abbreviation"]
     list_filter = ["kind", "is_active", "is_town"]
     search_fields = ["code", "name"]
 

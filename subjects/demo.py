@@ -77,6 +77,11 @@ def _inspector_count(code):
             "ZXJD": 6, "SFJ": 2}.get(code, 4)
 
 
+# 机关代字 of document numbers (docs/documents.md "Numbers"); agencies not listed print their short name.
+DOC_ABBREVIATIONS = {"SCJG": "鸠市监", "YJGL": "鸠应急", "STHJ": "芜环鸠", "XFJY": "鸠消", "ZJJ": "鸠建", "CGJ": "鸠城管",
+                     "JTYS": "鸠交", "RSJ": "鸠人社", "SFJ": "鸠司"}
+
+
 @transaction.atomic
 def seed(*, stdout=None, today: date | None = None):
     today = today or date.today()
@@ -87,6 +92,7 @@ def seed(*, stdout=None, today: date | None = None):
             "name": name, "short_name": short, "kind": kind, "is_town": code.startswith(("JD-", "Z-")),
             "entrusting_agency": agencies.get(entrusting),
             "power_basis": f"《中华人民共和国行政处罚法》及{_field}领域法律法规规定的行政检查职权",
+            "doc_abbreviation": DOC_ABBREVIATIONS.get(code, ""),
         })
         agencies[code] = agency
     serial = 0

@@ -35,8 +35,8 @@ class DateInput(forms.DateInput):
 class AgencyForm(BootstrapMixin, forms.ModelForm):
     class Meta:
         model = Agency
-        fields = ["code", "name", "short_name", "kind", "entrusting_agency", "uscc", "power_basis", "is_town",
-                  "is_active"]
+        fields = ["code", "name", "short_name", "doc_abbreviation", "kind", "entrusting_agency", "uscc", "power_basis",
+                  "is_town", "is_active"]
         widgets = {"power_basis": forms.Textarea(attrs={"rows": 3})}
 
     def validate_unique(self):

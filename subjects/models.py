@@ -25,6 +25,9 @@ class Agency(models.Model):
     code = models.CharField(_("单位代码"), max_length=32, unique=True)
     name = models.CharField(_("单位名称"), max_length=200, unique=True)
     short_name = models.CharField(_("简称"), max_length=50, blank=True)
+    # 机关代字 of its document numbers (鸠市监检通〔2026〕15号 → "鸠市监"), edited by the 司法局 reviewer;
+    # docs/documents.md "Numbers".
+    doc_abbreviation = models.CharField(_("文书代字"), max_length=20, blank=True)
     kind = models.CharField(_("主体类型"), max_length=16, choices=Kind.choices, default=Kind.STATUTORY)
     entrusting_agency = models.ForeignKey(
         "self", verbose_name=_("委托机关"), null=True, blank=True, on_delete=models.PROTECT,
@@ -55,6 +58,11 @@ class Agency(models.Model):
     def label(self):
         """The short name pages show in tables (the full name when no short name is set)."""
         return self.short_name or self.name
+
+    @property
+    def doc_prefix(self):
+        """The 机关代字 printed before a document number: `doc_abbreviation`, else the short name."""
+        return self.doc_abbreviation or self.short_name or self.name
 
     @property
     def display_name(self):

@@ -25,7 +25,7 @@ class AgencySerializer(ModelSerializer):
 
     class Meta:
         model = Agency
-        fields = ["code", "name", "short_name", "kind", "entrusting_agency", "display_name", "uscc",
+        fields = ["code", "name", "short_name", "doc_abbreviation", "kind", "entrusting_agency", "display_name", "uscc",
                   "power_basis", "is_town", "is_active", "updated_at"]
         read_only_fields = ["updated_at"]
         # Uniqueness is checked by the service, which answers in the same field-error shape.

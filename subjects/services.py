@@ -14,7 +14,7 @@ from .exceptions import PermissionDeniedError, ValidationFailed
 from .models import Agency, Certificate, Inspector, User
 from .validators import id_number_error, id_number_normalise
 
-AGENCY_FIELDS = ["code", "name", "short_name", "kind", "entrusting_agency_id", "uscc", "power_basis", "is_town",
+AGENCY_FIELDS = ["code", "name", "short_name", "doc_abbreviation", "kind", "entrusting_agency_id", "uscc", "power_basis", "is_town",
                  "is_active"]
 INSPECTOR_FIELDS = ["name", "id_number", "phone", "position", "is_helper", "is_active", "agency_id"]
 CERT_FIELDS = ["number", "issuer", "field", "valid_from", "valid_until", "status"]
@@ -45,7 +45,7 @@ def _validate_agency(agency):
 @transaction.atomic
 def agency_create(*, by, code: str, name: str, kind: str = Agency.Kind.STATUTORY, entrusting_agency=None,
                   uscc: str = "", power_basis: str = "", short_name: str = "", is_town: bool = False,
-                  is_active: bool = True) -> Agency:
+                  is_active: bool = True, doc_abbreviation: str = "") -> Agency:
     """Register a 行政检查主体 (举措 1). Entrusted organisations need their entrusting agency."""
     roles.require(by, roles.REVIEWER)
     code = normalize_code(code)
@@ -54,7 +54,8 @@ def agency_create(*, by, code: str, name: str, kind: str = Agency.Kind.STATUTORY
     if Agency.objects.filter(name=name).exists():
         _fail("name", _("单位名称已存在。"))
     agency = Agency(code=code, name=name, kind=kind, entrusting_agency=entrusting_agency, uscc=uscc,
-                    power_basis=power_basis, short_name=short_name, is_town=is_town, is_active=is_active)
+                    power_basis=power_basis, short_name=short_name, is_town=is_town, is_active=is_active,
+                    doc_abbreviation=doc_abbreviation)
     _validate_agency(agency)
     agency.save()
     audit_record(actor=by, action="agency.created", target=agency, changes=snapshot(agency, AGENCY_FIELDS))

@@ -1,4 +1,13 @@
 """checkcode services, split by subject; import from here."""
+from .documents import (
+    document_correct,
+    document_issue,
+    document_kind_update,
+    document_may_issue,
+    document_number_take,
+    documents_available,
+    documents_batch_queue,
+)
 from .issue import (
     checkcode_can_issue,
     checkcode_issue,
@@ -13,5 +22,6 @@ from .sweeps import checkcode_sweep_unshown, rectification_sweep
 __all__ = [
     "checkcode_can_issue", "checkcode_issue", "checkcode_issue_late", "checkcode_revoke", "validity_window",
     "checkcode_scan_record", "evaluation_submit", "rectification_respond", "rectification_verify", "result_record",
-    "checkcode_sweep_unshown", "rectification_sweep",
+    "checkcode_sweep_unshown", "rectification_sweep", "document_correct", "document_issue", "document_kind_update", "document_may_issue",
+    "document_number_take", "documents_available", "documents_batch_queue",
 ]

@@ -71,7 +71,8 @@ def public_code(request, code):
                                        ip=client_ip(request))
     view = selectors.checkcode_public_view(obj)
     return render(request, "checkcode/public_code.html", {
-        **view, "view": view, "eval_form": eval_form, "resp_form": resp_form, "done": request.GET.get("done")})
+        **view, "view": view, "eval_form": eval_form, "resp_form": resp_form, "done": request.GET.get("done"),
+        "documents": selectors.document_list_for_code(code=obj)})
 
 
 @require_GET

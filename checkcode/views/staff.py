@@ -1,5 +1,5 @@
-"""Staff pages of the 检查码: code list, full-screen QR, printable code card and documents (检查通知书,
-现场检查笔录, 结果告知书), and the POST endpoints behind the inspection page's buttons (issue, late
+"""Staff pages of the 检查码: code list, full-screen QR, printable code card (the 行政检查文书 are in
+`documents`), and the POST endpoints behind the inspection page's buttons (issue, late
 code, revoke, record result) and the 整改复查 list. Every action calls a service."""
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -17,9 +17,6 @@ from plans.selectors.inspections import inspection_for_action, inspection_list_f
 from .. import qr, selectors, services
 from ..filters import CheckCodeListFilterSet, RectificationFilterSet
 from ..forms import ReasonForm, ResultForm, VerifyForm
-from ..models import CheckCode
-
-DOCUMENTS = {"notice": "检查通知书", "record": "现场检查笔录", "result": "结果告知书"}
 
 
 def _inspection(request, pk):
@@ -82,20 +79,6 @@ def code_card(request, code):
     obj = _code_for(request, code)
     view = selectors.checkcode_public_view(selectors.checkcode_get_by_string(obj.code))
     return render(request, "checkcode/code_card.html", {"code": obj, "view": view, "verify_url": qr.verify_url(obj.code)})
-
-
-@staff_required
-def document(request, pk, kind):
-    if kind not in DOCUMENTS:
-        raise Http404
-    insp = _inspection(request, pk)
-    code = insp.check_codes.exclude(status=CheckCode.Status.REVOKED).order_by("-issued_at").first()
-    view = selectors.checkcode_public_view(selectors.checkcode_get_by_string(code.code)) if code else None
-    result = getattr(insp, "result", None) if hasattr(insp, "result") else None
-    return render(request, "checkcode/document.html", {
-        "inspection": insp, "kind": kind, "title": DOCUMENTS[kind], "code": code, "view": view, "result": result,
-        "rectification": getattr(result, "rectification", None) if result and hasattr(result, "rectification") else None,
-        "verify_url": qr.verify_url(code.code) if code else "", "today": timezone.localdate()})
 
 
 @staff_required
