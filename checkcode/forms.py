@@ -3,10 +3,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from matters.models import NegativeListItem
+from plans.forms import DateTimeInput
 from plans.models import Inspection
 from subjects.forms import BootstrapMixin, DateInput
 
-from .models import DocumentKind
+from .models import DocumentKind, SamplingRecord
 
 
 class LookupForm(BootstrapMixin, forms.Form):
@@ -76,3 +77,27 @@ class DocumentKindForm(BootstrapMixin, forms.ModelForm):
     class Meta:
         model = DocumentKind
         fields = ["title", "word", "to_enterprise"]
+
+
+class InquiryForm(BootstrapMixin, forms.Form):
+    """询问笔录: who, where, when, and the questions and answers as "问：…" / "答：…" lines."""
+
+    interviewee = forms.CharField(label="被询问人", max_length=50)
+    position = forms.CharField(label="职务或与企业关系", max_length=100, required=False)
+    place = forms.CharField(label="询问地点", max_length=200)
+    started_at = forms.DateTimeField(label="询问开始", widget=DateTimeInput())
+    ended_at = forms.DateTimeField(label="询问结束", required=False, widget=DateTimeInput())
+    qa = forms.CharField(label="问答", max_length=20000, widget=forms.Textarea(attrs={"rows": 6}),
+                         help_text="每个问题一行以“问：”开头，回答以“答：”开头。")
+
+
+class SamplingForm(BootstrapMixin, forms.Form):
+    """抽样取证 / 勘验: place, time, items one a line "名称，规格，数量", and what was found."""
+
+    kind = forms.ChoiceField(label="类别", choices=SamplingRecord.Kind.choices)
+    place = forms.CharField(label="地点", max_length=200)
+    at = forms.DateTimeField(label="时间", widget=DateTimeInput())
+    items = forms.CharField(label="物品清单", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3}),
+                            help_text="每行一件：名称，规格，数量。")
+    description = forms.CharField(label="情况描述", required=False, max_length=5000,
+                                  widget=forms.Textarea(attrs={"rows": 3}))

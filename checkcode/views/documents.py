@@ -1,5 +1,5 @@
 """Pages of the 行政检查文书 (docs/documents.md): the inspection's documents panel (issue one, issue all
-as a background job with progress, correct), the print view and PDF of an issued document, an
+as a background job with progress, correct, record a 询问 or an 抽样/勘验), the print view and PDF of an issued document, an
 unnumbered preview, and the enterprise's view through its code page. Every write calls a service;
 an issued document is shown from what was stored, never re-rendered."""
 from django.contrib import messages
@@ -15,8 +15,9 @@ from plans.selectors.inspections import inspection_list_for_user
 
 from .. import selectors, services
 from ..documents import body_html, document_context, inspection_for_documents, kind_unavailable_reason
-from ..forms import DocumentCorrectForm
+from ..forms import DocumentCorrectForm, InquiryForm, SamplingForm
 from ..models import DocumentKind, IssuedDocument
+from ..services import records
 
 #: The URL kinds of the three pages printed before issue 16, kept so old links still work.
 OLD_KINDS = {"record": "onsite_record", "result": "result_notice"}
@@ -50,7 +51,8 @@ def documents_panel(request, pk):
     rows = [{"kind": k, "title": titles.get(k, DocumentKind.Kind(k).label), "why": why, "docs": issued.get(k, [])}
             for k, why in available.items()]
     ctx = {"inspection": insp, "rows": rows, "may_issue": services.document_may_issue(request.user, insp),
-           "correct_form": DocumentCorrectForm()}
+           "correct_form": DocumentCorrectForm(), "inquiry_form": InquiryForm(prefix="inq"),
+           "sampling_form": SamplingForm(prefix="smp")}
     template = "checkcode/documents/panel.html" if request.headers.get("HX-Request") else "checkcode/documents/page.html"
     return render(request, template, ctx)
 
@@ -154,3 +156,48 @@ def public_document_view(request, code, pk):
 def public_document_pdf(request, code, pk):
     _obj, doc = _public_document(code, pk)
     return _pdf(doc)
+
+
+@staff_required
+@require_POST
+def inquiry_add(request, pk):
+    """记录询问: the 询问笔录 becomes available once one exists."""
+    insp = _inspection(request, pk)
+    form = InquiryForm(request.POST, prefix="inq")
+    try:
+        if not form.is_valid():
+            raise ValidationFailed(detail={k: list(v) for k, v in form.errors.items()})
+        data = form.cleaned_data
+        records.inquiry_record_create(inspection=insp, by=request.user, interviewee=data["interviewee"],
+                                      position=data["position"], place=data["place"], started_at=data["started_at"],
+                                      ended_at=data["ended_at"], qa=records.qa_parse(data["qa"]))
+    except ApplicationError as exc:
+        messages.error(request, f"未能保存询问记录：{_explain(exc)}")
+    else:
+        messages.success(request, "询问记录已保存，可以出具询问笔录。")
+    return redirect("checkcode:documents", pk=pk)
+
+
+@staff_required
+@require_POST
+def sampling_add(request, pk):
+    """记录抽样取证或勘验: the 抽样取证（勘验）记录 becomes available once one exists."""
+    insp = _inspection(request, pk)
+    form = SamplingForm(request.POST, prefix="smp")
+    try:
+        if not form.is_valid():
+            raise ValidationFailed(detail={k: list(v) for k, v in form.errors.items()})
+        data = form.cleaned_data
+        records.sampling_record_create(inspection=insp, by=request.user, kind=data["kind"], place=data["place"],
+                                       at=data["at"], items=records.items_parse(data["items"]),
+                                       description=data["description"])
+    except ApplicationError as exc:
+        messages.error(request, f"未能保存抽样或勘验记录：{_explain(exc)}")
+    else:
+        messages.success(request, "抽样或勘验记录已保存。")
+    return redirect("checkcode:documents", pk=pk)
+
+
+def _explain(exc: ApplicationError) -> str:
+    fields = [str(m) for msgs in (exc.detail or {}).values() if isinstance(msgs, list) for m in msgs]
+    return "；".join(fields) if fields else exc.message
