@@ -5,8 +5,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from jiujiang_inspect.api import UpdatedSinceFilter
-from jiujiang_inspect.filters import CodeFilter, FilterSet, IdentifierFilter
+from jiujiang_inspect.filters import CodeFilter, FilterSet
 from matters.models import NegativeListItem
+from subjects.filters import UsccFilter
 
 from .models import CheckCode, Evaluation, Rectification
 
@@ -18,7 +19,7 @@ class CheckCodeFilterSet(FilterSet):
     is_late = django_filters.BooleanFilter(label="事后补码")
     agency = CodeFilter(field_name="inspection__participations__agency__code", label="参与单位代码",
                                        distinct=True)
-    enterprise = IdentifierFilter(field_name="inspection__enterprise__uscc", label="统一社会信用代码")
+    enterprise = UsccFilter(field_name="inspection__enterprise__uscc", label="统一社会信用代码")
 
     updated_since = UpdatedSinceFilter()
     class Meta:

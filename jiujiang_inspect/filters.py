@@ -67,14 +67,23 @@ class MonthFilter(django_filters.CharFilter):
 
 
 class IdentifierField(forms.CharField):
+    def __init__(self, *args, valid=None, invalid_message="", **kwargs):
+        self.valid, self.invalid_message = valid, invalid_message
+        super().__init__(*args, **kwargs)
+
     def to_python(self, value):
-        return normalize_identifier(super().to_python(value))
+        value = normalize_identifier(super().to_python(value))
+        if value and self.valid is not None and not self.valid(value):
+            raise forms.ValidationError(self.invalid_message or _("标识格式不正确。"), code="invalid")
+        return value
 
 
 class IdentifierFilter(django_filters.CharFilter):
     """An exact identifier filter (`?enterprise=<uscc>`): the value is read as the identifier it spells
     (full-width forms, lower case, spaces, hyphens, invisible characters; jiujiang_inspect.identifiers),
-    as everywhere an identifier enters (docs/api.md "Identifiers")."""
+    as everywhere an identifier enters (docs/api.md "Identifiers"). `valid` (a predicate on the normalised
+    text) and `invalid_message` make a value that cannot be the identifier a 400 naming the parameter,
+    not an empty list."""
 
     field_class = IdentifierField
 

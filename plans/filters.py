@@ -4,8 +4,9 @@ import django_filters
 from django.db.models import Q
 
 from jiujiang_inspect.api import UpdatedSinceFilter
-from jiujiang_inspect.filters import CodeFilter, FilterSet, IdentifierFilter, MonthFilter
+from jiujiang_inspect.filters import CodeFilter, FilterSet, MonthFilter
 from jiujiang_inspect.identifiers import normalize_code
+from subjects.filters import UsccFilter
 
 from .exceptions import RULE_NAMES, STAGE_NAMES
 from .models import AnnualPlan, Enterprise, GateRefusal, Inspection, Invitation, Pool, Town, TriggeredFiling
@@ -29,7 +30,7 @@ class TownFilter(django_filters.ChoiceFilter):
 
 class EnterpriseFilterSet(FilterSet):
     q = django_filters.CharFilter(method="search", label="名称或信用代码")
-    uscc = IdentifierFilter(field_name="uscc", label="统一社会信用代码")  # exactly this firm; `q` is fuzzy
+    uscc = UsccFilter(field_name="uscc", label="统一社会信用代码")  # exactly this firm; `q` is fuzzy
     town = TownFilter(choices=Town.choices, label="镇（街道）", empty_label="全部")
     industry = django_filters.CharFilter(method="filter_industry", label="行业代码")
     pool = django_filters.ChoiceFilter(choices=Pool.choices, label="对象库", empty_label="全部")
@@ -76,7 +77,7 @@ class AnnualPlanFilterSet(FilterSet):
 
 class InspectionFilterSet(FilterSet):
     q = django_filters.CharFilter(method="search", label="企业名称或代码")
-    enterprise = IdentifierFilter(field_name="enterprise__uscc", label="统一社会信用代码")
+    enterprise = UsccFilter(field_name="enterprise__uscc", label="统一社会信用代码")
     agency = CodeFilter(field_name="participations__agency__code", label="参与单位代码", distinct=True)
     kind = django_filters.ChoiceFilter(choices=Inspection.Kind.choices, empty_label="全部", label="检查类型")
     mode = django_filters.ChoiceFilter(choices=Inspection.Mode.choices, empty_label="全部", label="检查方式")
@@ -145,7 +146,7 @@ class GateRefusalFilterSet(FilterSet):
 
 class InvitationFilterSet(FilterSet):
     q = django_filters.CharFilter(method="search", label="企业名称或代码")
-    enterprise = IdentifierFilter(field_name="enterprise__uscc", label="统一社会信用代码")
+    enterprise = UsccFilter(field_name="enterprise__uscc", label="统一社会信用代码")
     agency = CodeFilter(field_name="agency__code", label="单位代码")
     activity = django_filters.ChoiceFilter(choices=Invitation.Activity.choices, label="活动类型")
     status = django_filters.ChoiceFilter(choices=Invitation.Status.choices, label="状态")

@@ -3,9 +3,10 @@ import django_filters
 from django.db.models import Q
 
 from jiujiang_inspect.api import UpdatedSinceFilter
-from jiujiang_inspect.filters import CodeFilter, FilterSet, IdentifierFilter, MonthFilter
+from jiujiang_inspect.filters import CodeFilter, FilterSet, MonthFilter
 from jiujiang_inspect.models import Alert
 from plans.models import Block, MonthlyFilingSummary
+from subjects.filters import UsccFilter
 
 from .models import HotlineTicket, JobRun, SupervisionCase, Survey
 
@@ -15,7 +16,7 @@ class AlertFilterSet(FilterSet):
     severity = django_filters.ChoiceFilter(choices=Alert.Severity.choices, label="级别", empty_label="全部")
     status = django_filters.ChoiceFilter(choices=Alert.Status.choices, label="状态", empty_label="全部")
     agency = CodeFilter(field_name="agency__code", label="单位代码")
-    enterprise = IdentifierFilter(field_name="enterprise_uscc", label="企业信用代码")
+    enterprise = UsccFilter(field_name="enterprise_uscc", label="企业信用代码")
     source = django_filters.CharFilter(label="来源")
 
     updated_since = UpdatedSinceFilter()
@@ -28,7 +29,7 @@ class BlockFilterSet(FilterSet):
     status = django_filters.ChoiceFilter(choices=Block.Status.choices, label="状态", empty_label="全部")
     rule = django_filters.ChoiceFilter(choices=Block.Rule.choices, label="规则", empty_label="全部")
     agency = CodeFilter(field_name="agency__code", label="单位代码")
-    enterprise = IdentifierFilter(field_name="enterprise__uscc", label="企业信用代码")
+    enterprise = UsccFilter(field_name="enterprise__uscc", label="企业信用代码")
     year = django_filters.NumberFilter(field_name="starts_on__year", label="年度")
 
     updated_since = UpdatedSinceFilter()

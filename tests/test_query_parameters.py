@@ -108,3 +108,10 @@ def test_an_enterprise_filter_reads_the_uscc_as_typed(api, rita, path, param):
     assert res.json()["results"] == exact.json()["results"]
     if path == "/api/v1/enterprises/":
         assert [row["uscc"] for row in res.json()["results"]] == [uscc]
+
+
+@pytest.mark.parametrize("value", ["abc", "9134\u0660207MA2NXY12QB", "91340207MA2NXY12Q"])
+def test_an_enterprise_filter_value_that_cannot_be_a_uscc_is_a_400_not_an_empty_list(api, rita, value):
+    res = api(rita).get("/api/v1/enterprises/", {"uscc": value})
+    assert res.status_code == 400, res.content
+    assert res.json()["code"] == "invalid" and "uscc" in res.json()["detail"]
