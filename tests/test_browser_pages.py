@@ -102,3 +102,19 @@ def test_the_accessibility_check_finds_what_it_should(phone_page):
                            '<p style="color:#eee;background:#fff">看不清的文字</p></main></body></html>')
     found = " ".join(axe_violations(phone_page))
     assert "image-alt (critical)" in found and "color-contrast (serious)" in found
+
+
+def test_the_audit_trail_and_alerts_read_as_cards_on_a_phone(phone_page, demo, rita):
+    """Below 576 px each row of the 审计记录 and 预警 tables is a card: no column is squeezed to one
+    character per line and nothing needs sideways scrolling inside the table."""
+    login(phone_page, "rita")
+    for name in ["audit_list", "supervision:alert_list"]:
+        assert_fits_phone(phone_page, reverse(name))
+        table = phone_page.locator("table.table-stack")
+        assert table.count() == 1
+        width = phone_page.evaluate("() => document.querySelector('table.table-stack').scrollWidth")
+        assert width <= PHONE_WIDTH, f"{name}: table is {width} px wide"
+        first_cell = phone_page.locator("table.table-stack tbody tr td[data-label]").first
+        if first_cell.count():
+            box = first_cell.bounding_box()
+            assert box["width"] > 200, f"{name}: cells are squeezed ({box['width']} px)"
