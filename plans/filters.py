@@ -1,7 +1,7 @@
 """FilterSets shared by the HTML list pages and the API: enterprises and annual plans, inspections and
 triggered filings, 邀约."""
 import django_filters
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from jiujiang_inspect.api import UpdatedSinceFilter
 from jiujiang_inspect.filters import CodeFilter, FilterSet, MonthFilter
@@ -9,7 +9,17 @@ from jiujiang_inspect.identifiers import normalize_code
 from subjects.filters import UsccFilter
 
 from .exceptions import RULE_NAMES, STAGE_NAMES
-from .models import AnnualPlan, Enterprise, GateRefusal, Inspection, Invitation, Pool, Town, TriggeredFiling
+from .models import (
+    AnnualPlan,
+    Enterprise,
+    GateRefusal,
+    Inspection,
+    Invitation,
+    Participation,
+    Pool,
+    Town,
+    TriggeredFiling,
+)
 
 
 class TownField(django_filters.fields.ChoiceField):
@@ -78,7 +88,7 @@ class AnnualPlanFilterSet(FilterSet):
 class InspectionFilterSet(FilterSet):
     q = django_filters.CharFilter(method="search", label="企业名称或代码")
     enterprise = UsccFilter(field_name="enterprise__uscc", label="统一社会信用代码")
-    agency = CodeFilter(field_name="participations__agency__code", label="参与单位代码", distinct=True)
+    agency = CodeFilter(method="filter_agency", label="参与单位代码")
     kind = django_filters.ChoiceFilter(choices=Inspection.Kind.choices, empty_label="全部", label="检查类型")
     mode = django_filters.ChoiceFilter(choices=Inspection.Mode.choices, empty_label="全部", label="检查方式")
     status = django_filters.ChoiceFilter(choices=Inspection.Status.choices, empty_label="全部", label="状态")
@@ -93,6 +103,10 @@ class InspectionFilterSet(FilterSet):
 
     def search(self, qs, name, value):
         return qs.filter(Q(enterprise__name__icontains=value) | Q(enterprise__uscc__icontains=value))
+
+    def filter_agency(self, qs, name, value):
+        # EXISTS, not a join + DISTINCT: no duplicate rows and no DISTINCT over every column (issue 13).
+        return qs.filter(Exists(Participation.objects.filter(inspection=OuterRef("pk"), agency__code__iexact=value)))
 
 
 class TriggeredFilingFilterSet(FilterSet):

@@ -337,13 +337,17 @@ class Inspection(models.Model):
         verbose_name = _("检查任务")
         verbose_name_plural = _("检查任务")
         ordering = ["-date", "-id"]
+        # The monthly audit's predicates (issue 13): a year's slot holders grouped by enterprise, a month's
+        # triggered inspections. The lists' filters and orderings: by enterprise, initiating agency or
+        # status with the date, newest first; `updated_at` (sync) has its own index on the field.
         indexes = [models.Index(fields=["enterprise", "slot_year"]), models.Index(fields=["enterprise", "date"]),
-                   # The monthly audit's predicates (issue 13): a year's slot holders grouped by enterprise,
-                   # a month's triggered inspections.
                    models.Index(fields=["slot_year", "enterprise"], condition=models.Q(counts_toward_cap=True),
                                 name="plans_insp_slot_holders"),
                    models.Index(fields=["date", "enterprise"], condition=models.Q(kind="triggered"),
-                                name="plans_insp_triggered_date")]
+                                name="plans_insp_triggered_date"),
+                   models.Index(fields=["initiating_agency", "date"], name="inspection_agency_date"),
+                   models.Index(fields=["status", "date"], name="inspection_status_date"),
+                   models.Index(fields=["status", "id"], name="inspection_status_id")]
 
     def __str__(self):
         return f"{self.enterprise} {self.date:%Y-%m-%d} {self.get_kind_display()}"
@@ -373,6 +377,8 @@ class Participation(models.Model):
         verbose_name = _("参与单位")
         verbose_name_plural = _("参与单位")
         constraints = [models.UniqueConstraint(fields=["inspection", "agency"], name="participation_unique")]
+        # An agency's inspections (list filter, statistics): agency first, then the inspection.
+        indexes = [models.Index(fields=["agency", "inspection"], name="participation_agency_insp")]
         ordering = ["inspection_id", "-is_lead", "id"]
 
 

@@ -27,7 +27,9 @@ def inspection_list_for_user(*, user) -> QuerySet[Inspection]:
         return qs
     if roles.is_staff_member(user) and getattr(user, "agency_id", None):
         # The initiating agency keeps seeing its inspection after it was merged into another (decision g).
-        return qs.filter(Q(participations__agency_id=user.agency_id) | Q(initiating_agency_id=user.agency_id)).distinct()
+        # EXISTS rather than a join + DISTINCT (a DISTINCT over every column of the page, issue 13).
+        return qs.filter(Exists(Participation.objects.filter(inspection=OuterRef("pk"), agency_id=user.agency_id))
+                         | Q(initiating_agency_id=user.agency_id))
     return qs.none()
 
 
