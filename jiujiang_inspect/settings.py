@@ -319,10 +319,17 @@ OUTBOX_CLAIM_SECONDS = env.float("OUTBOX_CLAIM_SECONDS", default=120)  # a claim
 OUTBOX_STUCK_AFTER_SECONDS = env.int("OUTBOX_STUCK_AFTER_SECONDS", default=6 * 3600)
 OUTBOX_PUMP_SECONDS = env.float("OUTBOX_PUMP_SECONDS", default=30)
 
+# A dashboard read refreshes the rollups itself when they changed and are older than this (seconds);
+# beat refreshes them every minute anyway (supervision.services.rollups).
+ROLLUP_READ_MAX_AGE = env.int("ROLLUP_READ_MAX_AGE", default=60)
 CELERY_BEAT_SCHEDULE = {
     "frequency-audit-monthly": {  # 02:00 on the 1st: last month's frequency audit
         "task": "supervision.tasks.frequency_audit_run_task",
         "schedule": crontab(minute=0, hour=2, day_of_month=1),
+    },
+    "rollups-refresh": {  # every minute: dashboard rollups from their high-water mark (no-op when unchanged)
+        "task": "supervision.tasks.rollups_refresh_task",
+        "schedule": 60.0,
     },
     "daily-sweeps": {  # 06:30 daily
         "task": "supervision.tasks.daily_sweeps_run_task",

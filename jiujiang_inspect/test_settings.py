@@ -26,6 +26,8 @@ MEDIA_ROOT = tempfile.mkdtemp(prefix="jj-test-media-")
 # Tests run Celery tasks in-process by default; the tests that prove the real worker path use the
 # `celery_worker_real` fixture (jiujiang_inspect.testing), which switches this off against Redis.
 CELERY_TASK_ALWAYS_EAGER = True
+# Figures right after a write: a read refreshes stale dashboard rollups whatever their age.
+ROLLUP_READ_MAX_AGE = 0
 CELERY_TASK_EAGER_PROPAGATES = True
 
 # Each test run gets its own cache namespace: with REDIS_URL set the cache outlives the test database,

@@ -174,3 +174,78 @@ class SurveyResponse(models.Model):
         ordering = ["-created_at", "-id"]
         constraints = [models.UniqueConstraint(fields=["survey", "enterprise", "agency"],
                                                name="survey_response_unique")]
+
+
+class RollupFigures(models.Model):
+    """The figures the dashboard and /stats/overview/ add up (issue 13; supervision.services.rollups keeps
+    them, supervision.selectors.stats reads them). Counts of counted inspections of one month and town,
+    as plans.selectors.counting defines them."""
+
+    month = models.DateField(_("月份（当月1日）"))
+    town = models.CharField(_("镇（街道）"), max_length=16)
+    total = models.PositiveIntegerField(default=0)
+    onsite = models.PositiveIntegerField(default=0)
+    joint = models.PositiveIntegerField(default=0)
+    triggered = models.PositiveIntegerField(default=0)
+    with_outcome = models.PositiveIntegerField(default=0)
+    problems = models.PositiveIntegerField(default=0)
+    # Σ (participating agencies − 1): visits avoided by joining.
+    avoided = models.PositiveIntegerField(default=0)
+    codes_issued = models.PositiveIntegerField(default=0)
+    codes_shown = models.PositiveIntegerField(default=0)
+    codes_late = models.PositiveIntegerField(default=0)
+    evaluations = models.PositiveIntegerField(default=0)
+    rating_sum = models.PositiveIntegerField(default=0)
+    low_ratings = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class MonthlyRollup(RollupFigures):
+    """Counted inspections per month × town (all agencies)."""
+
+    class Meta:
+        verbose_name = _("月度汇总")
+        verbose_name_plural = _("月度汇总")
+        constraints = [models.UniqueConstraint(fields=["month", "town"], name="monthly_rollup_unique")]
+
+
+class AgencyMonthlyRollup(RollupFigures):
+    """Counted inspections per participating agency × month × town (a joint visit counts for each agency)."""
+
+    agency = models.ForeignKey("subjects.Agency", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = _("单位月度汇总")
+        verbose_name_plural = _("单位月度汇总")
+        constraints = [models.UniqueConstraint(fields=["agency", "month", "town"], name="agency_monthly_rollup_unique")]
+        indexes = [models.Index(fields=["month", "agency"])]
+
+
+class PoolRollup(models.Model):
+    """Active enterprises per 对象库 × town."""
+
+    pool = models.CharField(max_length=16)
+    town = models.CharField(max_length=16)
+    n = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["pool", "town"], name="pool_rollup_unique")]
+
+
+class RolledInspection(models.Model):
+    """The month each counted inspection was added up under, so a refresh also corrects the month an
+    inspection left (its date changed, it was sent back to draft or cancelled)."""
+
+    inspection_id = models.BigIntegerField(primary_key=True)
+    month = models.DateField(db_index=True)
+
+
+class RollupState(models.Model):
+    """The high-water mark of the rollups (one row, pk=1): rows changed after `high_water` (less a safety
+    lag for transactions that committed late) are not yet added up."""
+
+    high_water = models.DateTimeField(null=True, blank=True)
+    refreshed_at = models.DateTimeField(null=True, blank=True)
+    months_refreshed = models.PositiveIntegerField(default=0)

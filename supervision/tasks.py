@@ -37,3 +37,11 @@ def daily_sweeps_run_task(day: str | None = None) -> int:
     from .services.sweeps import daily_sweeps_run
 
     return daily_sweeps_run(today=date.fromisoformat(day) if day else None).pk
+
+
+@shared_task(**RETRY)
+def rollups_refresh_task() -> dict:
+    """Bring the dashboard rollups up to date (every minute; a no-op when nothing changed)."""
+    from .services.rollups import rollup_refresh
+
+    return rollup_refresh()

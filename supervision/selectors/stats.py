@@ -1,6 +1,10 @@
 """分析研判: every figure of the dashboard and of /api/v1/stats/overview/ (举措 20; docs/domain.md
-"Supervision"). One function, a fixed number of aggregate queries (GROUP BY / conditional COUNT),
-whatever the number of rows: the page stays fast at city scale (bench/dashboard.py).
+"Supervision"). One function, a fixed number of queries whatever the number of rows. The inspection
+figures come from the rollups (supervision.services.rollups: per month × town, per agency × month ×
+town, per pool × town; refreshed from a high-water mark before reading), so the page reads hundreds
+of rows at city scale (bench/, S5); an industry filter, which the rollups do not keep, computes them
+from the raw rows (`_figures_raw`, the reference the rollup test compares with). Years and months
+are date ranges (indexable), never EXTRACT.
 
 Definitions (which inspections count and what a joint one is: plans.selectors.counting):
 - counted inspections: `counting.counted` (approved, code issued, result recorded, closed); the year
@@ -19,7 +23,8 @@ Definitions (which inspections count and what a joint one is: plans.selectors.co
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from django.db.models import Avg, Count, Exists, F, OuterRef, Q
+from django.conf import settings
+from django.db.models import Avg, Count, Exists, F, OuterRef, Q, Sum
 from django.db.models.functions import ExtractMonth, ExtractYear
 from django.utils import timezone
 
@@ -30,7 +35,8 @@ from plans.models import AnnualPlan, Block, Enterprise, Inspection, Participatio
 from plans.selectors import counting
 from subjects.models import Agency
 
-from ..models import SupervisionCase, SurveyResponse
+from ..models import AgencyMonthlyRollup, MonthlyRollup, PoolRollup, SupervisionCase, SurveyResponse
+from ..services.rollups import FIGURES, rollup_refresh
 
 PROBLEM = ("rectification", "case_transferred")
 
@@ -56,10 +62,15 @@ def _enterprise_q(f: StatsFilter, prefix: str) -> Q:
     return q
 
 
+def _year(yr: int, month: int | None = None, field: str = "date") -> Q:
+    """`field` within the year (or its month) as a date range an index serves (never EXTRACT)."""
+    lo = date(yr, month or 1, 1)
+    hi = date(yr + 1, 1, 1) if not month or month == 12 else date(yr, month + 1, 1)
+    return Q(**{f"{field}__gte": lo, f"{field}__lt": hi})
+
+
 def _inspections(f: StatsFilter):
-    qs = counting.counted().filter(date__year__in=[f.year - 1, f.year])
-    if f.month:
-        qs = qs.filter(date__month=f.month)
+    qs = counting.counted().filter(_year(f.year - 1, f.month) | _year(f.year, f.month))
     if f.agency_id:
         qs = qs.filter(Exists(Participation.objects.filter(inspection=OuterRef("pk"), agency_id=f.agency_id)))
     return qs.filter(_enterprise_q(f, "enterprise__"))
@@ -87,27 +98,127 @@ def _rate(num, den):
     return round(num * 100.0 / den, 1) if den else None
 
 
-def overview(*, f: StatsFilter, today: date | None = None) -> dict:
-    today = today or timezone.localdate()
+def _avg(total, n):
+    return total / n if n else None
+
+
+ZERO_AGENCY = {"total": 0, "onsite": 0, "joint": 0, "triggered": 0, "with_outcome": 0, "problems": 0}
+
+
+def _figures_raw(f: StatsFilter) -> dict:
+    """The inspection figures from the raw rows: {"years": {yr: {...}}, "months": {(yr, m): {...}},
+    "agencies": {agency_id: {...}} (this year), "ratings": {agency_id: average}}."""
     y, py = f.year, f.year - 1
     ins = counting.with_joint(_inspections(f))
 
     def by_year(yr):
+        q = _year(yr)
         return {
-            f"total_{yr}": Count("id", filter=Q(date__year=yr)),
-            f"onsite_{yr}": Count("id", filter=Q(date__year=yr, mode="onsite")),
-            f"joint_{yr}": Count("id", filter=Q(date__year=yr, joint=True)),
-            f"with_outcome_{yr}": Count("id", filter=Q(date__year=yr) & ~Q(outcome="")),
-            f"problems_{yr}": Count("id", filter=Q(date__year=yr, outcome__in=PROBLEM)),
-            f"triggered_{yr}": Count("id", filter=Q(date__year=yr, kind="triggered")),
+            f"total_{yr}": Count("id", filter=q),
+            f"onsite_{yr}": Count("id", filter=q & Q(mode="onsite")),
+            f"joint_{yr}": Count("id", filter=q & Q(joint=True)),
+            f"with_outcome_{yr}": Count("id", filter=q & ~Q(outcome="")),
+            f"problems_{yr}": Count("id", filter=q & Q(outcome__in=PROBLEM)),
+            f"triggered_{yr}": Count("id", filter=q & Q(kind="triggered")),
         }
 
     agg = ins.aggregate(**by_year(y), **by_year(py))
+    years = {yr: {k: agg[f"{k}_{yr}"] for k in ("total", "onsite", "joint", "with_outcome", "problems", "triggered")}
+             for yr in (y, py)}
+    for yr in (y, py):
+        years[yr]["avoided"] = 0
     # Inspections avoided by joining = Σ (agencies − 1) = participations − inspections with any.
     for r in (Participation.objects.filter(inspection__in=_inspections(f))
               .values(yr=ExtractYear("inspection__date"))
               .annotate(p=Count("id"), i=Count("inspection_id", distinct=True)).order_by()):
-        agg[f"avoided_{r['yr']}"] = r["p"] - r["i"]
+        years[r["yr"]]["avoided"] = r["p"] - r["i"]
+    # 检查码 of the counted inspections.
+    c = CheckCode.objects.filter(inspection__in=_inspections(f)).aggregate(**{k: v for yr in (y, py) for k, v in {
+        f"issued_{yr}": Count("id", filter=_year(yr, field="inspection__date")),
+        f"shown_{yr}": Count("id", filter=_year(yr, field="inspection__date") & Q(first_shown_at__isnull=False)),
+        f"late_{yr}": Count("id", filter=_year(yr, field="inspection__date") & Q(is_late=True)),
+    }.items()})
+    ev = Evaluation.objects.filter(check_code__inspection__in=_inspections(f)).aggregate(**{k: v for yr in (y, py) for k, v in {
+        f"avg_{yr}": Avg("rating", filter=_year(yr, field="check_code__inspection__date")),
+        f"n_{yr}": Count("id", filter=_year(yr, field="check_code__inspection__date")),
+        f"low_{yr}": Count("id", filter=_year(yr, field="check_code__inspection__date") & Q(rating__lte=2)),
+    }.items()})
+    for yr in (y, py):
+        years[yr].update(codes_issued=c[f"issued_{yr}"], codes_shown=c[f"shown_{yr}"], codes_late=c[f"late_{yr}"],
+                         evaluations=ev[f"n_{yr}"], low_ratings=ev[f"low_{yr}"], rating_avg=ev[f"avg_{yr}"])
+    months = {(r["yr"], r["m"]): r for r in
+              ins.annotate(yr=ExtractYear("date"), m=ExtractMonth("date")).values("yr", "m").annotate(
+                  total=Count("id"), onsite=Count("id", filter=Q(mode="onsite")), joint=Count("id", filter=Q(joint=True)),
+                  with_outcome=Count("id", filter=~Q(outcome="")),
+                  problems=Count("id", filter=Q(outcome__in=PROBLEM))).order_by()}
+    this_year = _inspections(f).filter(_year(y))
+    parts = Participation.objects.filter(inspection__in=this_year).annotate(
+        joint=counting.joint_annotation("inspection_id"))
+    if f.agency_id:
+        parts = parts.filter(agency_id=f.agency_id)
+    ratings = dict(Evaluation.objects.filter(check_code__inspection__in=this_year)
+                   .values(agency=F("check_code__inspection__participations__agency"))
+                   .annotate(a=Avg("rating")).order_by().values_list("agency", "a"))
+    agencies = {r.pop("agency_id"): r for r in parts.values("agency_id").annotate(
+        total=Count("inspection_id"),
+        onsite=Count("inspection_id", filter=Q(inspection__mode="onsite")),
+        joint=Count("inspection_id", filter=Q(joint=True)),
+        triggered=Count("inspection_id", filter=Q(inspection__kind="triggered")),
+        with_outcome=Count("inspection_id", filter=~Q(inspection__outcome="")),
+        problems=Count("inspection_id", filter=Q(inspection__outcome__in=PROBLEM)),
+    ).order_by()}
+    return {"years": years, "months": months, "agencies": agencies, "ratings": ratings}
+
+
+def _figures_rollup(f: StatsFilter) -> dict:
+    """The same figures from the rollups (supervision.services.rollups): two small grouped queries."""
+    y, py = f.year, f.year - 1
+    model = AgencyMonthlyRollup if f.agency_id else MonthlyRollup
+    rows = model.objects.filter(_year(py, f.month, "month") | _year(y, f.month, "month"))
+    if f.agency_id:
+        rows = rows.filter(agency_id=f.agency_id)
+    if f.town:
+        rows = rows.filter(town=f.town)
+    sums = {k: Sum(k) for k in FIGURES}
+    years = {yr: dict.fromkeys(FIGURES, 0) for yr in (y, py)}
+    months = {}
+    for r in rows.values("month").annotate(**sums).order_by():
+        yr = years[r["month"].year]
+        for k in FIGURES:
+            yr[k] += r[k]
+        m = months.setdefault((r["month"].year, r["month"].month), dict.fromkeys(FIGURES, 0))
+        for k in FIGURES:
+            m[k] += r[k]
+    for yr in years.values():
+        yr["rating_avg"] = _avg(yr["rating_sum"], yr["evaluations"])
+    per_agency = AgencyMonthlyRollup.objects.filter(_year(y, f.month, "month"))
+    if f.agency_id:
+        per_agency = per_agency.filter(agency_id=f.agency_id)
+    if f.town:
+        per_agency = per_agency.filter(town=f.town)
+    agencies, ratings = {}, {}
+    for r in per_agency.values("agency_id").annotate(**{k: Sum(k) for k in (*ZERO_AGENCY, "evaluations", "rating_sum")}
+                                                     ).order_by():
+        agency = r.pop("agency_id")
+        n, total = r.pop("evaluations"), r.pop("rating_sum")
+        agencies[agency] = r
+        if n:
+            ratings[agency] = total / n
+    return {"years": years, "months": months, "agencies": agencies, "ratings": ratings}
+
+
+def overview(*, f: StatsFilter, today: date | None = None, source: str = "auto") -> dict:
+    """Every figure of the dashboard. `source`: "rollup" reads the rollups (refreshed first), "raw"
+    the inspection rows; "auto" (the default) reads the rollups unless an industry filter asks for
+    what they do not keep."""
+    today = today or timezone.localdate()
+    y, py = f.year, f.year - 1
+    rollups = source == "rollup" or (source == "auto" and not f.industry_id)
+    if rollups:
+        rollup_refresh(max_age=settings.ROLLUP_READ_MAX_AGE)
+        figs = _figures_rollup(f)
+    else:
+        figs = _figures_raw(f)
     # Inspections avoided by 结果互认: one grouped query gives both years' totals and this year's per agency.
     recognised, recognised_by_agency = {y: 0, py: 0}, {}
     for r in _recognitions(f).values("agency_id", yr=ExtractYear("created_at")).annotate(n=Count("id")).order_by():
@@ -116,16 +227,18 @@ def overview(*, f: StatsFilter, today: date | None = None) -> dict:
             recognised_by_agency[r["agency_id"]] = r["n"]
 
     def inspections_block(yr):
-        total, onsite, joint = agg[f"total_{yr}"], agg[f"onsite_{yr}"], agg[f"joint_{yr}"]
-        joining = agg.get(f"avoided_{yr}", 0)
+        g = figs["years"][yr]
+        total, onsite, joint = g["total"], g["onsite"], g["joint"]
+        joining = g["avoided"]
         return {"total": total, "onsite": onsite, "offsite": total - onsite, "joint": joint, "single": total - joint,
                 # "avoided" is kept (= by joining) for clients that read it before recognition was counted.
                 "avoided": joining, "avoided_by_joining": joining, "avoided_by_recognition": recognised[yr],
-                "avoided_total": joining + recognised[yr], "triggered": agg[f"triggered_{yr}"],
-                "with_outcome": agg[f"with_outcome_{yr}"], "problems": agg[f"problems_{yr}"],
-                "problem_rate": _rate(agg[f"problems_{yr}"], agg[f"with_outcome_{yr}"])}
+                "avoided_total": joining + recognised[yr], "triggered": g["triggered"],
+                "with_outcome": g["with_outcome"], "problems": g["problems"],
+                "problem_rate": _rate(g["problems"], g["with_outcome"])}
 
     cur, prev = inspections_block(y), inspections_block(py)
+    gy, gp = figs["years"][y], figs["years"][py]
 
     # Plans (lead or member agency when filtered by agency).
     plans = AnnualPlan.objects.filter(year__in=[y, py])
@@ -137,14 +250,6 @@ def overview(*, f: StatsFilter, today: date | None = None) -> dict:
                         **{f"published_{yr}": Count("id", distinct=True, filter=Q(year=yr, status="published"))
                            for yr in (y, py)},
                         **{f"all_{yr}": Count("id", distinct=True, filter=Q(year=yr)) for yr in (y, py)})
-
-    # 检查码 of the counted inspections.
-    codes = CheckCode.objects.filter(inspection__in=_inspections(f))
-    c = codes.aggregate(**{k: v for yr in (y, py) for k, v in {
-        f"issued_{yr}": Count("id", filter=Q(inspection__date__year=yr)),
-        f"shown_{yr}": Count("id", filter=Q(inspection__date__year=yr, first_shown_at__isnull=False)),
-        f"late_{yr}": Count("id", filter=Q(inspection__date__year=yr, is_late=True)),
-    }.items()})
 
     # Triggered filings by source.
     tf = TriggeredFiling.objects.counted().filter(month__startswith=f"{y}-") if not f.month else \
@@ -161,28 +266,19 @@ def overview(*, f: StatsFilter, today: date | None = None) -> dict:
     if f.agency_id:
         blocks = blocks.filter(Q(agency_id=f.agency_id) | Q(agency__isnull=True))
     live = Q(status="active", starts_on__lte=today) & (Q(ends_on__isnull=True) | Q(ends_on__gte=today))
-    b = blocks.aggregate(caps_hit=Count("id", filter=Q(rule="yearly_cap", starts_on__year=y)),
-                         caps_hit_prev=Count("id", filter=Q(rule="yearly_cap", starts_on__year=py)),
+    b = blocks.aggregate(caps_hit=Count("id", filter=Q(rule="yearly_cap") & _year(y, field="starts_on")),
+                         caps_hit_prev=Count("id", filter=Q(rule="yearly_cap") & _year(py, field="starts_on")),
                          blocks_open=Count("id", filter=live),
-                         blocks_year=Count("id", filter=Q(starts_on__year=y)))
+                         blocks_year=Count("id", filter=_year(y, field="starts_on")))
 
-    # Satisfaction: evaluations of the counted inspections, survey answers of the year.
-    ev = Evaluation.objects.filter(check_code__inspection__in=_inspections(f)).aggregate(
-        avg=Avg("rating", filter=Q(check_code__inspection__date__year=y)),
-        n=Count("id", filter=Q(check_code__inspection__date__year=y)),
-        low=Count("id", filter=Q(check_code__inspection__date__year=y, rating__lte=2)),
-        avg_prev=Avg("rating", filter=Q(check_code__inspection__date__year=py)))
-    sr = SurveyResponse.objects.filter(survey__period_start__year=y)
+    # Satisfaction: survey answers of the year (evaluations are in the figures above).
+    sr = SurveyResponse.objects.filter(_year(y, field="survey__period_start"))
     if f.agency_id:
         sr = sr.filter(agency_id=f.agency_id)
     s = sr.filter(_enterprise_q(f, "enterprise__")).aggregate(avg=Avg("score"), n=Count("id"))
 
     # Per month (this year and last, for the year-on-year chart) and per agency (this year).
-    months = {(r["yr"], r["m"]): r for r in
-              ins.annotate(yr=ExtractYear("date"), m=ExtractMonth("date")).values("yr", "m").annotate(
-                  total=Count("id"), onsite=Count("id", filter=Q(mode="onsite")), joint=Count("id", filter=Q(joint=True)),
-                  with_outcome=Count("id", filter=~Q(outcome="")),
-                  problems=Count("id", filter=Q(outcome__in=PROBLEM))).order_by()}
+    months = figs["months"]
     per_month = []
     for m in range(1, 13):
         r, pr = months.get((y, m), {}), months.get((py, m), {})
@@ -190,41 +286,28 @@ def overview(*, f: StatsFilter, today: date | None = None) -> dict:
                           "joint": r.get("joint", 0), "problems": r.get("problems", 0),
                           "problem_rate": _rate(r.get("problems", 0), r.get("with_outcome", 0)),
                           "total_prev": pr.get("total", 0), "yoy": _yoy(r.get("total", 0), pr.get("total", 0))})
-
-    parts = Participation.objects.filter(inspection__in=_inspections(f).filter(date__year=y)).annotate(
-        joint=counting.joint_annotation("inspection_id"))
-    if f.agency_id:
-        parts = parts.filter(agency_id=f.agency_id)
-    ratings = dict(Evaluation.objects.filter(check_code__inspection__in=_inspections(f).filter(date__year=y))
-                   .values(agency=F("check_code__inspection__participations__agency"))
-                   .annotate(a=Avg("rating")).order_by().values_list("agency", "a"))
-    counted = {r["agency_id"]: r for r in parts.values(
-        "agency_id", "agency__code", "agency__short_name", "agency__name").annotate(
-            total=Count("inspection_id"),
-            onsite=Count("inspection_id", filter=Q(inspection__mode="onsite")),
-            joint=Count("inspection_id", filter=Q(joint=True)),
-            triggered=Count("inspection_id", filter=Q(inspection__kind="triggered")),
-            with_outcome=Count("inspection_id", filter=~Q(inspection__outcome="")),
-            problems=Count("inspection_id", filter=Q(inspection__outcome__in=PROBLEM)),
-        ).order_by()}
+    counted, ratings = figs["agencies"], figs["ratings"]
     # Every active agency gets a row (an agency that inspected nothing is a finding too), plus any
     # inactive one that still has figures in the period.
     agencies = Agency.objects.filter(Q(is_active=True) | Q(pk__in=list(counted) + list(recognised_by_agency)))
     if f.agency_id:
         agencies = agencies.filter(pk=f.agency_id)
-    zero = {"total": 0, "onsite": 0, "joint": 0, "triggered": 0, "with_outcome": 0, "problems": 0}
     per_agency = []
     for a in agencies.values("pk", "code", "short_name", "name"):
-        r = counted.get(a["pk"]) or {"agency_id": a["pk"], "agency__code": a["code"],
-                                     "agency__short_name": a["short_name"], "agency__name": a["name"], **zero}
+        r = {"agency_id": a["pk"], "agency__code": a["code"], "agency__short_name": a["short_name"],
+             "agency__name": a["name"], **ZERO_AGENCY, **counted.get(a["pk"], {})}
         per_agency.append({**r, "problem_rate": _rate(r["problems"], r["with_outcome"]),
                            "recognitions": recognised_by_agency.get(a["pk"], 0),
                            "rating": round(ratings[a["pk"]], 2) if ratings.get(a["pk"]) is not None else None})
     per_agency.sort(key=lambda r: (-r["total"], r["agency__code"]))
 
     # Pools (current sizes) and what needs attention today.
-    pools = dict(Enterprise.objects.filter(is_active=True).filter(_enterprise_q(f, ""))
-                 .values("pool").annotate(n=Count("id")).order_by().values_list("pool", "n"))
+    if rollups:
+        pool_rows = PoolRollup.objects.filter(town=f.town) if f.town else PoolRollup.objects.all()
+        pools = dict(pool_rows.values("pool").annotate(n=Sum("n")).order_by().values_list("pool", "n"))
+    else:
+        pools = dict(Enterprise.objects.filter(is_active=True).filter(_enterprise_q(f, ""))
+                     .values("pool").annotate(n=Count("id")).order_by().values_list("pool", "n"))
     alerts = Alert.objects.exclude(status=Alert.Status.RESOLVED)
     cases = SupervisionCase.objects.filter(status=SupervisionCase.Status.OPEN)
     if f.agency_id:
@@ -243,16 +326,16 @@ def overview(*, f: StatsFilter, today: date | None = None) -> dict:
                   "published_yoy": _yoy(p[f"published_{y}"], p[f"published_{py}"])},
         "inspections": {**cur, "prev": prev, "total_yoy": _yoy(cur["total"], prev["total"]),
                         "joint_share": _rate(cur["joint"], cur["total"])},
-        "codes": {"issued": c[f"issued_{y}"], "shown": c[f"shown_{y}"], "late": c[f"late_{y}"],
-                  "shown_rate": _rate(c[f"shown_{y}"], c[f"issued_{y}"]),
-                  "issued_prev": c[f"issued_{py}"], "issued_yoy": _yoy(c[f"issued_{y}"], c[f"issued_{py}"])},
+        "codes": {"issued": gy["codes_issued"], "shown": gy["codes_shown"], "late": gy["codes_late"],
+                  "shown_rate": _rate(gy["codes_shown"], gy["codes_issued"]),
+                  "issued_prev": gp["codes_issued"], "issued_yoy": _yoy(gy["codes_issued"], gp["codes_issued"])},
         "triggered_by_source": triggered_by_source,
         "triggered_filings": sum(by_source.values()),
         "caps": {"hit": b["caps_hit"], "hit_prev": b["caps_hit_prev"], "blocks_open": b["blocks_open"],
                  "blocks_year": b["blocks_year"]},
-        "satisfaction": {"evaluation_avg": round(ev["avg"], 2) if ev["avg"] is not None else None,
-                         "evaluations": ev["n"], "low_ratings": ev["low"],
-                         "evaluation_avg_prev": round(ev["avg_prev"], 2) if ev["avg_prev"] is not None else None,
+        "satisfaction": {"evaluation_avg": round(gy["rating_avg"], 2) if gy["rating_avg"] is not None else None,
+                         "evaluations": gy["evaluations"], "low_ratings": gy["low_ratings"],
+                         "evaluation_avg_prev": round(gp["rating_avg"], 2) if gp["rating_avg"] is not None else None,
                          "survey_avg": round(float(s["avg"]), 2) if s["avg"] is not None else None,
                          "survey_responses": s["n"]},
         "pools": pools,

@@ -1,0 +1,197 @@
+"""Rollups of the dashboard and /stats/overview/ (issue 13): the figures of counted inspections added
+up per month × town (MonthlyRollup) and per participating agency × month × town (AgencyMonthlyRollup),
+and active enterprises per pool × town (PoolRollup), so a dashboard reads hundreds of rows instead of
+rescanning two years of inspections. Definitions are plans.selectors.counting's (counted, joint =
+participations of ≥ 2 agencies, visits avoided = Σ (agencies − 1)); supervision.selectors.stats
+documents each figure, and a test compares every figure with the raw computation on random data.
+
+Kept fresh by a recorded high-water mark (RollupState): `rollup_refresh` finds the rows changed since
+the mark (inspections, their enterprises, 检查码 and 企业评议, by their indexed timestamps, less LAG for
+transactions that committed late), recomputes only the months those inspections are in now or were
+added up under before (RolledInspection), and moves the mark. Celery beat runs it every minute
+(`rollups_refresh_task`); the stats selector also runs it before reading when the data changed and
+the rollups are older than settings.ROLLUP_READ_MAX_AGE (one indexed query when nothing changed), so a
+figure is at most about a minute old and at most one read a minute pays for a refresh.
+"""
+from datetime import date, timedelta
+
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db.models import Count, Max, Min, Subquery
+from django.utils import timezone
+
+from checkcode.models import CheckCode, Evaluation
+from plans.models import Enterprise, Inspection, Participation
+from plans.selectors import counting
+
+from ..models import AgencyMonthlyRollup, MonthlyRollup, PoolRollup, RolledInspection, RollupState
+
+LAG = timedelta(minutes=10)
+PROBLEM = ("rectification", "case_transferred")
+FIGURES = ("total", "onsite", "joint", "triggered", "with_outcome", "problems", "avoided", "codes_issued",
+           "codes_shown", "codes_late", "evaluations", "rating_sum", "low_ratings")
+DB = DEFAULT_DB_ALIAS  # writes and the lock on the primary, whatever a read router says
+
+
+def _chunk() -> int:
+    """Ids per look-up query: PostgreSQL takes long lists (= ANY), SQLite has a variable limit."""
+    return 10_000 if connections[DB].vendor == "postgresql" else 900
+
+
+def _next_month(m: date) -> date:
+    return date(m.year + (m.month == 12), m.month % 12 + 1, 1)
+
+
+def _marks():
+    """(the recorded high-water mark, the newest change among the sources, when last refreshed) in one
+    query."""
+    newest = {
+        "ins": Subquery(Inspection.objects.using(DB).order_by("-updated_at").values("updated_at")[:1]),
+        "ent": Subquery(Enterprise.objects.using(DB).order_by("-updated_at").values("updated_at")[:1]),
+        "code": Subquery(CheckCode.objects.using(DB).order_by("-updated_at").values("updated_at")[:1]),
+        "ev": Subquery(Evaluation.objects.using(DB).order_by("-created_at").values("created_at")[:1]),
+    }
+    row = (RollupState.objects.using(DB).filter(pk=1).annotate(**newest)
+           .values("high_water", "refreshed_at", *newest).first())
+    if row is None:
+        RollupState.objects.using(DB).get_or_create(pk=1)
+        return _marks()
+    marks = [row[k] for k in newest if row[k] is not None]
+    return row["high_water"], (max(marks) if marks else None), row["refreshed_at"]
+
+
+def rollups_stale() -> bool:
+    high_water, newest, _at = _marks()
+    return high_water is None or (newest is not None and newest > high_water)
+
+
+def _all_months() -> list[date]:
+    r = counting.counted(Inspection.objects.using(DB)).aggregate(lo=Min("date"), hi=Max("date"))
+    if r["lo"] is None:
+        return []
+    months, m = [], r["lo"].replace(day=1)
+    while m <= r["hi"]:
+        months.append(m)
+        m = _next_month(m)
+    return months
+
+
+def _changed_months(since) -> set[date]:
+    """Months of the inspections changed since `since`, where they are now and where they were added up."""
+    ins = Inspection.objects.using(DB)
+    changed = (ins.filter(updated_at__gte=since).order_by().values("id")
+               .union(ins.filter(enterprise__updated_at__gte=since).order_by().values("id"),
+                      CheckCode.objects.using(DB).filter(updated_at__gte=since).order_by().values("inspection_id"),
+                      Evaluation.objects.using(DB).filter(created_at__gte=since).order_by()
+                      .values("check_code__inspection_id")))
+    ids = [r["id"] for r in changed]
+    months = set()
+    step = _chunk()
+    for k in range(0, len(ids), step):
+        chunk = ids[k:k + step]
+        months |= {d.replace(day=1) for d in ins.filter(pk__in=chunk).values_list("date", flat=True).distinct()}
+        months |= set(RolledInspection.objects.using(DB).filter(inspection_id__in=chunk)
+                      .values_list("month", flat=True).distinct())
+    return months
+
+
+def _month_rows(m: date):
+    """The rollup rows of month `m` from the raw rows: (MonthlyRollup list, AgencyMonthlyRollup list, ids)."""
+    qs = counting.counted(Inspection.objects.using(DB)).filter(date__gte=m, date__lt=_next_month(m))
+    facts = {}
+    for pk, town, mode, kind, outcome in qs.order_by().values_list("id", "enterprise__town", "mode", "kind", "outcome"):
+        facts[pk] = {"town": town, "total": 1, "onsite": int(mode == "onsite"), "triggered": int(kind == "triggered"),
+                     "with_outcome": int(outcome != ""), "problems": int(outcome in PROBLEM), "agencies": set(),
+                     "codes_issued": 0, "codes_shown": 0, "codes_late": 0, "evaluations": 0, "rating_sum": 0,
+                     "low_ratings": 0}
+    if not facts:
+        return [], [], []
+    ids = list(facts)
+    # Looked up by id lists (indexes on inspection_id), not `IN (subquery)`, which scans whole tables.
+    step = _chunk()
+    for k in range(0, len(ids), step):
+        chunk = ids[k:k + step]
+        for pk, agency in (Participation.objects.using(DB).filter(inspection_id__in=chunk).order_by()
+                           .values_list("inspection_id", "agency_id")):
+            facts[pk]["agencies"].add(agency)
+        for pk, shown, late in (CheckCode.objects.using(DB).filter(inspection_id__in=chunk).order_by()
+                                .values_list("inspection_id", "first_shown_at", "is_late")):
+            f = facts[pk]
+            f["codes_issued"] += 1
+            f["codes_shown"] += shown is not None
+            f["codes_late"] += bool(late)
+        for pk, rating in (Evaluation.objects.using(DB).filter(check_code__inspection_id__in=chunk).order_by()
+                           .values_list("check_code__inspection_id", "rating")):
+            f = facts[pk]
+            f["evaluations"] += 1
+            f["rating_sum"] += rating
+            f["low_ratings"] += rating <= 2
+    by_town, by_agency = {}, {}
+    for f in facts.values():
+        n = len(f["agencies"])
+        f["joint"], f["avoided"] = int(n >= counting.JOINT_MIN_AGENCIES), max(n - 1, 0)
+        for key, bucket in [(f["town"], by_town)] + [((a, f["town"]), by_agency) for a in f["agencies"]]:
+            row = bucket.setdefault(key, dict.fromkeys(FIGURES, 0))
+            for k in FIGURES:
+                row[k] += f[k]
+    monthly = [MonthlyRollup(month=m, town=town, **row) for town, row in by_town.items()]
+    agency = [AgencyMonthlyRollup(month=m, agency_id=a, town=town, **row) for (a, town), row in by_agency.items()]
+    return monthly, agency, list(facts)
+
+
+def _recompute(months, *, rebuild: bool):
+    months = sorted(months)
+    for model in (MonthlyRollup, AgencyMonthlyRollup, RolledInspection):
+        (model.objects.using(DB).all() if rebuild else model.objects.using(DB).filter(month__in=months)).delete()
+    step = _chunk()
+    for m in months:
+        monthly, agency, ids = _month_rows(m)
+        MonthlyRollup.objects.using(DB).bulk_create(monthly)
+        AgencyMonthlyRollup.objects.using(DB).bulk_create(agency, batch_size=2000)
+        if not rebuild:  # an inspection counted in another month before moves to this one
+            for k in range(0, len(ids), step):
+                RolledInspection.objects.using(DB).filter(inspection_id__in=ids[k:k + step]).delete()
+        RolledInspection.objects.using(DB).bulk_create([RolledInspection(inspection_id=i, month=m) for i in ids],
+                                                       batch_size=5000)
+
+
+def _recompute_pools():
+    PoolRollup.objects.using(DB).all().delete()
+    PoolRollup.objects.using(DB).bulk_create([
+        PoolRollup(pool=r["pool"], town=r["town"], n=r["n"])
+        for r in Enterprise.objects.using(DB).filter(is_active=True).values("pool", "town").annotate(n=Count("id"))
+        .order_by()])
+
+
+def rollup_refresh(*, full: bool = False, max_age: float = 0) -> dict:
+    """Bring the rollups up to date; returns {"months": n refreshed, "full": bool, "skipped": bool}.
+    `max_age` (seconds): leave them as they are if refreshed that recently (a read's budget: the beat
+    task refreshes every minute). One refresh at a time: a second caller while one runs reads the
+    rollups as they are."""
+    high_water, newest, refreshed_at = _marks()
+    if not full and high_water is not None and (newest is None or newest <= high_water):
+        return {"months": 0, "full": False, "skipped": True}
+    if (not full and high_water is not None and max_age and refreshed_at
+            and refreshed_at > timezone.now() - timedelta(seconds=max_age)):
+        return {"months": 0, "full": False, "skipped": True}
+    with transaction.atomic(using=DB):
+        state = RollupState.objects.using(DB).select_for_update(
+            skip_locked=connections[DB].features.has_select_for_update_skip_locked).filter(pk=1).first()
+        if state is None:  # another refresh holds the lock
+            return {"months": 0, "full": False, "skipped": True}
+        high_water, newest, _at = _marks()
+        rebuild = full or state.high_water is None
+        if not rebuild and (newest is None or newest <= state.high_water):
+            return {"months": 0, "full": False, "skipped": True}
+        if rebuild:
+            months = set(_all_months()) | set(RolledInspection.objects.using(DB).values_list("month", flat=True).distinct())
+        else:
+            months = _changed_months(state.high_water - LAG)
+        _recompute(months, rebuild=rebuild)
+        if rebuild or Enterprise.objects.using(DB).filter(updated_at__gt=state.high_water - LAG).exists():
+            _recompute_pools()
+        state.high_water = newest or timezone.now()
+        state.refreshed_at = timezone.now()
+        state.months_refreshed = len(months)
+        state.save(using=DB)
+    return {"months": len(months), "full": rebuild, "skipped": False}
+
