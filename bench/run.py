@@ -46,20 +46,28 @@ def _manage(env, *args):
     subprocess.run([PY, "manage.py", *args], cwd=ROOT, env=env, check=True)
 
 
+def _collectstatic(env):
+    """Production serves hashed static names (a manifest): collect them when a source file is newer."""
+    manifest = Path(env.get("STATIC_ROOT") or ROOT / "staticfiles") / "staticfiles.json"
+    sources = [p for d in ROOT.glob("*/static") for p in d.rglob("*") if p.is_file()]
+    if not manifest.exists() or max(p.stat().st_mtime for p in sources) > manifest.stat().st_mtime:
+        _manage(env, "collectstatic", "--noinput", "-v0")
+
+
 def ensure_data(scale, env):
     import psycopg2
 
     url = env["DATABASE_URL"]
     base, name = url.rsplit("/", 1)
-    with psycopg2.connect(base + "/postgres") as conn:
-        conn.autocommit = True
-        with conn.cursor() as cur:
-            cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-            if not cur.fetchone():
-                cur.execute(f'CREATE DATABASE "{name}"')
+    conn = psycopg2.connect(base + "/postgres")
+    conn.autocommit = True  # CREATE DATABASE cannot run in a transaction
+    with conn.cursor() as cur:
+        cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if not cur.fetchone():
+            cur.execute(f'CREATE DATABASE "{name}"')
     conn.close()
     _manage(env, "migrate", "--noinput", "-v0")
-    _manage(env, "collectstatic", "--noinput", "-v0")  # production serves hashed static names (manifest)
+    _collectstatic(env)
     with psycopg2.connect(url) as conn, conn.cursor() as cur:
         cur.execute("SELECT EXISTS (SELECT 1 FROM plans_inspection)")
         filled = cur.fetchone()[0]
@@ -68,6 +76,9 @@ def ensure_data(scale, env):
         t0 = time.perf_counter()
         _manage(env, "generate_load", "--scale", scale, "--seed", "13")
         print(f"generated {scale} data in {time.perf_counter() - t0:.0f}s", flush=True)
+    t0 = time.perf_counter()
+    _manage(env, "rollups_refresh")  # a no-op when fresh; the first time it builds them
+    print(f"rollups up to date in {time.perf_counter() - t0:.0f}s", flush=True)
 
 
 def start_server(env, port):

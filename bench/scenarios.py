@@ -18,7 +18,7 @@ from .load import hammer
 
 ROOT = Path(__file__).resolve().parent.parent
 CLIENTS_S1 = 16
-PER_REP_S1 = 240
+PER_REP_S1 = 160
 CLIENTS_READ = 4
 
 
@@ -67,16 +67,16 @@ def _s1_fixture(n, issuer):
     blocked = Block.objects.filter(status="active").values("enterprise_id")
     ents = list(Enterprise.objects.filter(is_active=True, pool="joint").exclude(pk__in=busy).exclude(pk__in=blocked)
                 .order_by("?").values_list("pk", flat=True)[:n])
-    ids = []
-    for ent in ents:
-        insp = Inspection.objects.create(
-            enterprise_id=ent, initiating_agency=agency, kind="special", mode="onsite", date=day, status="approved",
-            plan=plan, special_approval_ref="鸠司审〔2026〕13号", notified_at=now - timedelta(hours=1),
-            notice_method="电话", trigger_reference="BENCH-S1", created_by=issuer, approved_at=now)
-        part = Participation.objects.create(inspection=insp, agency=agency, is_lead=True)
-        part.inspectors.set(people)
-        part.matters.set([matter])
-        ids.append(insp.pk)
+    made = Inspection.objects.bulk_create([Inspection(
+        enterprise_id=ent, initiating_agency=agency, kind="special", mode="onsite", date=day, status="approved",
+        plan=plan, special_approval_ref="鸠司审〔2026〕13号", notified_at=now - timedelta(hours=1), notice_method="电话",
+        trigger_reference="BENCH-S1", created_by=issuer, approved_at=now) for ent in ents])
+    parts = Participation.objects.bulk_create([Participation(inspection=i, agency=agency, is_lead=True) for i in made])
+    Participation.inspectors.through.objects.bulk_create([
+        Participation.inspectors.through(participation_id=p.pk, inspector_id=x.pk) for p in parts for x in people])
+    Participation.matters.through.objects.bulk_create([
+        Participation.matters.through(participation_id=p.pk, inspectionmatter_id=matter.pk) for p in parts])
+    ids = [i.pk for i in made]
     return ids
 
 
@@ -257,11 +257,11 @@ def s6(*, base, reps, env, scale):
     import psycopg2
 
     url = env["DATABASE_URL"].rsplit("/", 1)[0] + "/jj_bench_import"
-    with psycopg2.connect(env["DATABASE_URL"].rsplit("/", 1)[0] + "/postgres") as conn:
-        conn.autocommit = True
-        with conn.cursor() as cur:
-            cur.execute("DROP DATABASE IF EXISTS jj_bench_import")
-            cur.execute("CREATE DATABASE jj_bench_import")
+    conn = psycopg2.connect(env["DATABASE_URL"].rsplit("/", 1)[0] + "/postgres")
+    conn.autocommit = True  # CREATE/DROP DATABASE cannot run in a transaction
+    with conn.cursor() as cur:
+        cur.execute("DROP DATABASE IF EXISTS jj_bench_import")
+        cur.execute("CREATE DATABASE jj_bench_import")
     conn.close()
     sub_env = {**env, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "jiujiang_inspect.settings"}
     proc = subprocess.run([sys.executable, str(ROOT / "bench" / "enterprise_import.py"), "--json"], cwd=ROOT,
