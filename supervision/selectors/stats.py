@@ -252,7 +252,8 @@ def overview(*, f: StatsFilter, today: date | None = None, source: str = "auto")
                         **{f"all_{yr}": Count("id", distinct=True, filter=Q(year=yr)) for yr in (y, py)})
 
     # Triggered filings by source.
-    tf = TriggeredFiling.objects.counted().filter(month__startswith=f"{y}-") if not f.month else \
+    # A range on "YYYY-MM" (the month index serves it; LIKE 'YYYY-%' does not under a non-C collation).
+    tf = TriggeredFiling.objects.counted().filter(month__gte=f"{y}-01", month__lte=f"{y}-12") if not f.month else \
         TriggeredFiling.objects.counted().filter(month=f"{y}-{f.month:02d}")
     if f.agency_id:
         tf = tf.filter(agency_id=f.agency_id)
