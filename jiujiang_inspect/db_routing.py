@@ -32,6 +32,12 @@ def replica_configured() -> bool:
     return REPLICA in connections.settings
 
 
+def reads_from_replica() -> bool:
+    """Whether this request's domain reads are being served by the replica (a read-only request: it
+    must not write to the primary either, e.g. refresh the dashboard rollups)."""
+    return _reading_replica.get() and replica_configured()
+
+
 @contextmanager
 def replica_reads_enabled():
     """Let the router send this block's domain reads to the replica (when one is configured)."""

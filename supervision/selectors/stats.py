@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from checkcode.models import CheckCode, Evaluation
 from guidance.models import ResultRecognition
+from jiujiang_inspect.db_routing import reads_from_replica
 from jiujiang_inspect.models import Alert
 from plans.models import AnnualPlan, Block, Enterprise, Inspection, Participation, TriggeredFiling
 from plans.selectors import counting
@@ -215,7 +216,8 @@ def overview(*, f: StatsFilter, today: date | None = None, source: str = "auto")
     y, py = f.year, f.year - 1
     rollups = source == "rollup" or (source == "auto" and not f.industry_id)
     if rollups:
-        rollup_refresh(max_age=settings.ROLLUP_READ_MAX_AGE)
+        if not reads_from_replica():  # a replica-served read writes nothing: beat keeps the rollups
+            rollup_refresh(max_age=settings.ROLLUP_READ_MAX_AGE)
         figs = _figures_rollup(f)
     else:
         figs = _figures_raw(f)
