@@ -120,3 +120,17 @@ def test_the_reviewer_edits_the_number_words_and_agency_abbreviations(client, ap
     assert body["number"].startswith("鸠市监查通〔")
     client.force_login(alice)
     assert client.get(reverse("checkcode:document_kinds")).status_code == 403
+
+
+@pytest.mark.parametrize("agencies", [1, 3])
+def test_the_documents_panel_reads_a_fixed_number_of_queries(client, alice, agency_a, fake_pdf, agencies,
+                                                             django_assert_max_num_queries):
+    """The inspection page loads the panel every time: its queries do not grow with agencies or documents."""
+    from checkcode.services import document_issue
+
+    insp = documented_inspection(agency=agency_a, extra_agencies=[AgencyFactory() for _ in range(agencies - 1)])
+    for kind in ("notice", "approval", "result_notice"):
+        document_issue(inspection=insp, kind=kind, by=alice)
+    client.force_login(alice)
+    with django_assert_max_num_queries(21):
+        assert client.get(reverse("checkcode:documents", args=[insp.pk]), HTTP_HX_REQUEST="true").status_code == 200
