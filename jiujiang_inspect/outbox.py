@@ -29,7 +29,7 @@ from .alerts import alert_raise
 from .api import local_times
 from .audit import audit_record
 from .channels import DeliveryError, NotSent, channel_for
-from .models import OutboundMessage
+from .models import Alert, OutboundMessage
 
 log = logging.getLogger(__name__)
 
@@ -41,15 +41,19 @@ EVENTS = (
     "check_code.issued", "check_code.revoked", "check_code.late", "inspection.result_recorded",
     "case.opened", "case.measure_added", "case.closed", "hotline_ticket.closed",
 )
+# Events sent on other channels only (SMS, e-mail, 12345), never to webhook subscriptions.
+OTHER_EVENTS = ("rectification.due", "rectification.overdue", "inspection.advance_notice", "invitation.sent",
+                "outbox.undelivered")
 
 
-RENDERERS = {}  # channel -> function(message) -> payload, registered by the owning app's AppConfig.ready()
+RENDERERS = {}  # channel or event -> function(message) -> payload, registered in the app's AppConfig.ready()
 
 
-def outbox_renderer_register(channel: str, render) -> None:
-    """Let an app build a channel's payload at delivery time from the current records (the city 检查码
-    system's 检查任务 record, checkcode/city.py): publishing then costs no reads on a hot path."""
-    RENDERERS[channel] = render
+def outbox_renderer_register(channel_or_event: str, render) -> None:
+    """Let an app build a channel's (or an event's) payload at delivery time from the current records (the
+    city 检查码 system's 检查任务 record, checkcode/city.py; a triggered filing filed while a 检查码 is
+    issued): publishing then costs no read on a hot path, only the INSERT."""
+    RENDERERS[channel_or_event] = render
 
 
 @dataclass
@@ -79,19 +83,27 @@ def outbox_publish(event: str, *, key: str, data: dict | None, extra=()) -> list
     """Record event `event` about object `key` (e.g. "check_code:42"): a `webhook` message carrying
     `data` (the object as its API returns it; None = no webhook message), plus the `extra` Outgoing
     messages. One INSERT, in the caller's transaction; delivery is queued when it commits."""
+    return outbox_publish_many([(event, key, data, extra)])
+
+
+def outbox_publish_many(events) -> list[OutboundMessage]:
+    """`outbox_publish` for many events of one set-based service (an audit run's blocks): `events` are
+    (event, key, data, extra) tuples, written in one INSERT per 1,000 messages, in order."""
     now = timezone.now()
     rows = []
-    if data is not None:
-        rows.append(OutboundMessage(channel=OutboundMessage.Channel.WEBHOOK, event=event, object_key=key,
-                                    payload=_jsonable(data), created_at=now, retry_from=now,
-                                    next_attempt_at=now))
-    for out in extra:
-        rows.append(OutboundMessage(channel=out.channel, event=out.event or event, object_key=out.object_key or key,
-                                    recipient=out.recipient, payload=_jsonable(out.payload), created_at=now, retry_from=now,
-                                    next_attempt_at=now))
+    for event, key, data, extra in events:
+        if data is not None:
+            rows.append(OutboundMessage(channel=OutboundMessage.Channel.WEBHOOK, event=event, object_key=key,
+                                        payload=_jsonable(data), created_at=now, retry_from=now,
+                                        next_attempt_at=now))
+        for out in extra:
+            rows.append(OutboundMessage(channel=out.channel, event=out.event or event,
+                                        object_key=out.object_key or key, recipient=out.recipient,
+                                        payload=_jsonable(out.payload), created_at=now, retry_from=now,
+                                        next_attempt_at=now))
     if not rows:
         return []
-    messages = OutboundMessage.objects.bulk_create(rows)
+    messages = OutboundMessage.objects.bulk_create(rows, batch_size=1000)
     ids = [m.pk for m in messages]
     transaction.on_commit(lambda: _queue(ids))
     return messages
@@ -144,8 +156,13 @@ def outbox_deliver(message_id: int) -> str:
     try:
         if channel is None:
             raise NotSent("渠道未配置")
-        if message.channel in RENDERERS:
-            message.payload = _jsonable(RENDERERS[message.channel](message))
+        render = RENDERERS.get(message.channel) or RENDERERS.get(message.event)
+        if render is not None:
+            # Sent as rendered; the stored payload keeps the reference the renderer reads (a retry renders anew).
+            message.payload = _jsonable(render(message))
+            if "recipient" in message.payload:
+                message.recipient = str(message.payload.pop("recipient"))[:255]
+                OutboundMessage.objects.filter(pk=message.pk).update(recipient=message.recipient)
         channel.send(message)
     except NotSent as exc:
         _finish(message, lease, status=OutboundMessage.Status.NOT_SENT, error=str(exc))
@@ -247,8 +264,16 @@ def outbox_sweep() -> dict:
         labels = dict(OutboundMessage.Channel.choices)
         parts = [f"{labels.get(c, c)}：失败 {counts['failed'].get(c, 0)} 条，积压 {counts['stuck'].get(c, 0)} 条"
                  for c in sorted(set(counts["failed"]) | set(counts["stuck"]))]
+        key = f"outbox_sweep:{timezone.localdate(now).isoformat()}"
+        fresh = not Alert.objects.filter(dedupe_key=key).exists()
         alert_raise(kind="outbox_undelivered", title="外发消息未送达", message="；".join(parts),
-                    source="outbox_sweep", dedupe_key=f"outbox_sweep:{timezone.localdate(now).isoformat()}")
+                    source="outbox_sweep", dedupe_key=key)
+        addresses = getattr(settings, "OUTBOX_ALERT_EMAILS", [])
+        if fresh and addresses:  # once a day, by e-mail to the people who keep the interfaces running
+            outbox_publish("outbox.undelivered", key=key, data=None, extra=[
+                Outgoing(channel=OutboundMessage.Channel.EMAIL, recipient=address, object_key=f"{key}:{address}",
+                         payload={"subject": "【鸠江区综合查一次】外发消息未送达", "text": "；".join(parts)
+                                  + "。请在“外发消息”页面查看原因并重新发送。"}) for address in addresses])
     return counts
 
 

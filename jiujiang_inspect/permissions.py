@@ -66,3 +66,18 @@ def platform_scope(scope):
 
     _PlatformScope.__name__ = f"PlatformScope_{scope.replace(':', '_')}"
     return _PlatformScope
+
+
+def or_platform_read(base):
+    """`base`, or the platform holding the `read` scope for safe methods (issue 14: 智慧督 mirrors the
+    agencies and inspectors; the serializers return personal data masked only)."""
+
+    class _OrPlatformRead(BasePermission):
+        def has_permission(self, request, view):
+            if base().has_permission(request, view):
+                return True
+            return (roles.is_platform(request.user) and request.method in SAFE_METHODS
+                    and _scope_ok(request, "read"))
+
+    _OrPlatformRead.__name__ = f"{base.__name__}OrPlatformRead"
+    return _OrPlatformRead

@@ -318,6 +318,8 @@ OUTBOX_RETRY_HORIZON_SECONDS = env.float("OUTBOX_RETRY_HORIZON_SECONDS", default
 OUTBOX_CLAIM_SECONDS = env.float("OUTBOX_CLAIM_SECONDS", default=120)  # a claimed send's lease
 OUTBOX_STUCK_AFTER_SECONDS = env.int("OUTBOX_STUCK_AFTER_SECONDS", default=6 * 3600)
 OUTBOX_PUMP_SECONDS = env.float("OUTBOX_PUMP_SECONDS", default=30)
+# Who gets the daily e-mail when messages failed or are stuck (comma-separated addresses).
+OUTBOX_ALERT_EMAILS = env.list("OUTBOX_ALERT_EMAILS", default=[])
 
 # A dashboard read refreshes the rollups itself when they changed and are older than this (seconds);
 # beat refreshes them every minute anyway (supervision.services.rollups).

@@ -7,7 +7,12 @@ from rest_framework.response import Response
 from jiujiang_inspect.api import CodeLookupMixin
 from jiujiang_inspect.models import OutboundMessage, WebhookSubscription
 from jiujiang_inspect.outbox import outbox_replay
-from jiujiang_inspect.permissions import IsAgencyAdminOrReviewer, IsReviewer, IsReviewerOrReadOnlyStaff
+from jiujiang_inspect.permissions import (
+    IsAgencyAdminOrReviewer,
+    IsReviewer,
+    IsReviewerOrReadOnlyStaff,
+    or_platform_read,
+)
 from jiujiang_inspect.webhooks import (
     webhook_subscription_create,
     webhook_subscription_delete,
@@ -31,10 +36,10 @@ from .serializers import (
 
 class AgencyViewSet(CodeLookupMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                     mixins.UpdateModelMixin, viewsets.GenericViewSet):
-    """行政检查主体. Every staff member reads; 司法局 reviewers write."""
+    """行政检查主体. Every staff member and the platform (scope `read`) reads; 司法局 reviewers write."""
 
     serializer_class = AgencySerializer
-    permission_classes = [IsReviewerOrReadOnlyStaff]
+    permission_classes = [or_platform_read(IsReviewerOrReadOnlyStaff)]
     filterset_class = AgencyFilterSet
     lookup_field = "code"
     lookup_value_regex = "[^/]+"
@@ -59,10 +64,11 @@ def _split_certificate(data):
 
 class InspectorViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                        mixins.UpdateModelMixin, viewsets.GenericViewSet):
-    """检查人员 of the caller's agency (reviewers: all). ID numbers are never returned."""
+    """检查人员 of the caller's agency (reviewers and the platform with `read`: all). ID numbers and phones
+    are never returned, only masked."""
 
     serializer_class = InspectorSerializer
-    permission_classes = [IsAgencyAdminOrReviewer]
+    permission_classes = [or_platform_read(IsAgencyAdminOrReviewer)]
     filterset_class = InspectorFilterSet
     http_method_names = ["get", "post", "patch", "head", "options"]
 

@@ -14,9 +14,9 @@ def agency_list(*, active_only=False) -> QuerySet[Agency]:
 
 
 def inspector_list_for_user(*, user) -> QuerySet[Inspector]:
-    """Reviewers see every inspector; agency staff only their own agency's."""
+    """Reviewers and the platform (智慧督, reading) see every inspector; agency staff only their own agency's."""
     qs = Inspector.objects.select_related("agency", "certificate")
-    if roles.is_reviewer(user):
+    if roles.is_reviewer(user) or roles.is_platform(user):
         return qs
     if getattr(user, "agency_id", None):
         return qs.filter(agency_id=user.agency_id)

@@ -1,9 +1,11 @@
 """Writes to agencies, inspectors, certificates and accounts. Every change is audited."""
-from datetime import date
+from datetime import date, timedelta
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jiujiang_inspect import roles
@@ -11,7 +13,7 @@ from jiujiang_inspect.audit import audit_record, model_changes, snapshot
 from jiujiang_inspect.identifiers import normalize_code
 
 from .exceptions import PermissionDeniedError, ValidationFailed
-from .models import Agency, Certificate, Inspector, User
+from .models import CERT_EXPIRING_DAYS, Agency, Certificate, Inspector, User
 from .validators import id_number_error, id_number_normalise
 
 AGENCY_FIELDS = ["code", "name", "short_name", "doc_abbreviation", "kind", "entrusting_agency_id", "uscc", "power_basis", "is_town",
@@ -172,6 +174,7 @@ def certificate_set_status(*, certificate: Certificate, by, status: str, reason:
     before = snapshot(certificate, CERT_FIELDS)
     certificate.status = status
     certificate.save(update_fields=["status", "updated_at"])
+    _touch_inspectors([certificate.inspector_id])
     audit_record(actor=by, action=f"certificate.{status}", target=certificate.inspector,
                  changes=model_changes(certificate, CERT_FIELDS, before), reason=reason)
     return certificate
@@ -189,6 +192,7 @@ def certificate_renew(*, certificate: Certificate, by, number: str, valid_from: 
     certificate.status = Certificate.Status.VALID
     _validate_certificate(certificate)
     certificate.save()
+    _touch_inspectors([certificate.inspector_id])
     audit_record(actor=by, action="certificate.renewed", target=certificate.inspector,
                  changes=model_changes(certificate, CERT_FIELDS, before), reason=reason)
     return certificate
@@ -313,3 +317,19 @@ def inspector_mark_checkcode_test_passed(*, inspector: Inspector, passed_at, sou
         audit_record(actor=None, action="inspector.checkcode_test_passed", target=inspector,
                      changes={"checkcode_test_passed_at": passed_at}, reason=source)
     return inspector
+
+
+def _touch_inspectors(ids) -> int:
+    """An inspector's API row shows its certificate: a certificate change moves the inspector's
+    `updated_at`, so `updated_since` syncs of /inspectors/ see it (issue 14 "sync that misses nothing")."""
+    return Inspector.objects.filter(pk__in=ids).update(updated_at=timezone.now())
+
+
+def certificates_touch_state_changes(*, today: date) -> int:
+    """Daily: the inspectors whose certificate's computed `certificate_state` changes today (valid from
+    today, expiring from today, expired from today) get a new `updated_at`: a syncing client reads
+    the state, which changed without any write. Returns how many."""
+    changes_today = (Q(valid_from=today) | Q(valid_until=today - timedelta(days=1))
+                     | Q(valid_until=today + timedelta(days=CERT_EXPIRING_DAYS)))
+    ids = Certificate.objects.filter(changes_today).values_list("inspector_id", flat=True)
+    return _touch_inspectors(list(ids))

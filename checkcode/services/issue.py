@@ -21,6 +21,7 @@ from plans.services.inspections import user_may_act_for
 from plans.services.triggered_filings import triggered_filing_record, triggered_filing_withdraw
 
 from .. import codes
+from ..events import code_event_publish
 from ..models import CheckCode
 
 
@@ -102,7 +103,9 @@ def _issue(*, inspection, issued_by, late_reason: str = "") -> CheckCode:
             dict(action="inspection.code_issued", target=insp,
                  changes={"status": ["approved", "code_issued"], "code": code.code, "late": late})])
         # 触发式检查备案: filed when the code is issued or the late code registered (decision d).
-        triggered_filing_record(inspection=insp, by=issued_by)
+        filed = []  # the filing's event goes out with the code's, in one outbox INSERT
+        triggered_filing_record(inspection=insp, by=issued_by, events=filed)
+        code_event_publish("check_code.late" if late else "check_code.issued", code, also=filed)
     return code
 
 
@@ -149,6 +152,8 @@ def checkcode_revoke(*, code: CheckCode, by, reason: str) -> CheckCode:
                  changes={"status": [old, "revoked"], "slot_freed": freed})
     audit_record(actor=by, action="inspection.code_revoked", target=insp, reason=reason,
                  changes={"status": ["code_issued", "approved"], "slot_freed": freed})
+    withdrawn = []
     if freed:  # revoked before its window: the inspection did not take place (decision d)
-        triggered_filing_withdraw(inspection=insp, by=by, reason=reason)
+        triggered_filing_withdraw(inspection=insp, by=by, reason=reason, events=withdrawn)
+    code_event_publish("check_code.revoked", code, also=withdrawn)
     return code

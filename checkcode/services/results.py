@@ -15,6 +15,7 @@ from plans.services.inspections import user_may_act_for
 from plans.services.triggered_filings import triggered_filing_record
 from subjects.validators import uscc_normalise
 
+from ..events import result_event_publish
 from ..exceptions import CodeExpired, CodeNotIssued, EvaluationAlreadySubmitted
 from ..models import CheckCode, Evaluation, InspectionResult, Rectification
 
@@ -91,6 +92,7 @@ def result_record(*, inspection: Inspection, by, outcome: str, findings: str = "
                           "deadline": deadline})
     if insp.mode != Inspection.Mode.ONSITE:  # an off-site triggered check is filed when it took place
         triggered_filing_record(inspection=insp, by=by)
+    result_event_publish(result, code)
     return result
 
 

@@ -6,7 +6,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jiujiang_inspect.alerts import alert_raise
+from jiujiang_inspect.models import Alert
 
+from ..events import rectification_sms_publish
 from ..models import CheckCode, Rectification
 
 REMIND_DAYS_BEFORE = 3
@@ -25,13 +27,17 @@ def rectification_sweep(*, today: date) -> dict:
                     enterprise_uscc=insp.enterprise.uscc, target=rect, source="rectification",
                     dedupe_key=f"rect-due:{rect.pk}:{rect.deadline}")
         Rectification.objects.filter(pk=rect.pk).update(reminded_at=timezone.now())
+        rectification_sms_publish(rect, overdue=False)
         reminded += 1
     for rect in pending.filter(deadline__lt=today):
         insp = rect.result.inspection
+        key = f"rect-overdue:{rect.pk}:{rect.deadline}"
+        if not Alert.objects.filter(dedupe_key=key).exists():  # the first sweep that finds it overdue
+            rectification_sms_publish(rect, overdue=True)
         alert_raise(kind="rectification_overdue", severity="warning", agency=insp.initiating_agency,
                     title=_("整改逾期：%(name)s（期限%(d)s）") % {"name": insp.enterprise.name, "d": rect.deadline},
                     enterprise_uscc=insp.enterprise.uscc, target=rect, source="rectification",
-                    dedupe_key=f"rect-overdue:{rect.pk}:{rect.deadline}")
+                    dedupe_key=key)
         overdue += 1
     return {"reminded": reminded, "overdue": overdue}
 

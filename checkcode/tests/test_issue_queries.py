@@ -23,9 +23,10 @@ pytestmark = pytest.mark.django_db
 # random codes is retried) is 2 more.
 #   lock enterprise, lock inspection (+ plan), participations, inspectors, matters, legal bases,
 #   policy with the pool's cap, blocks, slots, no-finding streaks, [plan members and targets]
-#   INSERT code, UPDATE inspection, UPDATE matters, INSERT both audit entries
-SPECIAL = 2 + 2 + 10 + 1 + 4
-TRIGGERED = 2 + 2 + 10 + 4 + 3  # no plan; triggered counts instead of slots; filing read, INSERT, its audit
+#   INSERT code, UPDATE inspection, UPDATE matters, INSERT both audit entries,
+#   INSERT the outbox messages (webhook, city 检查码 system, advance-notice SMS; a filing's event too)
+SPECIAL = 2 + 2 + 10 + 1 + 4 + 1
+TRIGGERED = 2 + 2 + 10 + 4 + 3 + 1  # no plan; triggered counts instead of slots; filing read, INSERT, its audit
 ISSUE_QUERIES = {"special": SPECIAL, "joint": SPECIAL, "joint of three": SPECIAL, "triggered": TRIGGERED}
 
 

@@ -139,3 +139,22 @@ def test_subscriber_gets_only_its_events(webhook_receiver, django_capture_on_com
     publish("case.opened", "case:2", {"id": 2}, django_capture_on_commit_callbacks)
     publish("case.closed", "case:2", {"id": 2}, django_capture_on_commit_callbacks)
     assert [json.loads(b)["event"] for _h, b in webhook_receiver.accepted] == ["case.closed"]
+
+
+def test_sms_http_gateway_gets_phone_text_template_and_credentials(
+        webhook_receiver, settings, django_capture_on_commit_callbacks):
+    settings.OUTBOX_CHANNELS = {**settings.OUTBOX_CHANNELS, "sms": {
+        "adapter": "sms", "backend": "http", "url": webhook_receiver.url, "username": "jj", "password": "pw",
+        "templates": {"rectification.due": "SMS_1001"}}}
+    webhook_receiver.script = ["fail"]
+    publish("rectification.due", "rectification:1", None, django_capture_on_commit_callbacks,
+            extra=[Outgoing(channel="sms", recipient="13912345678", payload={"text": "整改将于三日后到期" * 40})])
+    assert OutboundMessage.objects.get().status == "pending"  # the gateway failed: retried later
+    OutboundMessage.objects.update(next_attempt_at=timezone.now())
+    outbox_pump()
+    [(_headers, body)] = webhook_receiver.accepted
+    sent = json.loads(body)
+    assert (sent["phone"], sent["template_id"], sent["username"], sent["password"]) == (
+        "13912345678", "SMS_1001", "jj", "pw")
+    assert len(sent["text"]) == 300 and sent["text"].startswith("整改将于三日后到期")
+    assert OutboundMessage.objects.get().status == "delivered"

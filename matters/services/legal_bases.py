@@ -2,6 +2,7 @@
 需调整 at once (audited per matter) and each implementing agency gets an Alert; such a matter cannot
 be used (`legal_basis_not_in_force`) until it is adjusted and filed again."""
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jiujiang_inspect import roles
@@ -83,8 +84,9 @@ def _flag_matters(*, basis: LegalBasis, by, reason: str, change_id: int) -> list
         return []
     status_label = basis.get_status_display()
     why = _("法定依据%(basis)s%(status)s，需调整后重新备案。") % {"basis": str(basis), "status": status_label}
+    # A bulk UPDATE skips auto_now: set updated_at so `updated_since` syncs see the derived change.
     InspectionMatter.objects.filter(pk__in=[m.pk for m in matters]).update(status=S.NEEDS_ADJUSTMENT,
-                                                                         status_reason=why)
+                                                                         status_reason=why, updated_at=timezone.now())
     by_agency = {}
     for m in matters:
         audit_record(actor=by, action="matter.needs_adjustment", target=m, reason=reason or why,

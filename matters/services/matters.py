@@ -336,4 +336,5 @@ def matter_mark_used(*, matters, on_date) -> int:
     Call from the service that approves or records an inspection. Only moves dates forward."""
     ids = [m.pk if isinstance(m, InspectionMatter) else int(m) for m in matters]
     return InspectionMatter.objects.filter(pk__in=ids).filter(
-        Q(last_used_on__isnull=True) | Q(last_used_on__lt=on_date)).update(last_used_on=on_date)
+        Q(last_used_on__isnull=True) | Q(last_used_on__lt=on_date)).update(last_used_on=on_date,
+                                                                          updated_at=timezone.now())

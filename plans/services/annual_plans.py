@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from jiujiang_inspect import roles
 from jiujiang_inspect.audit import audit_record, model_changes, snapshot
 
+from ..events import plan_event_publish
 from ..exceptions import InvalidState, PermissionDeniedError, ValidationFailed
 from ..models import AnnualPlan, Enterprise, PlanTarget
 
@@ -258,6 +259,7 @@ def plan_file(*, plan: AnnualPlan, by, reason: str = "") -> AnnualPlan:
     plan.save(update_fields=["status", "filed_at", "status_reason", "updated_at"])
     audit_record(actor=by, action="plan.filed", target=plan, reason=reason,
                  changes={"status": [S.SUBMITTED, S.FILED], "version": plan.version})
+    plan_event_publish("plan.filed", plan)
     return plan
 
 
@@ -290,4 +292,5 @@ def plan_publish(*, plan: AnnualPlan, by) -> AnnualPlan:
     plan.save(update_fields=["status", "published_at", "updated_at"])
     audit_record(actor=by, action="plan.published", target=plan,
                  changes={"status": [S.FILED, S.PUBLISHED], "version": plan.version})
+    plan_event_publish("plan.published", plan)
     return plan

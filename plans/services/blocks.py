@@ -21,6 +21,7 @@ from jiujiang_inspect.audit import audit_record, audit_record_together
 from jiujiang_inspect.exceptions import InvalidState, PermissionDeniedError, ValidationFailed
 from jiujiang_inspect.models import Alert
 
+from ..events import block_event_publish, blocks_event_publish
 from ..models import Block
 from ..selectors import counting
 
@@ -48,6 +49,7 @@ def block_create(*, enterprise, rule: str, reason: str, starts_on: date, ends_on
     alert_raise(kind=f"block.{rule}", severity="block", title=_("阻断：%(name)s（%(rule)s）") % {
         "name": enterprise.name, "rule": block.get_rule_display()}, message=reason, agency=agency,
         enterprise_uscc=enterprise.uscc, target=block, source=source, dedupe_key=f"block:{block.pk}")
+    block_event_publish("block.created", block)
     return block
 
 
@@ -95,6 +97,7 @@ def block_override(*, block: Block, by, reason: str) -> Block:
     audit_record(actor=by, action="block.overridden", target=block, reason=reason,
                  changes={"status": ["active", "overridden"], "allowed_count": block.allowed_count,
                           "alerts_resolved": resolved})
+    block_event_publish("block.overridden", block)
     return block
 
 
@@ -169,6 +172,7 @@ def blocks_ensure_many(*, findings, source, enterprises, agencies, by=None) -> l
         kind=f"block.{b.rule}", severity="block", title=title % {"name": b.enterprise.name, "rule": label[b.rule]},
         message=b.reason, agency=b.agency,
         enterprise_uscc=b.enterprise.uscc, target=b, source=source, dedupe_key=f"block:{b.pk}") for b in new)
+    blocks_event_publish("block.created", new)
     return ids
 
 
@@ -187,9 +191,11 @@ def _withdraw(block_ids, *, by, reason):
     for i in range(0, len(block_ids), 500):
         chunk = block_ids[i:i + 500]
         Block.objects.filter(pk__in=chunk).update(status=Block.Status.EXPIRED, updated_at=now)
+        blocks = list(Block.objects.filter(pk__in=chunk).select_related("enterprise", "agency").order_by("id"))
         audit_record_together(actor=by, entries=[dict(
             action="block.withdrawn", target=b, changes={"status": ["active", "expired"]}, reason=reason)
-            for b in Block.objects.filter(pk__in=chunk).select_related("enterprise").order_by("id")])
+            for b in blocks])
+        blocks_event_publish("block.expired", blocks)
         Alert.objects.filter(dedupe_key__in=[f"block:{pk}" for pk in chunk], status=Alert.Status.OPEN).update(
             status=Alert.Status.RESOLVED, handled_at=now, handling_note="频次监测复核后撤回阻断。")
 
@@ -205,4 +211,25 @@ def block_withdraw(*, block: Block, by=None, reason: str = "频次监测复核�
     Alert.objects.filter(dedupe_key=f"block:{block.pk}", status=Alert.Status.OPEN).update(
         status=Alert.Status.RESOLVED, handled_at=timezone.now(), handling_note="频次监测复核后撤回阻断。")
     block.status = Block.Status.EXPIRED
+    block_event_publish("block.expired", block)
     return block
+
+
+def blocks_expire_due(*, today: date) -> int:
+    """Daily: an active block whose period ended (`ends_on` before today) is marked expired, audited,
+    its open alert resolved and `block.expired` published, so a syncing client sees it end (issue 14)
+    instead of a block that silently stops applying. Returns how many."""
+    n = 0
+    for block in Block.objects.filter(status=Block.Status.ACTIVE, ends_on__lt=today).select_related("enterprise"):
+        with transaction.atomic():
+            if not Block.objects.filter(pk=block.pk, status=Block.Status.ACTIVE).update(
+                    status=Block.Status.EXPIRED, updated_at=timezone.now()):
+                continue  # a concurrent run or an override got there first
+            block.status = Block.Status.EXPIRED
+            audit_record(actor=None, action="block.expired", target=block,
+                         changes={"status": ["active", "expired"], "ends_on": block.ends_on})
+            Alert.objects.filter(dedupe_key=f"block:{block.pk}", status=Alert.Status.OPEN).update(
+                status=Alert.Status.RESOLVED, handled_at=timezone.now(), handling_note="阻断期限届满。")
+            block_event_publish("block.expired", block)
+        n += 1
+    return n

@@ -12,6 +12,7 @@ from jiujiang_inspect.audit import audit_record
 from jiujiang_inspect.exceptions import InvalidState, PermissionDeniedError
 from jiujiang_inspect.models import Alert
 
+from ..events import filing_summary_event_publish
 from ..models import Block, MonthlyFilingSummary, TriggeredFiling
 
 FIGURES = ("counts_by_source", "total", "warnings", "blocks")
@@ -81,4 +82,5 @@ def filing_summary_confirm(*, summary: MonthlyFilingSummary, by) -> MonthlyFilin
     audit_record(actor=by, action="filing_summary.confirmed", target=summary,
                  changes={"month": summary.month, "total": summary.total, "warnings": summary.warnings,
                           "blocks": summary.blocks})
+    filing_summary_event_publish(summary)
     return summary

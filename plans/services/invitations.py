@@ -3,13 +3,16 @@ enterprise made or accepted; without it the visit cannot be registered (`invitat
 
 The enterprise answers either through agency staff recording its answer, or itself on the public
 invitation page, proving who it is with its 统一社会信用代码 (like the code page's evaluation)."""
+from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
 from jiujiang_inspect import roles
 from jiujiang_inspect.audit import audit_record
 from jiujiang_inspect.exceptions import InvalidState, PermissionDeniedError, ValidationFailed
+from jiujiang_inspect.outbox import Outgoing, outbox_publish
 from subjects.validators import uscc_normalise
 
 from ..exceptions import InvitationNotAccepted, UsccMismatch
@@ -57,6 +60,8 @@ def invitation_create(*, by, enterprise, agency, activity: str, date, purpose: s
         status=Invitation.Status.ACCEPTED if invited_by_enterprise else Invitation.Status.PROPOSED)
     audit_record(actor=by, action="invitation.created", target=inv,
                  changes={"enterprise": enterprise.uscc, "activity": activity, "date": date, "status": inv.status})
+    if not invited_by_enterprise:  # the enterprise answers on its public page: send it the link
+        invitation_sms_publish(inv, invitation_public_token(inv))
     return inv
 
 
@@ -110,3 +115,14 @@ def invitation_done(*, invitation: Invitation, by) -> Invitation:
         raise InvalidState(_("此次走访已登记。"))
     return _transition(invitation, by, Invitation.Status.DONE, (Invitation.Status.ACCEPTED,), "invitation.done",
                        refused=InvitationNotAccepted)
+
+
+def invitation_sms_publish(invitation, token: str) -> None:
+    """invitation.sent: the enterprise's registered contact phone gets the link of its public invitation
+    page, where it accepts or declines (举措 13)."""
+    link = settings.PUBLIC_BASE_URL.rstrip("/") + reverse("plans:public_invitation", args=[token])
+    firm, agency = invitation.enterprise, invitation.agency
+    text = (f"【鸠江区综合查一次】{firm.name}：{agency.short_name or agency.name}拟于{invitation.date:%Y年%m月%d日}"
+            f"到贵单位开展{invitation.get_activity_display()}（非检查），请查看并答复：{link}")
+    outbox_publish("invitation.sent", key=f"invitation:{invitation.pk}", data=None,
+                   extra=[Outgoing(channel="sms", recipient=firm.contact_phone, payload={"text": text, "link": link})])

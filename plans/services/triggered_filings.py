@@ -9,14 +9,16 @@ from django.utils import timezone
 
 from jiujiang_inspect.audit import audit_record
 
+from ..events import filing_event_publish
 from ..models import Inspection, MonthlyFilingSummary, TriggeredFiling
 
 
-def triggered_filing_record(*, inspection: Inspection, by=None) -> TriggeredFiling | None:
+def triggered_filing_record(*, inspection: Inspection, by=None, events: list | None = None) -> TriggeredFiling | None:
     """File the 触发式检查备案 of a triggered inspection that is taking place: called by the 检查码 issue
     and late-code services (inside their transaction) and by result recording of off-site checks.
     Month = YYYY-MM of the inspection's date. A withdrawn filing is filed again (audited); a filed one
-    is refreshed. Returns None for any other kind of inspection."""
+    is refreshed. Returns None for any other kind of inspection. `events`: a list the caller publishes
+    with its own event (one outbox INSERT on the 检查码 path), else the filing's event is published here."""
     if inspection.kind != Inspection.Kind.TRIGGERED:
         return None
     values = dict(agency_id=inspection.initiating_agency_id, enterprise_id=inspection.enterprise_id,
@@ -34,10 +36,12 @@ def triggered_filing_record(*, inspection: Inspection, by=None) -> TriggeredFili
         audit_record(actor=by, action="triggered_filing.filed" if before is None else "triggered_filing.refiled",
                      target=filing, changes={"status": [before, filing.status], "source": filing.source,
                                              "reference": filing.reference, "month": filing.month})
+        filing_event_publish("triggered_filing.created", filing, events=events)
     return filing
 
 
-def triggered_filing_withdraw(*, inspection: Inspection, by=None, reason: str = "") -> TriggeredFiling | None:
+def triggered_filing_withdraw(*, inspection: Inspection, by=None, reason: str = "",
+                              events: list | None = None) -> TriggeredFiling | None:
     """Withdraw the filing of an inspection whose 检查码 was revoked before its window opened (it did not
     take place). The row stays, with status `withdrawn`, so API clients see the change; it is no
     longer counted. Returns None when there was no filed filing."""
@@ -50,6 +54,7 @@ def triggered_filing_withdraw(*, inspection: Inspection, by=None, reason: str = 
     filing.save(update_fields=["status", "withdrawn_at", "withdrawn_reason", "updated_at"])
     audit_record(actor=by, action="triggered_filing.withdrawn", target=filing, reason=reason,
                  changes={"status": ["filed", "withdrawn"], "month": filing.month})
+    filing_event_publish("triggered_filing.withdrawn", filing, events=events)
     return filing
 
 

@@ -69,8 +69,10 @@ def test_users_endpoint_is_for_reviewers(api, rita, anna, agency_a):
     assert r.status_code == 200 and r.json()["is_active"] is False
 
 
-def test_platform_read_token_cannot_reach_staff_registers(api, platform_secret):
-    assert api(secret=platform_secret).get("/api/v1/inspectors/").status_code == 403
+def test_platform_read_token_reads_inspectors_masked_but_not_accounts(api, platform_secret):
+    # Issue 14: 智慧督 mirrors agencies and inspectors (personal data masked, tests/test_sync_walk.py);
+    # accounts stay staff-only.
+    assert api(secret=platform_secret).get("/api/v1/inspectors/").status_code == 200
     assert api(secret=platform_secret).get("/api/v1/users/").status_code == 403
 
 

@@ -7,8 +7,9 @@ from jiujiang_inspect import roles
 from jiujiang_inspect.audit import audit_record, model_changes, snapshot
 from jiujiang_inspect.exceptions import InvalidState, PermissionDeniedError, ValidationFailed
 
+from ..events import case_event_publish, hotline_closed_publish
 from ..exceptions import MeasureOutOfOrder
-from ..models import CaseMeasure, SupervisionCase
+from ..models import CaseMeasure, HotlineTicket, SupervisionCase
 
 MEASURE_ORDER = [CaseMeasure.Kind.CORRECTION, CaseMeasure.Kind.INTERVIEW, CaseMeasure.Kind.PUBLIC_NOTICE,
                  CaseMeasure.Kind.REFERRAL]
@@ -47,6 +48,7 @@ def case_create(*, by, source: str, agency, title: str, problem: str, deadline=N
     audit_record(actor=by, action="case.created", target=case, changes={
         "source": source, "agency": agency.code, "deadline": deadline, "external_id": external_id,
         "inspections": [i.pk for i in inspections], "typical_cases": sorted(t.pk for t in typical_cases)})
+    case_event_publish("case.opened", case)
     return case
 
 
@@ -106,8 +108,10 @@ def case_measure_add(*, case: SupervisionCase, by, kind: str, date, deadline=Non
         raise MeasureOutOfOrder(detail={"last": last.kind, "requested": kind})
     measure = CaseMeasure.objects.create(case=case, kind=kind, date=date, deadline=deadline, document=document,
                                          outcome=outcome, created_by=by if getattr(by, "pk", None) else None)
+    case.save(update_fields=["updated_at"])  # the case's `measures` changed: `updated_since` syncs see it
     audit_record(actor=by, action="case.measure_added", target=case, changes={
         "kind": kind, "date": date, "deadline": deadline, "document": document, "outcome": outcome})
+    case_event_publish("case.measure_added", case)
     return measure
 
 
@@ -122,4 +126,13 @@ def case_close(*, case: SupervisionCase, by, outcome: str) -> SupervisionCase:
     case.status, case.outcome = SupervisionCase.Status.CLOSED, outcome.strip()
     case.save(update_fields=["status", "outcome", "updated_at"])
     audit_record(actor=by, action="case.closed", target=case, changes={"status": ["open", "closed"]}, reason=outcome)
+    case_event_publish("case.closed", case)
+    if case.hotline_ticket_id:  # 12345 both ways: the ticket carries the outcome as its reply (办结)
+        ticket = HotlineTicket.objects.select_for_update().get(pk=case.hotline_ticket_id)
+        if ticket.status != HotlineTicket.Status.CLOSED:
+            ticket.status, ticket.close_reason = HotlineTicket.Status.CLOSED, case.outcome
+            ticket.save(update_fields=["status", "close_reason", "updated_at"])
+            audit_record(actor=by, action="hotline.closed", target=ticket, reason=case.outcome,
+                         changes={"status": ["case_opened", "closed"], "case": case.pk})
+            hotline_closed_publish(ticket)
     return case

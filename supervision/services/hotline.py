@@ -22,6 +22,7 @@ from jiujiang_inspect.jobs import job_progress
 from subjects.models import Agency
 from subjects.validators import uscc_normalise, uscc_shape_ok
 
+from ..events import hotline_closed_publish
 from ..models import HotlineTicket, SupervisionCase
 from .cases import case_create
 
@@ -77,6 +78,7 @@ def hotline_ticket_close(*, ticket: HotlineTicket, by, reason: str) -> HotlineTi
     ticket.status, ticket.close_reason = HotlineTicket.Status.CLOSED, reason.strip()
     ticket.save(update_fields=["status", "close_reason", "updated_at"])
     audit_record(actor=by, action="hotline.closed", target=ticket, reason=reason)
+    hotline_closed_publish(ticket)
     return ticket
 
 

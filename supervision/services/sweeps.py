@@ -14,7 +14,9 @@ from checkcode.services.sweeps import checkcode_sweep_unshown, rectification_swe
 from jiujiang_inspect.alerts import alert_raise
 from jiujiang_inspect.models import Alert
 from plans.selectors.plans import plans_agencies_not_filed
+from plans.services.blocks import blocks_expire_due
 from subjects.selectors import certificates_expiring
+from subjects.services import certificates_touch_state_changes
 
 from ..models import JobRun
 from .audit import jobrun_claim, jobrun_fail
@@ -39,6 +41,9 @@ def daily_sweeps_run(*, today: date | None = None) -> JobRun:
             # Low ratings raise their Alert when the evaluation is submitted (checkcode), not here.
             "codes_never_shown": checkcode_sweep_unshown(now=timezone.make_aware(datetime.combine(today, time.min))),
             **{f"rectifications_{k}": v for k, v in rectification_sweep(today=today).items()},
+            # Derived changes a syncing client reads (issue 14): blocks past their end, certificate states.
+            "blocks_expired": blocks_expire_due(today=today),
+            "inspectors_certificate_state_changed": certificates_touch_state_changes(today=today),
         }
     except Exception as exc:
         log.exception("daily sweeps %s failed", today)

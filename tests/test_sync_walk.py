@@ -1,0 +1,101 @@
+"""Sync that misses nothing (issue 14): a client records a cursor, each kind of change happens (derived
+ones included: a matter flagged 需调整 by a repealed basis, a certificate's status and its expiry by
+date, a block ending, a code expiring unshown, a case's measure, a ticket closing, a filing withdrawn),
+and the next `updated_since` pull of every syncable list returns exactly the changed records. Platform
+tokens with `read` list agencies and inspectors, personal data masked."""
+from datetime import datetime, time, timedelta
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from checkcode.services import checkcode_sweep_unshown
+from matters.services.legal_bases import legal_basis_update
+from plans.models import TriggeredFiling
+from plans.services.blocks import blocks_expire_due
+from plans.services.triggered_filings import triggered_filing_withdraw
+from plans.tests.factories import LegalBasisFactory, MatterFactory
+from subjects.services import certificate_set_status, certificates_touch_state_changes
+from subjects.tests.factories import InspectorFactory
+from supervision.services.cases import case_measure_add
+from supervision.services.hotline import hotline_ticket_close
+from supervision.tests.factories import (
+    BlockFactory,
+    CaseFactory,
+    CheckCodeFactory,
+    HotlineTicketFactory,
+    InspectionFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _pull(client, path, since, key):
+    rows, url = [], f"{path}?updated_since={since.isoformat()}&page_size=200"
+    while url:
+        page = client.get(url)
+        assert page.status_code == 200, (path, page.json())
+        rows += [r[key] for r in page.json()["results"]]
+        url = page.json()["next"]
+    return sorted(rows, key=str)
+
+
+def test_every_syncable_list_returns_exactly_the_changed_records(api, rita, anna, agency_a):
+    today = timezone.localdate()
+    start = timezone.make_aware(datetime.combine(today, time(8)))
+    with time_machine.travel(start, tick=False):
+        basis, other_basis = LegalBasisFactory(), LegalBasisFactory()
+        flagged, untouched_matter = MatterFactory(agency=agency_a, legal_bases=[basis]), MatterFactory(
+            agency=agency_a, legal_bases=[other_basis])
+        suspended, expiring, quiet = (InspectorFactory(agency=agency_a) for _ in range(3))
+        expiring.certificate.valid_until = today  # expires at the end of today
+        expiring.certificate.save()
+        ending, lasting = BlockFactory(ends_on=today), BlockFactory(ends_on=today + timedelta(days=30))
+        unshown = CheckCodeFactory(valid_from=start, valid_until=start + timedelta(hours=10))
+        shown_code = CheckCodeFactory(status="shown")
+        case, quiet_case = CaseFactory(agency=agency_a), CaseFactory(agency=agency_a)
+        ticket, quiet_ticket = HotlineTicketFactory(), HotlineTicketFactory()
+        insp = InspectionFactory(kind="triggered", initiating_agency=agency_a)
+        filing, _new = TriggeredFiling.objects.get_or_create(inspection=insp, defaults=dict(
+            agency=agency_a, enterprise=insp.enterprise, source="complaint", month=f"{insp.date:%Y-%m}",
+            filed_at=start))
+    cursor = start + timedelta(hours=1)
+    tomorrow = today + timedelta(days=1)
+    with time_machine.travel(start + timedelta(days=1), tick=False):
+        legal_basis_update(basis=basis, by=rita, status="repealed", reason="已废止")
+        certificate_set_status(certificate=suspended.certificate, by=anna, status="suspended", reason="暂扣")
+        certificates_touch_state_changes(today=tomorrow)  # `expiring` is expired from today
+        blocks_expire_due(today=tomorrow)
+        checkcode_sweep_unshown()
+        case_measure_add(case=case, by=rita, kind="correction", date=tomorrow)
+        hotline_ticket_close(ticket=ticket, by=rita, reason="已答复")
+        triggered_filing_withdraw(inspection=insp, by=anna, reason="检查码在有效期前撤销")
+        client = api(rita)
+        assert _pull(client, "/api/v1/matters/", cursor, "code") == [flagged.code]
+        assert _pull(client, "/api/v1/inspectors/", cursor, "id") == sorted([suspended.pk, expiring.pk])
+        assert _pull(client, "/api/v1/blocks/", cursor, "id") == [ending.pk]
+        assert _pull(client, "/api/v1/codes/", cursor, "code") == [unshown.code]
+        assert _pull(client, "/api/v1/supervision-cases/", cursor, "id") == [case.pk]
+        assert _pull(client, "/api/v1/hotline-tickets/", cursor, "id") == [ticket.pk]
+        assert _pull(client, "/api/v1/triggered-filings/", cursor, "id") == [filing.pk]
+        # What changed is visible as a status, never a silent disappearance.
+        assert client.get(f"/api/v1/blocks/{ending.pk}/").json()["status"] == "expired"
+        assert client.get(f"/api/v1/triggered-filings/{filing.pk}/").json()["status"] == "withdrawn"
+        assert client.get(f"/api/v1/matters/{flagged.code}/").json()["status"] == "needs_adjustment"
+        assert {r["id"] for r in client.get("/api/v1/inspectors/").json()["results"]} >= {quiet.pk}
+    for unchanged in (untouched_matter, lasting, shown_code, quiet_case, quiet_ticket):
+        assert unchanged.pk  # created before the cursor and left alone: not in any pull above
+
+
+def test_platform_read_lists_agencies_and_inspectors_with_personal_data_masked(api, platform_secret, agency_a):
+    inspector = InspectorFactory(agency=agency_a, phone="13912345678")
+    client = api(secret=platform_secret)
+    agencies = client.get("/api/v1/agencies/?updated_since=2000-01-01")
+    assert agencies.status_code == 200 and agency_a.code in {a["code"] for a in agencies.json()["results"]}
+    rows = client.get("/api/v1/inspectors/").json()["results"]
+    row = next(r for r in rows if r["id"] == inspector.pk)
+    assert row["certificate_number"] == inspector.certificate.number
+    assert row["phone_masked"] == "139****5678" and "phone" not in row and "id_number" not in row
+    assert "*" in row["id_number_masked"] and inspector.id_number not in str(row)
+    assert client.post("/api/v1/agencies/", {"code": "X", "name": "X"}, format="json").status_code == 403
+    assert client.patch(f"/api/v1/inspectors/{inspector.pk}/", {"name": "改"}, format="json").status_code == 403
