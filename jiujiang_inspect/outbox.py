@@ -126,7 +126,11 @@ def _queue(ids, countdown=None):
 
 
 def _eager() -> bool:
-    return bool(getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False))
+    """Tasks run in-process (no broker: tests, `make run`); read from the Celery app, as a real worker
+    test switches it there."""
+    from .tasks import outbox_deliver_task
+
+    return bool(outbox_deliver_task.app.conf.task_always_eager)
 
 
 def _blocked(message) -> bool:
