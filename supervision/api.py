@@ -38,6 +38,7 @@ from .serializers import (
     CaseMeasureSerializer,
     CasePatchSerializer,
     FilingSummarySerializer,
+    HotlineOpenCaseSerializer,
     HotlineTicketSerializer,
     JobRunSerializer,
     MonthSerializer,
@@ -47,7 +48,7 @@ from .serializers import (
 from .services import cases as case_services
 from .services.alerts import alert_set_status
 from .services.audit import frequency_audit_queue
-from .services.hotline import hotline_ticket_receive
+from .services.hotline import hotline_ticket_close, hotline_ticket_open_case, hotline_ticket_receive
 from .stats_params import stats_filter_from, stats_json
 
 
@@ -138,6 +139,28 @@ class HotlineTicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
             by=request.user, external_id=d["external_id"], title=d["title"], content=d["content"],
             received_at=d["received_at"], enterprise_uscc=d.get("enterprise_uscc", ""), agency=d.get("agency"))
         return Response(self.get_serializer(ticket).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+    @extend_schema(request=HotlineOpenCaseSerializer, responses={201: SupervisionCaseSerializer})
+    @action(detail=True, methods=["post"], url_path="open-case", permission_classes=[IsReviewer])
+    def open_case(self, request, pk=None):
+        """转为监督案件 (reviewers), as on the ticket page; the case's close answers the ticket (办结)."""
+        data = HotlineOpenCaseSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = data.validated_data
+        case = hotline_ticket_open_case(ticket=self.get_object(), by=request.user, agency=d.get("agency"),
+                                        title=d.get("title", ""), problem=d.get("problem", ""),
+                                        deadline=d.get("deadline"))
+        return Response(SupervisionCaseSerializer(lists.case_list().get(pk=case.pk)).data,
+                        status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=ReasonSerializer, responses=HotlineTicketSerializer)
+    @action(detail=True, methods=["post"], permission_classes=[IsReviewer])
+    def close(self, request, pk=None):
+        """办结 without a case (reviewers): the reason is the reply 12345 receives."""
+        data = ReasonSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        ticket = hotline_ticket_close(ticket=self.get_object(), by=request.user, reason=data.validated_data["reason"])
+        return Response(HotlineTicketSerializer(ticket).data)
 
 
 class SupervisionCaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,

@@ -138,3 +138,12 @@ class JobRunSerializer(ModelSerializer):
 
 class MonthSerializer(serializers.Serializer):
     month = MonthField(help_text="YYYY-MM（1900—2100 年）")
+
+
+class HotlineOpenCaseSerializer(serializers.Serializer):
+    """POST /hotline-tickets/{id}/open-case/: the ticket's own title, content and agency unless given."""
+
+    agency = AgencyCodeField(required=False, allow_null=True)
+    title = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    problem = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    deadline = DateField(required=False, allow_null=True)

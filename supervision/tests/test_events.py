@@ -54,3 +54,25 @@ def test_a_ticket_closed_without_a_case_reports_its_reply(rita):
     hotline_ticket_close(ticket=ticket, by=rita, reason="不属于行政检查事项，已告知来电人")
     message = OutboundMessage.objects.get(channel="hotline")
     assert (message.event, message.payload["reply"]) == ("hotline_ticket.closed", "不属于行政检查事项，已告知来电人")
+
+
+def test_tickets_become_cases_through_the_api_and_the_case_close_answers_the_ticket(api, rita, agency_a,
+                                                                                   platform_secret):
+    ticket = HotlineTicketFactory(agency=agency_a)
+    assert api(secret=platform_secret).post(f"/api/v1/hotline-tickets/{ticket.pk}/open-case/", {},
+                                            format="json").status_code == 403
+    client = api(rita)
+    res = client.post(f"/api/v1/hotline-tickets/{ticket.pk}/open-case/", {"title": "多次上门检查"}, format="json")
+    assert res.status_code == 201, res.json()
+    case = res.json()
+    assert (case["hotline_ticket"], case["agency"], case["title"]) == (ticket.external_id, agency_a.code, "多次上门检查")
+    again = client.post(f"/api/v1/hotline-tickets/{ticket.pk}/open-case/", {}, format="json")
+    assert again.status_code == 409 and again.json()["code"] == "invalid_state"
+    res = client.patch(f"/api/v1/supervision-cases/{case['id']}/", {"status": "closed", "outcome": "已约谈整改"},
+                       format="json")
+    assert res.status_code == 200, res.json()
+    got = client.get(f"/api/v1/hotline-tickets/{ticket.pk}/").json()
+    assert (got["status"], got["close_reason"]) == ("closed", "已约谈整改")
+    other = HotlineTicketFactory()
+    res = client.post(f"/api/v1/hotline-tickets/{other.pk}/close/", {"reason": "非行政检查事项"}, format="json")
+    assert res.status_code == 200 and res.json()["status"] == "closed"
