@@ -34,8 +34,7 @@ NOUNS = {
     "test": "在线测试", "test_attempt": "测试答卷", "training": "培训", "triggered_filing": "触发式检查备案",
     "typical_case": "典型案例", "user": "账号", "document": "检查文书", "document_kind": "文书种类",
     "inquiry": "询问笔录", "sampling": "抽样取证/勘验", "outbound_message": "外发消息",
-    "webhook_subscription": "推送订阅", "document_kind": "文书种类", "inquiry": "询问笔录",
-    "sampling": "抽样取证（勘验）记录",
+    "webhook_subscription": "推送订阅",
 }
 
 # The verb ("filed" → 备案); the label reads noun + verb ("检查事项 备案").
@@ -56,7 +55,7 @@ VERBS = {
     "checkcode_test_passed": "检查码测试通过", "open": "开放", "acknowledged": "已知悉", "resolved": "已处理",
     "dismissed": "已忽略", "active": "启用", "suspended": "暂停", "expiring": "即将到期", "valid": "有效",
     "issued": "签发", "replayed": "重新发送", "rotated": "更换密钥", "deleted": "删除",
-    "password_changed": "本人修改密码", "corrected": "更正", "recorded": "记录", "corrected": "更正", "recorded": "记录",
+    "password_changed": "本人修改密码", "corrected": "更正", "recorded": "记录",
 }
 
 # Keys services write that are not fields of the target model.
