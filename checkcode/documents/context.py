@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from plans.exceptions import RULE_NAMES
 from plans.models import Inspection, Participation
+from plans.selectors.counting import is_counted
 from plans.selectors.quota import enterprise_quota
 
 from .. import qr
@@ -31,8 +32,6 @@ RIGHTS = [
     ("依法救济", "你单位对本次行政检查行为不服的，可以自知道该行为之日起六十日内依法申请行政复议，"
                  "或者自知道该行为之日起六个月内依法提起行政诉讼。"),
 ]
-APPROVED_STATES = (Inspection.Status.APPROVED, Inspection.Status.CODE_ISSUED, Inspection.Status.RESULT_RECORDED,
-                   Inspection.Status.CLOSED)
 SUPERVISION_LINE = "对检查人员违规检查、随意检查或者不文明执法的，可以拨打12345政务服务便民热线或向芜湖市鸠江区司法局反映。"
 
 
@@ -113,7 +112,7 @@ def _rectification(result):
 def kind_unavailable_reason(inspection: Inspection, kind: str) -> str:
     """"" when `kind` can be issued for the inspection now, else why not (shown to staff and as the
     409 `document_not_available` message). A kind is offered only once the data it prints exists."""
-    if inspection.status not in APPROVED_STATES:
+    if not is_counted(inspection):  # approved and not cancelled or merged: plans.selectors.counting
         return "检查任务尚未审批，不能出具文书。"
     result = _result(inspection)
     rect = _rectification(result)
