@@ -27,11 +27,10 @@ class TownField(django_filters.fields.ChoiceField):
 
     def to_python(self, value):
         value = super().to_python(value)
-        by_label = {str(label): code for code, label in Town.choices}
-        return by_label.get(value.strip(), value) if value else value
+        return (Town.from_text(value) or value) if value else value
 
     def valid_value(self, value):
-        return super().valid_value(value) or value in {str(label) for _code, label in Town.choices}
+        return super().valid_value(value) or Town.from_text(value) is not None
 
 
 class TownFilter(django_filters.ChoiceFilter):

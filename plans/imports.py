@@ -67,7 +67,6 @@ DECISIVE = {"credit_class", "joins_joint", "pool"}  # they decide pools and caps
 KEEP = object()
 YES = {"是", "Y", "y", "1", "TRUE", "True", "true", "yes", "是的"}
 NO = {"否", "N", "n", "0", "FALSE", "False", "false", "no"}
-TOWN_BY_LABEL = {str(label): value for value, label in Town.choices} | {v: v for v in Town.values}
 SIZE_BY_LABEL = {str(label): value for value, label in Enterprise.Size.choices} | {
     v: v for v in Enterprise.Size.values} | {"个体": "individual"}
 MAX_LEN = {"name": 200, "address": 200, "contact_name": 50, "contact_phone": 20}
@@ -130,7 +129,7 @@ def _validate_rows(reader, *, accept_checksum, errors: RowErrors, job=None, tota
         if not name:
             errors.add(n, "企业名称", _("不能为空。"))
             ok = False
-        town = TOWN_BY_LABEL.get(str(row.get("town", "")).strip())
+        town = Town.from_text(row.get("town", ""))
         if town is None:
             errors.add(n, "镇（街道）", _("应为鸠江区的镇（街道），如“湾里街道”“沈巷镇”。"))
             ok = False

@@ -1,5 +1,7 @@
 """检查对象 (enterprises), 对象库 (pools), 频次上限 (cap policies), 阻断 (blocks), 年度检查计划, 检查任务 with
 their participations, 触发式检查备案 and 按月汇总 (举措 5, 6, 7, 10, 11)."""
+import unicodedata
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -18,6 +20,15 @@ class Town(models.TextChoices):
     ERBA = "erba", _("二坝镇")
     TANGGOU = "tanggou", _("汤沟镇")
     BAIMAO = "baimao", _("白茆镇")
+
+    @classmethod
+    def from_text(cls, value) -> str | None:
+        """A town by its code (`sihe_shan`) or, as other systems and files send it, its Chinese name
+        (四褐山街道, spaces and full-width forms ignored); None if it names no town of 鸠江区."""
+        text = "".join(unicodedata.normalize("NFKC", str(value or "")).split())
+        if text in cls.values:
+            return text
+        return {"".join(str(label).split()): code for code, label in cls.choices}.get(text)
 
 
 class Pool(models.TextChoices):

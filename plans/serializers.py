@@ -20,6 +20,7 @@ from .models import (
     Invitation,
     JointProposal,
     Pool,
+    Town,
     TriggeredFiling,
 )
 from .services.caps import FREQUENCY_FIELDS
@@ -34,11 +35,22 @@ class IndustryCodeField(serializers.SlugRelatedField):
         super().__init__(**kwargs)
 
 
+class TownField(serializers.ChoiceField):
+    """`town` by its code or, as other systems send it, its Chinese name (四褐山街道): Town.from_text."""
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=Town.choices, **kwargs)
+
+    def to_internal_value(self, data):
+        return super().to_internal_value(Town.from_text(data) or data)
+
+
 class EnterpriseSerializer(ModelSerializer):
     # Shape and checksum are the service's rules (codes invalid_uscc / uscc_checksum_mismatch), so the
     # field only bounds the length.
     uscc = serializers.CharField(max_length=64)
     industry = IndustryCodeField(required=False, allow_null=True)
+    town = TownField()
     industry_name = serializers.CharField(source="industry.name", read_only=True, default=None)
     pool = serializers.CharField(read_only=True)
     pool_label = serializers.CharField(source="get_pool_display", read_only=True)

@@ -198,3 +198,18 @@ def test_plan_list_query_count_does_not_grow(api, rita, agency_a, agency_b):
     with CaptureQueriesContext(connection) as many:
         assert len(client.get("/api/v1/plans/").json()["results"]) == 7
     assert len(many) == len(few)
+
+
+def test_an_enterprise_town_may_be_written_as_its_chinese_name(api, rita):
+    """Issue 12 "Filters" / docs/api.md: other systems send 四褐山街道, not `sihe_shan`."""
+    from plans.tests.factories import uscc_for
+
+    client = api(rita)
+    res = client.post("/api/v1/enterprises/", {"uscc": uscc_for(901), "name": "芜湖某某有限公司",
+                                                "town": "四褐山街道"}, format="json")
+    assert res.status_code == 201, res.content
+    assert res.json()["town"] == "sihe_shan"
+    res = client.patch(f"/api/v1/enterprises/{uscc_for(901)}/", {"town": " 裕溪口街道 "}, format="json")
+    assert res.status_code == 200 and res.json()["town"] == "yuxikou"
+    res = client.patch(f"/api/v1/enterprises/{uscc_for(901)}/", {"town": "上海市"}, format="json")
+    assert res.status_code == 400 and "town" in res.json()["detail"]
