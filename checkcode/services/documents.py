@@ -153,8 +153,7 @@ def documents_batch_job(*, job) -> dict:
     The 送达回证 comes last, listing what was served."""
     inspection = Inspection.objects.get(pk=job.params["inspection"])
     kinds = [k for k, why in documents_available(inspection=inspection).items() if not why]
-    if Kind.SERVICE_RECEIPT not in kinds and any(DocumentKind.objects.filter(kind=k, to_enterprise=True).exists()
-                                                 for k in kinds):
+    if Kind.SERVICE_RECEIPT not in kinds and any(document_kind_get(k).to_enterprise for k in kinds):
         kinds.append(Kind.SERVICE_RECEIPT)
     kinds.sort(key=lambda k: k == Kind.SERVICE_RECEIPT)
     issued = 0
