@@ -83,4 +83,5 @@ def _agency_code_of(actor):
 def audit_history(target):
     """The audit entries of one object, newest first (for its detail page)."""
     ct = ContentType.objects.get_for_model(target, for_concrete_model=False)
-    return AuditEntry.objects.filter(target_type=ct, target_id=str(target.pk)).select_related("actor")
+    # target_type too: the history panel reads it per entry (audit_display) and must not query per row
+    return AuditEntry.objects.filter(target_type=ct, target_id=str(target.pk)).select_related("actor", "target_type")
