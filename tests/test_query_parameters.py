@@ -98,7 +98,6 @@ def test_the_next_link_still_walks_the_whole_list(api, rita):
                                         ("/api/v1/blocks/", "enterprise"), ("/api/v1/codes/", "enterprise")])
 def test_an_enterprise_filter_reads_the_uscc_as_typed(api, rita, path, param):
     from plans.tests.factories import uscc_for
-
     from supervision.tests.factories import BlockFactory, InspectionFactory
 
     uscc = uscc_for(7)
