@@ -216,6 +216,31 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage",
     },
 }
+# Uploaded files (evidence photos and documents) go to the default storage: local files under MEDIA_ROOT,
+# or an S3-compatible bucket (django-storages) once MEDIA_S3_BUCKET is set (docs/operations.md
+# "Uploaded files"). The bucket stays private: files are served only through views that check access.
+MEDIA_S3_BUCKET = env("MEDIA_S3_BUCKET", default="")
+if MEDIA_S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": MEDIA_S3_BUCKET,
+            "endpoint_url": env("MEDIA_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env("MEDIA_S3_REGION", default="") or None,
+            "access_key": env("MEDIA_S3_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env("MEDIA_S3_SECRET_ACCESS_KEY", default="") or None,
+            "location": env("MEDIA_S3_PREFIX", default=""),
+            "addressing_style": env("MEDIA_S3_ADDRESSING_STYLE", default="path"),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+# jiujiang_inspect/uploads.py: evidence files are checked by content, at most UPLOAD_MAX_BYTES each;
+# photos are re-encoded with their long side at most UPLOAD_IMAGE_MAX_SIDE pixels.
+UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+UPLOAD_IMAGE_MAX_SIDE = env.int("UPLOAD_IMAGE_MAX_SIDE", default=2560)
+UPLOAD_MAX_PIXELS = env.int("UPLOAD_MAX_PIXELS", default=50_000_000)
 # Uploads (Excel imports) are checked before opening; this caps what Django holds in memory.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

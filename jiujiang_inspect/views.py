@@ -171,9 +171,10 @@ def healthz(request):
 
 # Uploaded files: public-document attachments (documents/) are public, as their page is; everything
 # else needs a login; Excel imports (jobs/, with 身份证号) are read by the worker only and never served;
-# issued 行政检查文书 (issued/) are served only by views that check who may see the inspection.
+# issued 行政检查文书 (issued/) and uploaded evidence (uploads/, jiujiang_inspect/uploads.py) are served
+# only by views that check who may see what they belong to.
 PUBLIC_MEDIA = ("documents/",)
-PRIVATE_MEDIA = ("jobs/", "issued/")
+PRIVATE_MEDIA = ("jobs/", "issued/", "uploads/")
 
 
 def media_serve(request, path):
