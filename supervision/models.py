@@ -234,6 +234,30 @@ class PoolRollup(models.Model):
         constraints = [models.UniqueConstraint(fields=["pool", "town"], name="pool_rollup_unique")]
 
 
+class FilingRollup(models.Model):
+    """Counted 触发式检查备案 (not withdrawn) per filing month × filing agency × source × town of the
+    enterprise: the dashboard's "filings by source" without scanning the filings."""
+
+    month = models.DateField(_("月份（当月1日）"))
+    agency = models.ForeignKey("subjects.Agency", on_delete=models.CASCADE, related_name="+")
+    source = models.CharField(max_length=24)
+    town = models.CharField(max_length=16)
+    n = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["month", "agency", "source", "town"],
+                                               name="filing_rollup_unique")]
+        indexes = [models.Index(fields=["month", "agency"])]
+
+
+class RolledFiling(models.Model):
+    """The month each counted filing was added up under (FilingRollup), so a refresh also corrects the
+    month a filing left (withdrawn, or filed again for another month)."""
+
+    filing_id = models.BigIntegerField(primary_key=True)
+    month = models.DateField(db_index=True)
+
+
 class RolledInspection(models.Model):
     """The month each counted inspection was added up under, so a refresh also corrects the month an
     inspection left (its date changed, it was sent back to draft or cancelled)."""

@@ -1,8 +1,9 @@
 """分析研判: every figure of the dashboard and of /api/v1/stats/overview/ (举措 20; docs/domain.md
 "Supervision"). One function, a fixed number of queries whatever the number of rows. The inspection
-figures come from the rollups (supervision.services.rollups: per month × town, per agency × month ×
-town, per pool × town; refreshed from a high-water mark before reading), so the page reads hundreds
-of rows at city scale (bench/, S5); an industry filter, which the rollups do not keep, computes them
+figures and the triggered filings by source come from the rollups (supervision.services.rollups: per
+month × town, per agency × month × town, per pool × town, filings per month × agency × source ×
+town; refreshed from a high-water mark before reading), so the page reads hundreds of rows at city
+scale (bench/, S5); an industry filter, which the rollups do not keep, computes them
 from the raw rows (`_figures_raw`, the reference the rollup test compares with). Years and months
 are date ranges (indexable), never EXTRACT.
 
@@ -36,7 +37,14 @@ from plans.models import AnnualPlan, Block, Enterprise, Inspection, Participatio
 from plans.selectors import counting
 from subjects.models import Agency
 
-from ..models import AgencyMonthlyRollup, MonthlyRollup, PoolRollup, SupervisionCase, SurveyResponse
+from ..models import (
+    AgencyMonthlyRollup,
+    FilingRollup,
+    MonthlyRollup,
+    PoolRollup,
+    SupervisionCase,
+    SurveyResponse,
+)
 from ..services.rollups import FIGURES, rollup_refresh
 
 PROBLEM = ("rectification", "case_transferred")
@@ -253,15 +261,22 @@ def overview(*, f: StatsFilter, today: date | None = None, source: str = "auto")
                            for yr in (y, py)},
                         **{f"all_{yr}": Count("id", distinct=True, filter=Q(year=yr)) for yr in (y, py)})
 
-    # Triggered filings by source.
-    # A range on "YYYY-MM" (the month index serves it; LIKE 'YYYY-%' does not under a non-C collation).
-    tf = TriggeredFiling.objects.counted().filter(month__gte=f"{y}-01", month__lte=f"{y}-12") if not f.month else \
-        TriggeredFiling.objects.counted().filter(month=f"{y}-{f.month:02d}")
+    # Triggered filings by source (of the filing's agency and month), from their rollup or the raw rows.
+    if rollups:
+        tf = FilingRollup.objects.filter(_year(y, f.month, "month"))
+        if f.town:
+            tf = tf.filter(town=f.town)
+        count = Sum("n")
+    else:
+        # A range on "YYYY-MM" (the month index serves it; LIKE 'YYYY-%' does not under a non-C collation).
+        tf = TriggeredFiling.objects.counted().filter(month__gte=f"{y}-01", month__lte=f"{y}-12") if not f.month \
+            else TriggeredFiling.objects.counted().filter(month=f"{y}-{f.month:02d}")
+        tf = tf.filter(_enterprise_q(f, "enterprise__"))
+        count = Count("id")
     if f.agency_id:
         tf = tf.filter(agency_id=f.agency_id)
-    tf = tf.filter(_enterprise_q(f, "enterprise__"))
     labels = dict(Inspection.TriggerSource.choices)
-    by_source = {r["source"]: r["n"] for r in tf.values("source").annotate(n=Count("id")).order_by()}
+    by_source = {r["source"]: r["n"] for r in tf.values("source").annotate(n=count).order_by()}
     triggered_by_source = [{"source": k, "label": str(v), "count": by_source.get(k, 0)} for k, v in labels.items()]
 
     # Caps hit and blocks open.

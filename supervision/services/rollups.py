@@ -1,14 +1,16 @@
 """Rollups of the dashboard and /stats/overview/ (issue 13): the figures of counted inspections added
 up per month × town (MonthlyRollup) and per participating agency × month × town (AgencyMonthlyRollup),
-and active enterprises per pool × town (PoolRollup), so a dashboard reads hundreds of rows instead of
-rescanning two years of inspections. Definitions are plans.selectors.counting's (counted, joint =
+active enterprises per pool × town (PoolRollup) and counted 触发式检查备案 per month × agency × source ×
+town (FilingRollup), so a dashboard reads hundreds of rows instead of rescanning two years of
+inspections and filings. Definitions are plans.selectors.counting's (counted, joint =
 participations of ≥ 2 agencies, visits avoided = Σ (agencies − 1)); supervision.selectors.stats
 documents each figure, and a test compares every figure with the raw computation on random data.
 
 Kept fresh by a recorded high-water mark (RollupState): `rollup_refresh` finds the rows changed since
 the mark (inspections, their enterprises, 检查码 and 企业评议, by their indexed timestamps, less LAG for
 transactions that committed late), recomputes only the months those inspections are in now or were
-added up under before (RolledInspection), and moves the mark. Celery beat runs it every minute
+added up under before (RolledInspection), likewise the filings' months (RolledFiling), and moves the
+mark. Celery beat runs it every minute
 (`rollups_refresh_task`); the stats selector also runs it before reading when the data changed and
 the rollups are older than settings.ROLLUP_READ_MAX_AGE (one indexed query when nothing changed), so a
 figure is at most about a minute old and at most one read a minute pays for a refresh.
@@ -20,10 +22,18 @@ from django.db.models import Count, Max, Min, Subquery
 from django.utils import timezone
 
 from checkcode.models import CheckCode, Evaluation
-from plans.models import Enterprise, Inspection, Participation
+from plans.models import Enterprise, Inspection, Participation, TriggeredFiling
 from plans.selectors import counting
 
-from ..models import AgencyMonthlyRollup, MonthlyRollup, PoolRollup, RolledInspection, RollupState
+from ..models import (
+    AgencyMonthlyRollup,
+    FilingRollup,
+    MonthlyRollup,
+    PoolRollup,
+    RolledFiling,
+    RolledInspection,
+    RollupState,
+)
 
 LAG = timedelta(minutes=10)
 PROBLEM = ("rectification", "case_transferred")
@@ -49,6 +59,7 @@ def _marks():
         "ent": Subquery(Enterprise.objects.using(DB).order_by("-updated_at").values("updated_at")[:1]),
         "code": Subquery(CheckCode.objects.using(DB).order_by("-updated_at").values("updated_at")[:1]),
         "ev": Subquery(Evaluation.objects.using(DB).order_by("-created_at").values("created_at")[:1]),
+        "filing": Subquery(TriggeredFiling.objects.using(DB).order_by("-updated_at").values("updated_at")[:1]),
     }
     row = (RollupState.objects.using(DB).filter(pk=1).annotate(**newest)
            .values("high_water", "refreshed_at", *newest).first())
@@ -154,6 +165,49 @@ def _recompute(months, *, rebuild: bool):
                                                        batch_size=5000)
 
 
+def _month_of(text: str) -> date:
+    return date(int(text[:4]), int(text[5:7]), 1)
+
+
+def _filing_months(since=None) -> set[date]:
+    """Months of the filings changed since `since` (all filings when None), where they are filed now and
+    where they were added up (RolledFiling)."""
+    filings = TriggeredFiling.objects.using(DB)
+    if since is None:
+        return ({_month_of(m) for m in filings.order_by().values_list("month", flat=True).distinct()}
+                | set(RolledFiling.objects.using(DB).values_list("month", flat=True).distinct()))
+    changed = filings.filter(updated_at__gte=since).order_by().values("id").union(
+        filings.filter(enterprise__updated_at__gte=since).order_by().values("id"))
+    ids = [r["id"] for r in changed]
+    months = set()
+    step = _chunk()
+    for k in range(0, len(ids), step):
+        chunk = ids[k:k + step]
+        months |= {_month_of(m) for m in filings.filter(pk__in=chunk).order_by().values_list("month", flat=True)
+                   .distinct()}
+        months |= set(RolledFiling.objects.using(DB).filter(filing_id__in=chunk).values_list("month", flat=True)
+                      .distinct())
+    return months
+
+
+def _recompute_filings(months, *, rebuild: bool):
+    """FilingRollup of `months` from the counted filings (one grouped query a month) and their ledger."""
+    months = sorted(months)
+    for model in (FilingRollup, RolledFiling):
+        (model.objects.using(DB).all() if rebuild else model.objects.using(DB).filter(month__in=months)).delete()
+    step = _chunk()
+    for m in months:
+        counted = TriggeredFiling.objects.using(DB).counted().filter(month=f"{m:%Y-%m}").order_by()
+        FilingRollup.objects.using(DB).bulk_create([
+            FilingRollup(month=m, agency_id=r["agency_id"], source=r["source"], town=r["enterprise__town"], n=r["n"])
+            for r in counted.values("agency_id", "source", "enterprise__town").annotate(n=Count("id"))])
+        ids = list(counted.values_list("id", flat=True))
+        if not rebuild:  # a filing counted under another month before moves to this one
+            for k in range(0, len(ids), step):
+                RolledFiling.objects.using(DB).filter(filing_id__in=ids[k:k + step]).delete()
+        RolledFiling.objects.using(DB).bulk_create([RolledFiling(filing_id=i, month=m) for i in ids], batch_size=5000)
+
+
 def _recompute_pools():
     PoolRollup.objects.using(DB).all().delete()
     PoolRollup.objects.using(DB).bulk_create([
@@ -187,6 +241,7 @@ def rollup_refresh(*, full: bool = False, max_age: float = 0) -> dict:
         else:
             months = _changed_months(state.high_water - LAG)
         _recompute(months, rebuild=rebuild)
+        _recompute_filings(_filing_months(None if rebuild else state.high_water - LAG), rebuild=rebuild)
         if rebuild or Enterprise.objects.using(DB).filter(updated_at__gt=state.high_water - LAG).exists():
             _recompute_pools()
         state.high_water = newest or timezone.now()

@@ -1,13 +1,14 @@
 """The dashboard rollups (issue 13) give exactly the raw computation's figures, on random data, after a
 full build and after incremental refreshes (a date moved to another month, an approval sent back to
-draft, a firm moved town, a code shown, an evaluation added); and they are refreshed before a read."""
+draft, a firm moved town, a code shown, an evaluation added, a filing withdrawn or filed for another
+month); and they are refreshed before a read."""
 import random
 from datetime import date, timedelta
 
 import pytest
 from django.utils import timezone
 
-from plans.models import Inspection
+from plans.models import Inspection, TriggeredFiling
 from subjects.tests.factories import AgencyFactory
 from supervision.models import MonthlyRollup, RollupState
 from supervision.selectors.stats import StatsFilter, overview
@@ -79,6 +80,12 @@ def test_rollups_equal_the_raw_figures_on_random_data(seed, monkeypatch):
     firm.town = "guandou" if firm.town != "guandou" else "wanli"
     firm.save()
     EvaluationFactory(check_code=CheckCodeFactory(inspection=counted[2]), rating=1)
+    # A filing withdrawn, another filed again for a month of the other year (its old month must drop it).
+    withdrawn, refiled = TriggeredFiling.objects.filter(status="filed").order_by("id")[:2]
+    withdrawn.status = "withdrawn"
+    withdrawn.save()
+    refiled.month = "2024-02" if refiled.month.startswith("2025") else "2025-11"
+    refiled.save()
     result = rollups.rollup_refresh()
     assert result["full"] is False and result["months"] >= 2
     assert_same(agencies)
