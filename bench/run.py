@@ -8,7 +8,8 @@
 3. Each scenario alternates floor and subject (the order flips every repetition), REPS repetitions,
    and reports medians. Requests go over HTTP from client threads (bench/load.py, `requests`).
 4. Prints a table and writes bench/results.json ({"S1": {"ratio", "p95_ms", "target", "met", …}, …})
-   and bench/results-<scale>.json (S7 compares the district and city files when both exist).
+   and bench/results-<scale>.json (S7 compares the district and city files when both exist; a run of
+   some scenarios replaces only theirs there).
 
 Environment: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/jj_bench_<scale>),
 BENCH_REDIS_URL (default redis://127.0.0.1:6379/11), BENCH_PORT (8500), BENCH_REPS (5).
@@ -160,8 +161,16 @@ def main():
         results["S7"] = scenarios.s7(current=results, here=Path(__file__).parent)
         results["S7"]["target"] = TARGETS["S7"]
     out = Path(__file__).parent
-    (out / f"results-{args.scale}.json").write_text(json.dumps(results, ensure_ascii=False, indent=1))
     (out / "results.json").write_text(json.dumps(results, ensure_ascii=False, indent=1))
+    # results-<scale>.json keeps the latest figure of every scenario: a run of some (ONLY=…) replaces
+    # only theirs, each stamped with when it was measured.
+    kept = out / f"results-{args.scale}.json"
+    merged = json.loads(kept.read_text()) if kept.exists() and set(only) != set(SCENARIOS) else {}
+    for name in SCENARIOS:
+        if name in results:
+            results[name]["measured"] = results["started"]
+    merged.update(results)
+    kept.write_text(json.dumps(merged, ensure_ascii=False, indent=1))
     print_table(results)
     return 0
 
