@@ -32,6 +32,7 @@ from jiujiang_inspect.jobs import job_progress
 from subjects.validators import uscc_checksum_ok, uscc_shape_ok
 
 from .models import Enterprise, Pool, PoolMembership, Town
+from .services.sync import enterprise_dependents_touch
 
 BATCH = 1000
 HEADERS = {
@@ -175,7 +176,7 @@ def _write_batch(batch, *, by, now, counts):
     joint-inspection choice (which decide pools and caps) leaves one audit entry for that enterprise."""
     existing = {e.uscc: e for e in Enterprise.objects.filter(uscc__in=[r[0] for r in batch]).only(
         "id", "pool", *ROW_FIELDS)}
-    new, changed, leave_joint, audits = [], [], [], []
+    new, changed, leave_joint, audits, renamed = [], [], [], [], []
     for row in batch:
         values = dict(zip(ROW_FIELDS, row, strict=True))
         current = existing.get(values["uscc"])
@@ -195,6 +196,8 @@ def _write_batch(batch, *, by, now, counts):
                 leave_joint.append(current.pk)
                 diff["pool"] = [Pool.JOINT, Pool.NON_JOINT]
             changed.append(current)
+            if "name" in diff:  # read on its inspections and plans: they sync too
+                renamed.append(current.pk)
             if diff.keys() & DECISIVE:
                 if "contact_phone" in diff:
                     diff["contact_phone"] = ["（已修改）", "（已修改）"]
@@ -207,6 +210,7 @@ def _write_batch(batch, *, by, now, counts):
                             reason=_("Excel导入登记入库")) for e in new], batch_size=BATCH)
     if changed:
         Enterprise.objects.bulk_update(changed, [*UPDATE_FIELDS, "pool", "updated_at"], batch_size=BATCH)
+        enterprise_dependents_touch(renamed)
     if leave_joint:
         PoolMembership.objects.filter(enterprise_id__in=leave_joint, valid_to__isnull=True).update(valid_to=now)
         PoolMembership.objects.bulk_create(

@@ -99,3 +99,59 @@ def test_platform_read_lists_agencies_and_inspectors_with_personal_data_masked(a
     assert "*" in row["id_number_masked"] and inspector.id_number not in str(row)
     assert client.post("/api/v1/agencies/", {"code": "X", "name": "X"}, format="json").status_code == 403
     assert client.patch(f"/api/v1/inspectors/{inspector.pk}/", {"name": "改"}, format="json").status_code == 403
+
+
+def test_inspections_plans_and_alerts_sync_their_derived_changes(api, rita, agency_a):
+    """An inspection's `check_code` and `enterprise_name`, a plan's targets' names and an alert's status
+    change without anyone editing those rows: an unshown code expiring, an enterprise renamed (by hand
+    and by an Excel import), a block ending resolves its alert. Each shows in the next pull."""
+    from io import BytesIO
+
+    from openpyxl import Workbook
+
+    from jiujiang_inspect.models import Alert
+    from plans.imports import enterprises_import
+    from plans.models import PlanTarget
+    from plans.services.enterprises import enterprise_update
+    from supervision.tests.factories import AlertFactory, EnterpriseFactory, PlanFactory
+
+    today = timezone.localdate()
+    start = timezone.make_aware(datetime.combine(today, time(8)))
+    with time_machine.travel(start, tick=False):
+        unshown = CheckCodeFactory(valid_from=start, valid_until=start + timedelta(hours=10),
+                                   inspection__initiating_agency=agency_a)
+        shown = CheckCodeFactory(status="shown", inspection__initiating_agency=agency_a)
+        renamed, imported, quiet = EnterpriseFactory(), EnterpriseFactory(), EnterpriseFactory()
+        of_renamed = InspectionFactory(enterprise=renamed, initiating_agency=agency_a)
+        of_imported = InspectionFactory(enterprise=imported, initiating_agency=agency_a)
+        of_quiet = InspectionFactory(enterprise=quiet, initiating_agency=agency_a)
+        plan, quiet_plan = PlanFactory(lead_agency=agency_a), PlanFactory(lead_agency=agency_a)
+        PlanTarget.objects.create(plan=plan, enterprise=renamed)
+        PlanTarget.objects.create(plan=quiet_plan, enterprise=quiet)
+        ending = BlockFactory(ends_on=today)
+        block_alert = AlertFactory(dedupe_key=f"block:{ending.pk}", agency=agency_a)
+        quiet_alert = AlertFactory(agency=agency_a)
+    cursor = start + timedelta(hours=1)
+    with time_machine.travel(start + timedelta(days=1), tick=False):
+        checkcode_sweep_unshown()
+        enterprise_update(enterprise=renamed, by=rita, name="芜湖新名称有限公司", reason="名称变更")
+        wb = Workbook()
+        ws = wb.active
+        ws.append(["统一社会信用代码", "企业名称", "镇（街道）"])
+        ws.append([imported.uscc, "导入改名有限公司", imported.town])
+        buf = BytesIO()
+        wb.save(buf)
+        buf.seek(0)
+        enterprises_import(fileobj=buf, by=rita)
+        blocks_expire_due(today=today + timedelta(days=1))
+        client = api(rita)
+        inspections = _pull(client, "/api/v1/inspections/", cursor, "id")
+        assert inspections == sorted([unshown.inspection_id, of_renamed.pk, of_imported.pk])
+        assert client.get(f"/api/v1/inspections/{unshown.inspection_id}/").json()["check_code"] is None
+        assert client.get(f"/api/v1/inspections/{of_imported.pk}/").json()["enterprise_name"] == "导入改名有限公司"
+        assert _pull(client, "/api/v1/plans/", cursor, "id") == [plan.pk]
+        unshown_alert = Alert.objects.get(dedupe_key=f"code-unshown:{unshown.pk}")  # raised by the sweep
+        assert _pull(client, "/api/v1/alerts/", cursor, "id") == sorted([block_alert.pk, unshown_alert.pk])
+        assert client.get(f"/api/v1/alerts/{block_alert.pk}/").json()["status"] == "resolved"
+    for unchanged in (shown, of_quiet, quiet_plan, quiet_alert):
+        assert unchanged.pk

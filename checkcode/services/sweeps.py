@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from jiujiang_inspect.alerts import alert_raise
 from jiujiang_inspect.models import Alert
+from plans.services.sync import inspections_touch
 
 from ..events import rectification_sms_publish
 from ..models import CheckCode, Rectification
@@ -51,6 +52,7 @@ def checkcode_sweep_unshown(*, now=None) -> int:
                  .select_related("inspection__enterprise", "inspection__initiating_agency")):
         CheckCode.objects.filter(pk=code.pk, status=CheckCode.Status.ISSUED).update(
             status=CheckCode.Status.EXPIRED, updated_at=now)
+        inspections_touch(pk=code.inspection_id)  # its `check_code` is no longer this code
         insp = code.inspection
         alert_raise(kind="checkcode_unshown", severity="warning", agency=insp.initiating_agency,
                     title=_("检查码未亮码即过期：%(name)s %(code)s") % {"name": insp.enterprise.name, "code": code.code},

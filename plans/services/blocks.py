@@ -197,7 +197,7 @@ def _withdraw(block_ids, *, by, reason):
             for b in blocks])
         blocks_event_publish("block.expired", blocks)
         Alert.objects.filter(dedupe_key__in=[f"block:{pk}" for pk in chunk], status=Alert.Status.OPEN).update(
-            status=Alert.Status.RESOLVED, handled_at=now, handling_note="频次监测复核后撤回阻断。")
+            status=Alert.Status.RESOLVED, handled_at=now, handling_note="频次监测复核后撤回阻断。", updated_at=now)
 
 
 @transaction.atomic
@@ -209,7 +209,8 @@ def block_withdraw(*, block: Block, by=None, reason: str = "频次监测复核�
     audit_record(actor=by, action="block.withdrawn", target=block, changes={"status": ["active", "expired"]},
                  reason=reason)
     Alert.objects.filter(dedupe_key=f"block:{block.pk}", status=Alert.Status.OPEN).update(
-        status=Alert.Status.RESOLVED, handled_at=timezone.now(), handling_note="频次监测复核后撤回阻断。")
+        status=Alert.Status.RESOLVED, handled_at=timezone.now(), handling_note="频次监测复核后撤回阻断。",
+        updated_at=timezone.now())
     block.status = Block.Status.EXPIRED
     block_event_publish("block.expired", block)
     return block
@@ -229,7 +230,8 @@ def blocks_expire_due(*, today: date) -> int:
             audit_record(actor=None, action="block.expired", target=block,
                          changes={"status": ["active", "expired"], "ends_on": block.ends_on})
             Alert.objects.filter(dedupe_key=f"block:{block.pk}", status=Alert.Status.OPEN).update(
-                status=Alert.Status.RESOLVED, handled_at=timezone.now(), handling_note="阻断期限届满。")
+                status=Alert.Status.RESOLVED, handled_at=timezone.now(), handling_note="阻断期限届满。",
+                updated_at=timezone.now())
             block_event_publish("block.expired", block)
         n += 1
     return n

@@ -13,6 +13,7 @@ from subjects.validators import uscc_check_char, uscc_checksum_ok, uscc_normalis
 from ..exceptions import InvalidUscc, PermissionDeniedError, UsccChecksumMismatch, ValidationFailed
 from ..models import Enterprise, Pool, PoolMembership, Town
 from .pools import pool_switch
+from .sync import enterprise_dependents_touch
 
 ENTERPRISE_FIELDS = ["uscc", "name", "town", "address", "industry_id", "size", "credit_class", "joins_joint", "pool",
                      "contact_name", "contact_phone", "is_active", "checksum_warning_accepted"]
@@ -112,7 +113,10 @@ def enterprise_update(*, enterprise: Enterprise, by, reason: str = "", **fields)
         changes["contact_phone"] = ["（已修改）", "（已修改）"]
     if changes:
         audit_record(actor=by, action="enterprise.updated", target=enterprise, changes=changes, reason=reason)
+    if "name" in changes:
+        enterprise_dependents_touch([enterprise.pk])
     if not enterprise.joins_joint and enterprise.pool == Pool.JOINT:
         enterprise = pool_switch(enterprise=enterprise, pool=Pool.NON_JOINT, by=by,
                                  reason=_("企业选择不参加联合检查，转入非联合检查对象库"))
     return enterprise
+
