@@ -13,7 +13,7 @@ MENUS = {
         ("检查审批", "plans:inspection_list"), ("邀约", "plans:invitation_list"), ("检查事项", "matters:matter_list"),
         ("年度计划", "plans:plan_list"), ("执法人员", "subjects:inspector_list"), ("账号", "subjects:user_list"),
         ("触发式备案", "plans:triggered_filing_list"), ("月度汇总", "supervision:filing_summary_list"),
-        ("学习培训", "guidance:home"),
+        ("学习培训", "guidance:home"), ("监督收件箱", "supervision:inbox"),
         ("统计", "supervision:dashboard"),
     ],
     roles.REVIEWER: [

@@ -39,7 +39,7 @@ EVENTS = (
     "plan.filed", "plan.published", "triggered_filing.created", "triggered_filing.withdrawn",
     "filing_summary.confirmed", "block.created", "block.overridden", "block.expired",
     "check_code.issued", "check_code.revoked", "check_code.late", "inspection.result_recorded",
-    "case.opened", "case.measure_added", "case.closed", "hotline_ticket.closed",
+    "case.opened", "case.measure_added", "case.correction_reported", "case.closed", "hotline_ticket.closed",
 )
 # Events sent on other channels only (SMS, e-mail, 12345), never to webhook subscriptions.
 OTHER_EVENTS = ("rectification.due", "rectification.overdue", "inspection.advance_notice", "invitation.sent",

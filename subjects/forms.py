@@ -23,6 +23,25 @@ class BootstrapMixin:
                 widget.attrs.setdefault("class", "form-control")
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files from one `<input type=file multiple>` (photos taken with the phone's camera among
+    them: `capture` in the widget's attrs). Cleans to a list; the services check each file's content
+    (`jiujiang_inspect.uploads.upload_check`)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(d, initial) for d in data if d]
+        return [super().clean(data, initial)] if data else ([] if not self.required else super().clean(data))
+
+
 class DateInput(forms.DateInput):
     """`<input type=date>` accepts only YYYY-MM-DD as its value, whatever the locale's display format."""
 

@@ -2,9 +2,12 @@
 summaries, job runs and the dashboard figures. Every write calls a service."""
 from django.db import transaction
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -25,10 +28,12 @@ from jiujiang_inspect.permissions import (
     _scope_ok,
     platform_scope,
 )
+from jiujiang_inspect.uploads import stored_file_response
 from plans.services.blocks import block_override
 from plans.services.filing_summaries import filing_summary_confirm
 
 from .filters import AlertFilterSet, BlockFilterSet, HotlineTicketFilterSet, SupervisionCaseFilterSet
+from .models import CorrectionReport, CorrectionReportFile
 from .selectors import lists
 from .selectors.stats import overview
 from .serializers import (
@@ -37,6 +42,8 @@ from .serializers import (
     BlockSerializer,
     CaseMeasureSerializer,
     CasePatchSerializer,
+    CorrectionReportCreateSerializer,
+    CorrectionReportSerializer,
     FilingSummarySerializer,
     HotlineOpenCaseSerializer,
     HotlineTicketSerializer,
@@ -163,17 +170,31 @@ class HotlineTicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         return Response(HotlineTicketSerializer(ticket).data)
 
 
+class _CasePermission(platform_writer("cases:write")):
+    """Reviewers and 智慧督 as before; the supervised agency's admins read their own cases and answer a
+    责令改正 (`correction-reports`; the service checks it is their agency)."""
+
+    def has_permission(self, request, view):
+        if super().has_permission(request, view):
+            return True
+        if not roles.is_agency_admin(request.user):
+            return False
+        return request.method in SAFE_METHODS or getattr(view, "action", None) == "correction_reports"
+
+
 class SupervisionCaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
                              mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet):
-    """监督案件: reviewers; 智慧督 with scope `cases:write` (idempotent on external_id)."""
+    """监督案件: reviewers; 智慧督 with scope `cases:write` (idempotent on external_id); the supervised
+    agency's admins read their own and answer a 责令改正 with a 整改报告."""
 
     serializer_class = SupervisionCaseSerializer
-    permission_classes = [platform_writer("cases:write")]
+    permission_classes = [_CasePermission]
     filterset_class = SupervisionCaseFilterSet
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
-        return lists.case_list().prefetch_related("measures", "inspections", "typical_cases")
+        return lists.case_list_for_user(user=self.request.user).prefetch_related(
+            "measures__reports__submitted_by", "measures__reports__files", "inspections", "typical_cases")
 
     @extend_schema(parameters=[IDEMPOTENCY_HEADER],
                    responses={201: SupervisionCaseSerializer, 200: SupervisionCaseSerializer})
@@ -223,6 +244,35 @@ class SupervisionCaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         data.is_valid(raise_exception=True)
         measure = case_services.case_measure_add(case=self.get_object(), by=request.user, **data.validated_data)
         return Response(CaseMeasureSerializer(measure).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request={"multipart/form-data": CorrectionReportCreateSerializer},
+                   responses={201: CorrectionReportSerializer}, parameters=[IDEMPOTENCY_HEADER])
+    @action(detail=True, methods=["post"], url_path="correction-reports",
+            parser_classes=[MultiPartParser, FormParser])
+    @idempotent
+    def correction_reports(self, request, pk=None):
+        """整改报告: the supervised agency's admin answers a 责令改正 of this case with a report and up to
+        10 photos or PDFs (each checked by content; 400 `upload_type` / `upload_size`)."""
+        case = self.get_object()
+        data = CorrectionReportCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        measure = case.measures.filter(pk=data.validated_data["measure"]).first()
+        if measure is None:
+            raise ValidationFailed(detail={"measure": [_("该案件没有这项监督措施。")]})
+        saved = case_services.case_correction_report(measure=measure, by=request.user,
+                                                     report=data.validated_data["report"],
+                                                     files=data.validated_data.get("files", ()))
+        saved = CorrectionReport.objects.select_related("submitted_by", "measure").prefetch_related("files").get(
+            pk=saved.pk)
+        return Response(CorrectionReportSerializer(saved).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"], url_path=r"files/(?P<file_id>[0-9]+)")
+    def files(self, request, pk=None, file_id=None):
+        """One attachment of this case's 整改报告 (same identities as the case itself)."""
+        case = self.get_object()
+        stored = get_object_or_404(CorrectionReportFile, pk=file_id, report__measure__case=case)
+        return stored_file_response(stored)
 
 
 class _SummaryConfirm(BasePermission):

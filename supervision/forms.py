@@ -3,7 +3,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from guidance.models import TypicalCase
-from subjects.forms import BootstrapMixin, DateInput
+from jiujiang_inspect.uploads import ACCEPT
+from subjects.forms import BootstrapMixin, DateInput, MultipleFileField, MultipleFileInput
 from subjects.models import Agency
 
 from .models import CaseMeasure
@@ -74,3 +75,11 @@ class SurveyForm(BootstrapMixin, forms.Form):
 
 class SurveyProofForm(BootstrapMixin, forms.Form):
     uscc = forms.CharField(label=_("统一社会信用代码"), max_length=64)
+
+
+class CorrectionReportForm(BootstrapMixin, forms.Form):
+    report = forms.CharField(label=_("整改情况"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5}),
+                             help_text=_("写明针对责令改正的问题做了哪些整改、何时完成、如何防止再次发生。"))
+    files = MultipleFileField(label=_("附件（照片或 PDF，可多选）"), required=False,
+                              widget=MultipleFileInput(attrs={"accept": ACCEPT}),
+                              help_text=_("最多10个，每个不超过10MB；可直接用手机拍照。"))

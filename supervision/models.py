@@ -5,6 +5,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from jiujiang_inspect.uploads import StoredFile
+
 
 class JobRun(models.Model):
     """One run of a periodic job for one period; unique per (kind, period) so a re-run replaces it."""
@@ -122,6 +124,39 @@ class CaseMeasure(models.Model):
     class Meta:
         ordering = ["case_id", "date", "id"]
 
+
+
+class CorrectionReport(models.Model):
+    """整改报告: the supervised agency's answer to a 责令改正 (举措 17): what it corrected, with its
+    attachments. An agency may answer again (the 司法局 found the first insufficient); each answer is
+    kept. The 司法局 reads them on the case and decides the next measure or closes the case."""
+
+    measure = models.ForeignKey(CaseMeasure, verbose_name=_("责令改正"), on_delete=models.PROTECT,
+                                related_name="reports")
+    report = models.TextField(_("整改情况"))
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("提交人"), on_delete=models.PROTECT,
+                                     related_name="+")
+    submitted_at = models.DateTimeField(_("提交时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("整改报告")
+        verbose_name_plural = _("整改报告")
+        ordering = ["measure_id", "submitted_at", "id"]
+
+    def __str__(self):
+        return f"整改报告 #{self.pk}"
+
+
+class CorrectionReportFile(StoredFile):
+    """One attachment of a 整改报告 (photos of the corrected practice, a rectification document)."""
+
+    UPLOAD_PREFIX = "correction-reports"
+    report = models.ForeignKey(CorrectionReport, on_delete=models.CASCADE, related_name="files")
+
+    class Meta(StoredFile.Meta):
+        verbose_name = _("整改报告附件")
+        verbose_name_plural = _("整改报告附件")
+        ordering = ["report_id", "id"]
 
 class Survey(models.Model):
     """满意度测评 campaign (举措 19): a period, a few questions scored 1–5, answered by enterprises

@@ -10,7 +10,7 @@ from plans.models import Block, Inspection, MonthlyFilingSummary
 from subjects.serializers import AgencyCodeField
 from subjects.validators import uscc_normalise, uscc_shape_ok
 
-from .models import CaseMeasure, HotlineTicket, JobRun, SupervisionCase
+from .models import CaseMeasure, CorrectionReport, HotlineTicket, JobRun, SupervisionCase
 
 
 class AlertSerializer(ModelSerializer):
@@ -76,11 +76,49 @@ class HotlineTicketSerializer(ModelSerializer):
         return value
 
 
+class CorrectionReportFileSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField(source="original_name")
+    content_type = serializers.CharField()
+    size = serializers.IntegerField(help_text=_("字节"))
+    sha256 = serializers.CharField()
+    url = serializers.SerializerMethodField(help_text=_("下载地址（需同样的身份）"))
+
+    def get_url(self, obj) -> str:
+        return f"/api/v1/supervision-cases/{obj.report.measure.case_id}/files/{obj.pk}/"
+
+
+class CorrectionReportSerializer(ModelSerializer):
+    """整改报告: the supervised agency's answer to a 责令改正 (read)."""
+
+    submitted_by = serializers.SerializerMethodField()
+    files = CorrectionReportFileSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = CorrectionReport
+        fields = ["id", "measure", "report", "submitted_by", "submitted_at", "files"]
+        read_only_fields = fields
+
+    def get_submitted_by(self, obj) -> str:
+        return obj.submitted_by.display_name or obj.submitted_by.username
+
+
+class CorrectionReportCreateSerializer(serializers.Serializer):
+    """multipart/form-data: `measure` (a 责令改正 of this case), `report`, `files` (repeat the part)."""
+
+    measure = serializers.IntegerField()
+    report = serializers.CharField(max_length=5000)
+    files = serializers.ListField(child=serializers.FileField(), required=False, max_length=10)
+
+
 class CaseMeasureSerializer(ModelSerializer):
+    reports = CorrectionReportSerializer(many=True, read_only=True,
+                                         help_text=_("被监督单位对责令改正提交的整改报告"))
+
     class Meta:
         model = CaseMeasure
-        fields = ["id", "kind", "date", "deadline", "document", "outcome"]
-        read_only_fields = ["id"]
+        fields = ["id", "kind", "date", "deadline", "document", "outcome", "reports"]
+        read_only_fields = ["id", "reports"]
         extra_kwargs = {"outcome": {"max_length": 5000}}
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import alerts, audit, cases, dashboard, surveys
+from .views import alerts, audit, cases, dashboard, inbox, surveys
 
 app_name = "supervision"
 
@@ -18,6 +18,9 @@ urlpatterns = [
     path("cases/", cases.case_list, name="case_list"),
     path("cases/new/", cases.case_create, name="case_create"),
     path("cases/<int:pk>/", cases.case_detail, name="case_detail"),
+    path("inbox/", inbox.inbox, name="inbox"),
+    path("inbox/cases/<int:pk>/", inbox.inbox_case, name="inbox_case"),
+    path("correction-files/<int:pk>/", inbox.correction_report_file, name="correction_report_file"),
     path("hotline/", cases.hotline_list, name="hotline_list"),
     path("hotline/import/", cases.hotline_import, name="hotline_import"),
     path("hotline/<int:pk>/", cases.hotline_detail, name="hotline_detail"),

@@ -30,6 +30,16 @@ def case_list() -> QuerySet[SupervisionCase]:
     return SupervisionCase.objects.select_related("agency", "hotline_ticket", "created_by")
 
 
+def case_list_for_user(*, user) -> QuerySet[SupervisionCase]:
+    """Reviewers and the platform read every case; an agency admin the cases about their own agency
+    (the supervised agency answers them, issue 14); anyone else none."""
+    if roles.is_reviewer(user) or roles.is_platform(user):
+        return case_list()
+    if roles.is_agency_admin(user) and getattr(user, "agency_id", None):
+        return case_list().filter(agency_id=user.agency_id)
+    return case_list().none()
+
+
 def hotline_ticket_list() -> QuerySet[HotlineTicket]:
     return HotlineTicket.objects.select_related("agency")
 

@@ -6,14 +6,17 @@ from django.utils.translation import gettext as _
 from jiujiang_inspect import roles
 from jiujiang_inspect.audit import audit_record, model_changes, snapshot
 from jiujiang_inspect.exceptions import InvalidState, PermissionDeniedError, ValidationFailed
+from jiujiang_inspect.uploads import stored_file_save, upload_check
 
 from ..events import case_event_publish, hotline_closed_publish
 from ..exceptions import MeasureOutOfOrder
-from ..models import CaseMeasure, HotlineTicket, SupervisionCase
+from ..models import CaseMeasure, CorrectionReport, CorrectionReportFile, HotlineTicket, SupervisionCase
 
 MEASURE_ORDER = [CaseMeasure.Kind.CORRECTION, CaseMeasure.Kind.INTERVIEW, CaseMeasure.Kind.PUBLIC_NOTICE,
                  CaseMeasure.Kind.REFERRAL]
 EDITABLE = ["title", "problem", "agency", "deadline", "outcome"]
+REPORT_MAX_FILES = 10
+REPORT_MAX_CHARS = 5000
 
 
 def _may_write(by):
@@ -136,3 +139,50 @@ def case_close(*, case: SupervisionCase, by, outcome: str) -> SupervisionCase:
                          changes={"status": ["case_opened", "closed"], "case": case.pk})
             hotline_closed_publish(ticket)
     return case
+
+
+def user_may_answer(user, case: SupervisionCase) -> bool:
+    """The supervised agency answers its own cases: an agency admin of `case.agency` (举措 17)."""
+    return roles.is_agency_admin(user) and getattr(user, "agency_id", None) == case.agency_id
+
+
+def case_correction_report(*, measure: CaseMeasure, by, report: str, files=()) -> CorrectionReport:
+    """The supervised agency answers a 责令改正 with its 整改报告 and attachments (举措 17: 责令改正 →
+    the agency reports its correction; issue 14 "12345 both ways" and issue 15 "Agency inbox").
+
+    `measure`: a `correction` measure of an open case; `by`: an agency admin of the case's agency;
+    `report`: what was corrected (required, at most 5,000 characters); `files`: up to 10 uploaded files
+    (photos or PDF), each checked by `jiujiang_inspect.uploads.upload_check` before anything is written,
+    so one bad file refuses the whole answer. One transaction, the case row locked: the report, its
+    files, an audit entry `case.correction_reported` and the `case.correction_reported` event to
+    智慧督 (and 12345 for a hotline case) either all happen or none.
+
+    Raises PermissionDeniedError (not this agency's admin), InvalidState (case closed, or the measure is
+    not a 责令改正), ValidationFailed (`report` empty or too long, too many files) and the uploads'
+    `upload_type` / `upload_size` errors. Returns the saved `CorrectionReport`."""
+    case = measure.case
+    if not user_may_answer(by, case):
+        raise PermissionDeniedError(_("只有被监督单位的管理员可以提交整改报告。"))
+    if measure.kind != CaseMeasure.Kind.CORRECTION:
+        raise InvalidState(_("只有“责令改正”需要提交整改报告。"))
+    text = (report or "").strip()
+    if not text:
+        raise ValidationFailed(detail={"report": [_("请填写整改情况。")]})
+    if len(text) > REPORT_MAX_CHARS:
+        raise ValidationFailed(detail={"report": [_("整改情况不能超过%(n)d个字。") % {"n": REPORT_MAX_CHARS}]})
+    files = list(files or ())
+    if len(files) > REPORT_MAX_FILES:
+        raise ValidationFailed(detail={"files": [_("附件不能超过%(n)d个。") % {"n": REPORT_MAX_FILES}]})
+    checked = [upload_check(f, field="files") for f in files]
+    with transaction.atomic():
+        case = SupervisionCase.objects.select_for_update().get(pk=case.pk)
+        if case.status == SupervisionCase.Status.CLOSED:
+            raise InvalidState(_("案件已办结，不能再提交整改报告。"))
+        saved = CorrectionReport.objects.create(measure=measure, report=text, submitted_by=by)
+        for item in checked:
+            stored_file_save(CorrectionReportFile(report=saved), item, by=by)
+        case.save(update_fields=["updated_at"])  # the case's measures changed: `updated_since` syncs see it
+        audit_record(actor=by, action="case.correction_reported", target=case, changes={
+            "measure": measure.pk, "report": text, "files": [c.original_name for c in checked]})
+        case_event_publish("case.correction_reported", case)
+    return saved

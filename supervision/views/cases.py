@@ -63,8 +63,8 @@ def case_create(request):
 
 @reviewer_required
 def case_detail(request, pk):
-    case = get_object_or_404(lists.case_list().prefetch_related("measures", "inspections__enterprise",
-                                                                "typical_cases"), pk=pk)
+    case = get_object_or_404(lists.case_list().prefetch_related(
+        "measures__reports__submitted_by", "measures__reports__files", "inspections__enterprise", "typical_cases"), pk=pk)
     measure_form = MeasureForm(initial={"date": timezone.localdate()})
     close_form = CloseCaseForm()
     typical_form = TypicalCasesForm(initial={"typical_cases": case.typical_cases.all()})

@@ -1,13 +1,4 @@
-"""Small helpers shared by the supervision pages (access decorators: jiujiang_inspect.web)."""
+"""Small helpers shared by the supervision pages: the one `apply_errors` lives in jiujiang_inspect.web."""
+from jiujiang_inspect.web import apply_errors
 
-
-def apply_errors(form, exc):
-    placed = False
-    for field, msgs in (exc.detail or {}).items():
-        if not isinstance(msgs, (list, tuple)):
-            continue
-        for m in msgs:
-            form.add_error(field if field in form.fields else None, str(m))
-            placed = True
-    if not placed:
-        form.add_error(None, exc.message)
+__all__ = ["apply_errors"]
