@@ -2,10 +2,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from jiujiang_inspect.uploads import ACCEPT
 from matters.models import NegativeListItem
 from plans.forms import DateTimeInput
 from plans.models import Inspection
-from subjects.forms import BootstrapMixin, DateInput
+from subjects.forms import BootstrapMixin, DateInput, MultipleFileField, MultipleFileInput
 
 from .models import DocumentKind, SamplingRecord
 
@@ -40,6 +41,15 @@ class EvaluationForm(BootstrapMixin, forms.Form):
 class RectificationResponseForm(BootstrapMixin, forms.Form):
     uscc = forms.CharField(label=_("本企业统一社会信用代码"), max_length=64)
     response = forms.CharField(label=_("整改情况"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
+    files = MultipleFileField(label=_("整改照片或材料（可多选，可直接拍照）"), required=False,
+                              widget=MultipleFileInput(attrs={"accept": ACCEPT}),
+                              help_text=_("最多10个，每个不超过10MB。"))
+
+
+def without_uscc(form):
+    """The enterprise proved itself on this phone (我的检查): its USCC is not asked again (issue 15)."""
+    form.fields.pop("uscc", None)
+    return form
 
 
 class ResultForm(BootstrapMixin, forms.Form):
@@ -101,3 +111,33 @@ class SamplingForm(BootstrapMixin, forms.Form):
                             help_text="每行一件：名称，规格，数量。")
     description = forms.CharField(label="情况描述", required=False, max_length=5000,
                                   widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class EnterpriseUsccForm(BootstrapMixin, forms.Form):
+    uscc = forms.CharField(label=_("本企业统一社会信用代码"), max_length=64,
+                           help_text=_("验证码将以短信发送至本企业登记的联系电话。"),
+                           widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}))
+
+
+class VerificationCodeForm(BootstrapMixin, forms.Form):
+    token = forms.CharField(widget=forms.HiddenInput)
+    code = forms.CharField(label=_("短信验证码"), max_length=12,
+                           widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}))
+
+
+class MisconductReportForm(BootstrapMixin, forms.Form):
+    agency = forms.ModelChoiceField(label=_("涉及单位"), required=False, empty_label=_("不清楚"),
+                                    queryset=None)
+    occurred_on = forms.DateField(label=_("发生日期"), widget=DateInput)
+    code_shown = forms.TypedChoiceField(label=_("检查人员是否出示了检查码？"), coerce=lambda v: v == "yes",
+                                        choices=[("no", "否，未出示检查码"), ("yes", "是")], widget=forms.RadioSelect)
+    code_text = forms.CharField(label=_("检查码（如有）"), required=False, max_length=40)
+    description = forms.CharField(label=_("情况说明"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+                                  help_text=_("何时、几人、自称哪个单位、做了什么。区司法局会核实处理。"))
+
+    def __init__(self, *args, **kwargs):
+        from subjects.models import Agency
+
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = Agency.objects.filter(is_active=True).order_by("code")
+        self.fields["code_shown"].widget.attrs["class"] = "me-1"

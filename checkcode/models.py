@@ -5,6 +5,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from jiujiang_inspect.uploads import StoredFile
+
 
 class CheckCode(models.Model):
     """检查码 of an approved inspection: no code, no on-site inspection (举措 8).
@@ -255,3 +257,61 @@ class SamplingRecord(models.Model):
         verbose_name = _("抽样取证（勘验）记录")
         verbose_name_plural = _("抽样取证（勘验）记录")
         ordering = ["at", "id"]
+
+
+class RectificationPhoto(StoredFile):
+    """A photo or PDF the enterprise attaches to its 整改 response (issue 15: "The rectification response
+    takes photos"); the inspector sees them when doing the 复查."""
+
+    UPLOAD_PREFIX = "rectification-responses"
+    rectification = models.ForeignKey(Rectification, on_delete=models.CASCADE, related_name="photos")
+
+    class Meta(StoredFile.Meta):
+        verbose_name = _("整改反馈附件")
+        verbose_name_plural = _("整改反馈附件")
+        ordering = ["rectification_id", "id"]
+
+
+class EnterpriseVerification(models.Model):
+    """One proof of an enterprise on a phone (issue 15, "Enterprise (no login)"): its 统一社会信用代码
+    plus a one-time code sent by SMS to its registered contact phone. Only a keyed hash of the code is
+    kept; a few attempts, a short life, used once. A verified row backs the signed cookie that keeps the
+    phone recognised (checkcode/enterprise_access.py)."""
+
+    enterprise = models.ForeignKey("plans.Enterprise", on_delete=models.CASCADE, related_name="+")
+    phone = models.CharField(_("发送号码"), max_length=20)
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    verified_at = models.DateTimeField(null=True, blank=True)
+    ip_prefix = models.CharField(max_length=45, blank=True)
+
+    class Meta:
+        verbose_name = _("企业短信验证")
+        verbose_name_plural = _("企业短信验证")
+        indexes = [models.Index(fields=["enterprise", "-created_at"], name="ent_verification_recent")]
+
+
+class MisconductReport(models.Model):
+    """企业反映 (举措 13, 负面清单): an enterprise reports how a crew behaved — typically a crew that
+    arrived without a 检查码 — from its "我的检查" page, with or without a code. The 区司法局 sees it as
+    an alert and may open a supervision case from it."""
+
+    enterprise = models.ForeignKey("plans.Enterprise", verbose_name=_("企业"), on_delete=models.PROTECT,
+                                   related_name="+")
+    agency = models.ForeignKey("subjects.Agency", verbose_name=_("涉及单位"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="+")
+    occurred_on = models.DateField(_("发生日期"))
+    code_shown = models.BooleanField(_("出示了检查码"))
+    code_text = models.CharField(_("检查码"), max_length=40, blank=True)
+    description = models.TextField(_("情况说明"))
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("企业反映")
+        verbose_name_plural = _("企业反映")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"企业反映 #{self.pk}"

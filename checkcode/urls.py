@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import documents, public, reviewer, staff
+from .views import documents, enterprise, public, reviewer, staff
 
 app_name = "checkcode"
 
@@ -12,6 +12,11 @@ urlpatterns = [
     path("c/<str:code>/qr.svg", public.qr_svg, name="qr_svg"),
     path("c/<str:code>/documents/<int:pk>/", documents.public_document_view, name="public_document"),
     path("c/<str:code>/documents/<int:pk>/pdf/", documents.public_document_pdf, name="public_document_pdf"),
+    # The enterprise on its phone (no account): SMS proof once, then 我的检查.
+    path("e/", enterprise.enterprise_entry, name="public_enterprise_entry"),
+    path("e/mine/", enterprise.enterprise_mine, name="public_enterprise_mine"),
+    path("e/forget/", enterprise.enterprise_forget, name="public_enterprise_forget"),
+    path("rectification-photos/<int:pk>/", public.rectification_photo, name="public_rectification_photo"),
     # Staff.
     path("checkcode/codes/", staff.code_list, name="code_list"),
     path("checkcode/codes/<str:code>/show/", staff.code_show, name="code_show"),

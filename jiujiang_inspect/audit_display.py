@@ -34,7 +34,7 @@ NOUNS = {
     "test": "在线测试", "test_attempt": "测试答卷", "training": "培训", "triggered_filing": "触发式检查备案",
     "typical_case": "典型案例", "user": "账号", "document": "检查文书", "document_kind": "文书种类",
     "inquiry": "询问笔录", "sampling": "抽样取证/勘验", "outbound_message": "外发消息",
-    "webhook_subscription": "推送订阅",
+    "webhook_subscription": "推送订阅", "misconduct_report": "企业反映",
 }
 
 # The verb ("filed" → 备案); the label reads noun + verb ("检查事项 备案").

@@ -34,7 +34,8 @@ MENUS = {
     ],
 }
 PUBLIC_MENU = [
-    ("检查码查验", "checkcode:public_lookup"), ("检查计划公示", "plans:public_plans"),
+    ("检查码查验", "checkcode:public_lookup"), ("我的检查", "checkcode:public_enterprise_entry"),
+    ("检查计划公示", "plans:public_plans"),
     ("检查事项与标准", "matters:public_catalogue"), ("负面清单", "matters:public_documents"),
 ]
 

@@ -43,6 +43,7 @@ EVENTS = (
 )
 # Events sent on other channels only (SMS, e-mail, 12345), never to webhook subscriptions.
 OTHER_EVENTS = ("rectification.due", "rectification.overdue", "inspection.advance_notice", "invitation.sent",
+                "enterprise.verification_code",
                 "outbox.undelivered")
 
 

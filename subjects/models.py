@@ -147,8 +147,16 @@ class Inspector(models.Model):
 
     @property
     def phone_masked(self):
-        p = self.phone
-        return f"{p[:3]}****{p[-4:]}" if len(p) >= 7 else ("*" * len(p))
+        return mask_phone(self.phone)
+
+
+def mask_phone(value: str) -> str:
+    """A phone number as pages, the API and SMS notices show it: 13912345678 → 139****5678; a short
+    value is all stars, nothing stays nothing. Inspectors, enterprise contacts and outbox recipients."""
+    value = (value or "").strip()
+    if not value:
+        return ""
+    return f"{value[:3]}****{value[-4:]}" if len(value) >= 7 else "****"
 
 
 def mask_id_number(value: str) -> str:

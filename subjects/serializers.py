@@ -6,7 +6,7 @@ from jiujiang_inspect.api import DateField, ModelSerializer
 from jiujiang_inspect.identifiers import code_slug_field_class
 from jiujiang_inspect.models import OutboundMessage, WebhookSubscription
 
-from .models import Agency, Certificate, Inspector, User
+from .models import Agency, Certificate, Inspector, User, mask_phone
 from .validators import id_number_error, id_number_normalise
 
 
@@ -140,10 +140,7 @@ class OutboundMessageSerializer(ModelSerializer):
 
     def get_recipient_masked(self, obj) -> str:
         """A phone or address shown masked (13812345678 → 138****5678)."""
-        value = obj.recipient or ""
-        if len(value) >= 7:
-            return value[:3] + "****" + value[-4:]
-        return "****" if value else ""
+        return mask_phone(obj.recipient)
 
 
 class OutboundReplaySerializer(serializers.Serializer):

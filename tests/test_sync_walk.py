@@ -155,3 +155,58 @@ def test_inspections_plans_and_alerts_sync_their_derived_changes(api, rita, agen
         assert client.get(f"/api/v1/alerts/{block_alert.pk}/").json()["status"] == "resolved"
     for unchanged in (shown, of_quiet, quiet_plan, quiet_alert):
         assert unchanged.pk
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_the_daily_sweep_run_by_a_real_worker_on_postgresql_reaches_the_next_pull(api, rita, agency_a,
+                                                                                   celery_worker_real):
+    """GIVEN an unshown code whose window has ended, a block ending today with its open alert and an
+    inspector whose certificate ends today
+    WHEN beat's daily sweep for tomorrow goes through Redis to a real worker on PostgreSQL
+    THEN the next `updated_since` pull returns exactly those records (and the inspection whose
+    `check_code` went away), each with its new status."""
+    import time as clock
+
+    from jiujiang_inspect.celery import app
+    from jiujiang_inspect.models import Alert
+    from jiujiang_inspect.testing import require_postgres
+    from supervision.tasks import daily_sweeps_run_task
+    from supervision.tests.factories import AlertFactory
+
+    require_postgres()
+    today = timezone.localdate()
+    now = timezone.now()
+    unshown = CheckCodeFactory(valid_from=now - timedelta(hours=10), valid_until=now - timedelta(hours=1),
+                               inspection__initiating_agency=agency_a)
+    shown = CheckCodeFactory(status="shown", inspection__initiating_agency=agency_a)
+    ending, lasting = BlockFactory(ends_on=today), BlockFactory(ends_on=today + timedelta(days=30))
+    alert = AlertFactory(dedupe_key=f"block:{ending.pk}", agency=agency_a)
+    expiring, quiet = InspectorFactory(agency=agency_a), InspectorFactory(agency=agency_a)
+    expiring.certificate.valid_until = today
+    expiring.certificate.save()
+    clock.sleep(0.05)
+    cursor = timezone.now()
+    clock.sleep(0.05)
+    previous = app.conf.CELERY_TASK_ALWAYS_EAGER
+    app.conf.CELERY_TASK_ALWAYS_EAGER = False
+    try:
+        result = daily_sweeps_run_task.delay((today + timedelta(days=1)).isoformat())
+        result.get(timeout=60)
+    finally:
+        app.conf.CELERY_TASK_ALWAYS_EAGER = previous
+    assert result.state == "SUCCESS"  # went through the broker and the worker
+    client = api(rita)
+    unshown_alert = Alert.objects.get(dedupe_key=f"code-unshown:{unshown.pk}")
+    assert _pull(client, "/api/v1/codes/", cursor, "code") == [unshown.code]
+    assert _pull(client, "/api/v1/inspections/", cursor, "id") == [unshown.inspection_id]
+    assert _pull(client, "/api/v1/blocks/", cursor, "id") == [ending.pk]
+    raised_by_sweep = set(Alert.objects.filter(created_at__gte=cursor).values_list("pk", flat=True))
+    assert set(_pull(client, "/api/v1/alerts/", cursor, "id")) == {alert.pk, unshown_alert.pk} | raised_by_sweep
+    assert expiring.pk in _pull(client, "/api/v1/inspectors/", cursor, "id")
+    assert quiet.pk not in _pull(client, "/api/v1/inspectors/", cursor, "id")
+    codes = client.get(f"/api/v1/codes/?updated_since={cursor.isoformat()}").json()["results"]
+    assert [c["status"] for c in codes] == ["expired"]
+    assert client.get(f"/api/v1/alerts/{alert.pk}/").json()["status"] == "resolved"
+    for unchanged in (shown, lasting):
+        assert unchanged.pk

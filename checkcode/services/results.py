@@ -9,6 +9,7 @@ from jiujiang_inspect import roles
 from jiujiang_inspect.alerts import alert_raise
 from jiujiang_inspect.audit import audit_record
 from jiujiang_inspect.exceptions import InvalidState, PermissionDeniedError, ValidationFailed
+from jiujiang_inspect.uploads import stored_file_save, upload_check
 from plans.exceptions import UsccMismatch
 from plans.models import Inspection
 from plans.services.inspections import user_may_act_for
@@ -17,7 +18,7 @@ from subjects.validators import uscc_normalise
 
 from ..events import result_event_publish
 from ..exceptions import CodeExpired, CodeNotIssued, EvaluationAlreadySubmitted
-from ..models import CheckCode, Evaluation, InspectionResult, Rectification
+from ..models import CheckCode, Evaluation, InspectionResult, Rectification, RectificationPhoto
 
 OUTCOMES = [c[0] for c in Inspection.Outcome.choices]
 
@@ -142,8 +143,16 @@ def evaluation_submit(*, code: CheckCode, uscc: str, rating: int, code_shown: bo
 
 
 @transaction.atomic
-def rectification_respond(*, rectification: Rectification, uscc: str, response: str) -> Rectification:
-    """The enterprise reports its 整改 through the code page (uscc as proof)."""
+def rectification_respond(*, rectification: Rectification, uscc: str, response: str, files=()) -> Rectification:
+    """The enterprise reports its 整改 through the code page (uscc as proof, or the phone it proved
+    itself on: the view passes the recognised firm's uscc), with up to 10 photos or PDFs (issue 15: "the
+    rectification response takes photos"), each checked by content before anything is written
+    (`jiujiang_inspect.uploads`; 400 `upload_type` / `upload_size`). One transaction, the rectification
+    row locked. Raises UsccMismatch, InvalidState (nothing to respond to now), ValidationFailed."""
+    files = list(files or ())
+    if len(files) > 10:
+        raise ValidationFailed(detail={"files": [_("附件不能超过10个。")]})
+    checked = [upload_check(f, field="files") for f in files]
     rect = Rectification.objects.select_for_update().select_related("result__inspection__enterprise").get(
         pk=rectification.pk)
     if uscc_normalise(uscc) != rect.result.inspection.enterprise.uscc:
@@ -155,7 +164,10 @@ def rectification_respond(*, rectification: Rectification, uscc: str, response: 
     old = rect.status
     rect.status, rect.enterprise_response, rect.responded_at = Rectification.Status.RESPONDED, response, timezone.now()
     rect.save(update_fields=["status", "enterprise_response", "responded_at", "updated_at"])
-    audit_record(actor=None, action="rectification.responded", target=rect, changes={"status": [old, "responded"]})
+    for item in checked:
+        stored_file_save(RectificationPhoto(rectification=rect), item)
+    audit_record(actor=None, action="rectification.responded", target=rect, changes={
+        "status": [old, "responded"], **({"files": [c.original_name for c in checked]} if checked else {})})
     return rect
 
 

@@ -10,8 +10,9 @@ from jiujiang_inspect.clientip import client_ip
 from jiujiang_inspect.exceptions import ApplicationError
 
 from .. import qr, selectors, services
-from ..forms import EvaluationForm, LookupForm, RectificationResponseForm
-from ..models import Rectification
+from ..enterprise_access import recognised_enterprise
+from ..forms import EvaluationForm, LookupForm, RectificationResponseForm, without_uscc
+from ..models import Rectification, RectificationPhoto
 
 
 def _place(form, exc):
@@ -52,19 +53,27 @@ def public_code(request, code):
                                                                "lookup_form": LookupForm()}, status=404)
     if obj.code != code:
         return redirect("checkcode:public_code", code=obj.code)
-    eval_form = EvaluationForm(request.POST if request.POST.get("form") == "evaluation" else None, prefix="ev")
-    resp_form = RectificationResponseForm(request.POST if request.POST.get("form") == "response" else None, prefix="rs")
+    firm = recognised_enterprise(request)
+    known = firm is not None and firm.pk == obj.inspection.enterprise_id
+    posted = request.POST.get("form")
+    eval_form = EvaluationForm(request.POST if posted == "evaluation" else None, prefix="ev")
+    resp_form = RectificationResponseForm(request.POST if posted == "response" else None,
+                                          request.FILES if posted == "response" else None, prefix="rs")
+    if known:  # proved on this phone by SMS: the USCC is not asked again
+        without_uscc(eval_form), without_uscc(resp_form)
     if request.method == "POST":
         try:
-            if request.POST.get("form") == "evaluation" and eval_form.is_valid():
-                services.evaluation_submit(code=obj, **eval_form.cleaned_data)
+            if posted == "evaluation" and eval_form.is_valid():
+                data = {**eval_form.cleaned_data, "uscc": firm.uscc} if known else eval_form.cleaned_data
+                services.evaluation_submit(code=obj, **data)
                 return redirect(reverse("checkcode:public_code", args=[obj.code]) + "?done=evaluation")
-            if request.POST.get("form") == "response" and resp_form.is_valid():
+            if posted == "response" and resp_form.is_valid():
                 rect = Rectification.objects.get(result__inspection=obj.inspection)
-                services.rectification_respond(rectification=rect, **resp_form.cleaned_data)
+                data = {**resp_form.cleaned_data, "uscc": firm.uscc} if known else resp_form.cleaned_data
+                services.rectification_respond(rectification=rect, **data)
                 return redirect(reverse("checkcode:public_code", args=[obj.code]) + "?done=response")
         except ApplicationError as exc:
-            _place(eval_form if request.POST.get("form") == "evaluation" else resp_form, exc)
+            _place(eval_form if posted == "evaluation" else resp_form, exc)
         obj = selectors.checkcode_get_by_string(code)
     else:
         services.checkcode_scan_record(code=obj, user_agent=request.META.get("HTTP_USER_AGENT", ""),
@@ -72,6 +81,10 @@ def public_code(request, code):
     view = selectors.checkcode_public_view(obj)
     return render(request, "checkcode/public_code.html", {
         **view, "view": view, "eval_form": eval_form, "resp_form": resp_form, "done": request.GET.get("done"),
+        "recognised": known,
+        # The firm's own 整改 photos, only to the phone that proved it is the firm (not to anyone with the code).
+        "rectification_photos": list(RectificationPhoto.objects.filter(
+            rectification__result__inspection=obj.inspection)) if known else [],
         "documents": selectors.document_list_for_code(code=obj)})
 
 
@@ -91,3 +104,23 @@ def qr_svg(request, code):
         return HttpResponse(status=404)
     return HttpResponse(qr.qr_svg(obj.code), content_type="image/svg+xml",
                         headers={"Cache-Control": "public, max-age=86400"})
+
+
+def rectification_photo(request, pk):
+    """One 整改 photo, to the phone that proved it is the firm, or to staff who may see the inspection
+    (the 复查); never via /media/."""
+    from django.core.exceptions import PermissionDenied
+    from django.shortcuts import get_object_or_404
+
+    from jiujiang_inspect.uploads import stored_file_response
+    from plans.selectors.inspections import inspection_list_for_user
+
+    photo = get_object_or_404(RectificationPhoto.objects.select_related("rectification__result"), pk=pk)
+    inspection_id = photo.rectification.result.inspection_id
+    firm = recognised_enterprise(request)
+    allowed = (firm is not None and firm.pk == photo.rectification.result.inspection.enterprise_id) or (
+        request.user.is_authenticated
+        and inspection_list_for_user(user=request.user).filter(pk=inspection_id).exists())
+    if not allowed:
+        raise PermissionDenied
+    return stored_file_response(photo)

@@ -2,10 +2,12 @@
 answer through a public link, proving who they are with their 统一社会信用代码."""
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from checkcode.enterprise_access import recognised_enterprise
 from jiujiang_inspect.audit import audit_history
 from jiujiang_inspect.excel import workbook_response
 from jiujiang_inspect.exceptions import ApplicationError
@@ -69,9 +71,14 @@ def survey_public(request, pk):
     """Public (no login). Step 1: the uscc. Step 2: one set of questions per agency that inspected
     the enterprise in the period; each answer is stored once."""
     survey = get_object_or_404(Survey, pk=pk, status__in=[Survey.Status.OPEN, Survey.Status.CLOSED])
-    proof = SurveyProofForm(request.POST or None)
+    data = request.POST.copy() if request.method == "POST" else None
+    firm = recognised_enterprise(request)
+    if firm is not None:  # proved on this phone by SMS (我的检查): the USCC is not asked again
+        data = data if data is not None else QueryDict(mutable=True)
+        data["uscc"] = firm.uscc
+    proof = SurveyProofForm(data)
     enterprise, agencies, done = None, [], False
-    if request.method == "POST" and proof.is_valid():
+    if data is not None and proof.is_valid():
         uscc = uscc_normalise(proof.cleaned_data["uscc"])
         try:
             enterprise = survey_services.survey_enterprise_by_uscc(uscc=uscc)
@@ -91,4 +98,4 @@ def survey_public(request, pk):
             enterprise = enterprise if exc.code != "uscc_mismatch" else None
     return render(request, "supervision/survey_public.html", {
         "survey": survey, "proof": proof, "enterprise": enterprise, "agencies": agencies, "done": done,
-        "scale": range(5, 0, -1)})
+        "scale": range(5, 0, -1), "recognised": firm is not None})
