@@ -15,6 +15,7 @@ from jiujiang_inspect.availability import FailOpenScopedRateThrottle
 from jiujiang_inspect.clientip import client_ip
 from jiujiang_inspect.exceptions import NotFoundError
 from jiujiang_inspect.permissions import IsStaffUser, StaffOrPlatformRead
+from jiujiang_inspect.uploads import stored_file_response
 from plans.models import Inspection
 from plans.selectors.inspections import inspection_for_action, inspection_list_for_user
 
@@ -83,9 +84,22 @@ class CheckCodeLateApi(APIView):
 
 
 class InspectionResultApi(APIView):
-    """POST /inspections/{id}/result/: no_issue / rectification (items, deadline) / case_transferred."""
+    """GET /inspections/{id}/result/: the result with its checklist and evidence (404 before one is
+    recorded). POST: no_issue / rectification (items, deadline) / case_transferred, with the optional
+    `checklist` of the matters' 检查标准 and the representative's 拒签. Evidence files are uploaded on
+    the result page (docs/api.md)."""
 
     permission_classes = [IsStaffUser]
+
+    @extend_schema(responses={200: ResultOutSerializer})
+    def get(self, request, pk):
+        try:
+            result = selectors.result_get_for_user(user=request.user, inspection_pk=pk)
+        except Inspection.DoesNotExist:
+            result = None
+        if result is None:
+            raise NotFoundError("该检查尚未录入结果。")
+        return Response(ResultOutSerializer(result).data)
 
     @extend_schema(request=ResultInSerializer, responses={201: ResultOutSerializer})
     def post(self, request, pk):
@@ -93,8 +107,11 @@ class InspectionResultApi(APIView):
         data.is_valid(raise_exception=True)
         d = data.validated_data
         rect = dict(d["rectification"]) if d.get("rectification") else None
+        checklist = [dict(i) for i in d["checklist"]] if d.get("checklist") is not None else None
         result = services.result_record(inspection=_inspection(request, pk), by=request.user, outcome=d["outcome"],
-                                        findings=d.get("findings", ""), rectification=rect)
+                                        findings=d.get("findings", ""), rectification=rect, checklist=checklist,
+                                        signer_name=d["signer_name"], signature_refused=d["signature_refused"],
+                                        signature_refused_note=d["signature_refused_note"])
         return Response(ResultOutSerializer(result).data, status=status.HTTP_201_CREATED)
 
 
@@ -258,3 +275,18 @@ def _document(request, pk):
     if doc is None:
         raise NotFoundError("未找到该文书。")
     return doc
+
+
+class EvidenceFileApi(APIView):
+    """GET /evidence/{id}/file/: one evidence file of a result the caller may see (its SHA-256 is in
+    the result's `evidence`)."""
+
+    permission_classes = [IsStaffUser]
+    content_negotiation_class = _IgnoreAccept
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    def get(self, request, pk):
+        evidence = selectors.evidence_list_for_user(user=request.user).filter(pk=pk).first()
+        if evidence is None:
+            raise NotFoundError("未找到该文件。")
+        return stored_file_response(evidence)

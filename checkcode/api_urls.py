@@ -15,5 +15,6 @@ urlpatterns = [
     path("inspections/<int:pk>/documents/", api.InspectionDocumentListApi.as_view(), name="api_inspection_documents"),
     path("documents/<int:pk>/correct/", api.IssuedDocumentCorrectApi.as_view(), name="api_document_correct"),
     path("documents/<int:pk>/pdf/", api.IssuedDocumentPdfApi.as_view(), name="api_document_pdf"),
+    path("evidence/<int:pk>/file/", api.EvidenceFileApi.as_view(), name="api_evidence_file"),
     path("rectifications/<int:pk>/verify/", api.RectificationVerifyApi.as_view(), name="api_rectification_verify"),
 ]

@@ -53,12 +53,24 @@ def without_uscc(form):
 
 
 class ResultForm(BootstrapMixin, forms.Form):
+    """录入检查结果 on a phone (issue 15): outcome, findings, 整改 items and deadline, the signature drawn
+    on screen (a PNG data URL from static/js/signature.js) or a 拒签 note. The checklist's verdicts
+    (`verdict-<standard id>`, `note-<standard id>`) and the files (`photos`, `documents`) are read by
+    `checklist()` and the view; the service decides what is complete."""
+
     outcome = forms.ChoiceField(label=_("检查结果"), choices=Inspection.Outcome.choices)
-    findings = forms.CharField(label=_("检查情况"), required=False, max_length=5000,
+    findings = forms.CharField(label=_("检查发现的问题"), required=False, max_length=5000,
+                               help_text=_("责令整改时必填：写明发现了什么问题。"),
                                widget=forms.Textarea(attrs={"rows": 3}))
     items = forms.CharField(label=_("整改事项（每行一项）"), required=False, max_length=5000,
                             widget=forms.Textarea(attrs={"rows": 3}))
     deadline = forms.DateField(label=_("整改期限"), required=False, widget=DateInput)
+    signer_name = forms.CharField(label=_("企业签字人姓名"), required=False, max_length=50)
+    signature = forms.CharField(required=False, widget=forms.HiddenInput, max_length=20 * 1024 * 1024)
+    signature_refused = forms.BooleanField(label=_("企业拒绝签字"), required=False)
+    signature_refused_note = forms.CharField(label=_("拒签情况"), required=False, max_length=2000,
+                                             help_text=_("写明拒签人、拒签理由和在场见证人。"),
+                                             widget=forms.Textarea(attrs={"rows": 2}))
 
     def rectification(self):
         d = self.cleaned_data
@@ -66,6 +78,13 @@ class ResultForm(BootstrapMixin, forms.Form):
             return None
         return {"items": [line.strip() for line in (d.get("items") or "").splitlines() if line.strip()],
                 "deadline": d.get("deadline")}
+
+    def checklist(self, template) -> list[dict] | None:
+        """The verdicts posted for the standards of `template` (None when the matters have none)."""
+        if not template:
+            return None
+        return [{"standard": t["standard"], "verdict": self.data.get(f"verdict-{t['standard']}", ""),
+                 "note": self.data.get(f"note-{t['standard']}", "")} for t in template]
 
 
 class VerifyForm(BootstrapMixin, forms.Form):

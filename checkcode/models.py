@@ -2,6 +2,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -75,12 +76,46 @@ class InspectionResult(models.Model):
         ("no_issue", _("未发现问题")), ("rectification", _("责令整改")), ("case_transferred", _("移交立案")),
     ])
     findings = models.TextField(_("检查情况"), blank=True)
+    # The matters' 检查标准 as they read when the result was recorded (a matter's standards may be edited
+    # later): [{"matter", "matter_code", "matter_name", "standard", "item", "criterion", "verdict", "note"}],
+    # verdict pass / fail / na (checkcode/services/results.py `result_record`).
+    checklist = models.JSONField(_("检查标准核对"), default=list, blank=True)
+    signer_name = models.CharField(_("企业签字人"), max_length=50, blank=True)
+    signature_refused = models.BooleanField(_("企业拒签"), default=False)
+    signature_refused_note = models.TextField(_("拒签情况"), blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
+
+    VERDICTS = {"pass": _("符合"), "fail": _("不符合"), "na": _("不适用")}
 
     class Meta:
         verbose_name = _("检查结果")
         verbose_name_plural = _("检查结果")
+
+
+class Evidence(StoredFile):
+    """现场检查证据: photos and documents the inspector took, and the enterprise representative's signature
+    drawn on screen, attached to the result. Checked, re-encoded and stored by jiujiang_inspect/uploads.py;
+    served only to those who may see the inspection (`checkcode.views.staff.evidence_file`)."""
+
+    UPLOAD_PREFIX = "evidence"
+
+    class Kind(models.TextChoices):
+        PHOTO = "photo", _("现场照片")
+        DOCUMENT = "document", _("文件资料")
+        SIGNATURE = "signature", _("企业签字")
+
+    result = models.ForeignKey(InspectionResult, verbose_name=_("检查结果"), on_delete=models.PROTECT,
+                               related_name="evidence")
+    kind = models.CharField(_("类别"), max_length=16, choices=Kind.choices)
+
+    class Meta:
+        verbose_name = _("检查证据")
+        verbose_name_plural = _("检查证据")
+        ordering = ["result_id", "id"]
+
+    def get_absolute_url(self):
+        return reverse("checkcode:evidence_file", args=[self.pk])
 
 
 class Rectification(models.Model):

@@ -4,12 +4,13 @@ from django.db.models import Avg, Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from jiujiang_inspect import roles
+from matters.models import CheckStandard, InspectionMatter
 from plans.models import Inspection, Participation
 from plans.selectors.inspections import inspection_list_for_user
 from plans.selectors.quota import enterprise_quota
 
 from . import codes
-from .models import CheckCode, Evaluation, IssuedDocument, Rectification
+from .models import CheckCode, Evaluation, Evidence, InspectionResult, IssuedDocument, Rectification
 
 #: The public verdict of a code (docs/api.md `/check-codes/{code}/` `verdict`), in Chinese for the page.
 VERDICTS = {"valid": "真实有效", "not_yet_valid": "尚未生效", "finished": "检查已结束", "expired": "已过期",
@@ -182,3 +183,29 @@ def enterprise_own_inspections(*, enterprise, year: int) -> list[Inspection]:
         insp.public_rectification = (getattr(result, "rectification", None)
                                      if result is not None and hasattr(result, "rectification") else None)
     return rows
+
+
+def result_checklist_template(*, inspection) -> list[dict]:
+    """The 检查标准 the result form asks about (issue 15 "Recording a result"; 举措 3): every standard of
+    the matters of every participating agency, each matter once, in the matters' code order. Each item:
+    {"matter", "matter_code", "matter_name", "standard", "item", "criterion"}; `result_record` checks a
+    submitted checklist against this list and stores it as a snapshot. Two queries."""
+    matters = (InspectionMatter.objects.filter(participations__inspection=inspection).distinct().order_by("code", "id")
+               .prefetch_related(Prefetch("check_standards", queryset=CheckStandard.objects.order_by("order", "id"))))
+    return [{"matter": m.pk, "matter_code": m.code, "matter_name": m.name, "standard": s.pk, "item": s.item,
+             "criterion": s.criterion} for m in matters for s in m.check_standards.all()]
+
+
+def result_get_for_user(*, user, inspection_pk) -> InspectionResult | None:
+    """The result of an inspection `user` may see (the scope of `inspection_list_for_user`) with its
+    evidence, or None when there is none yet. Raises Inspection.DoesNotExist when the user may not see
+    the inspection."""
+    insp = inspection_list_for_user(user=user).get(pk=inspection_pk)
+    return (InspectionResult.objects.filter(inspection=insp).select_related("recorded_by")
+            .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.order_by("id"))).first())
+
+
+def evidence_list_for_user(*, user) -> QuerySet[Evidence]:
+    """Evidence files `user` may download: those of the inspections `user` sees (participating or
+    initiating agency, the 司法局 reviewer). Enterprises and the public get none."""
+    return Evidence.objects.filter(result__inspection__in=inspection_list_for_user(user=user).values("pk"))

@@ -7,7 +7,7 @@ from matters.models import NegativeListItem
 from plans.models import Inspection
 
 from . import qr
-from .models import CheckCode, DocumentKind, IssuedDocument
+from .models import CheckCode, DocumentKind, Evidence, IssuedDocument
 
 
 class CheckCodeIssuedSerializer(ModelSerializer):
@@ -47,10 +47,54 @@ class RectificationInSerializer(serializers.Serializer):
     deadline = DateField()
 
 
+CHECKLIST_VERDICTS = [("pass", "符合"), ("fail", "不符合"), ("na", "不适用")]
+
+
+class ChecklistInSerializer(serializers.Serializer):
+    standard = serializers.IntegerField()
+    verdict = serializers.ChoiceField(choices=CHECKLIST_VERDICTS)
+    note = serializers.CharField(max_length=500, allow_blank=True, required=False, default="")
+
+
 class ResultInSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=Inspection.Outcome.choices)
     findings = serializers.CharField(max_length=5000, allow_blank=True, required=False, default="")
     rectification = RectificationInSerializer(required=False, allow_null=True)
+    checklist = ChecklistInSerializer(many=True, required=False, allow_null=True, default=None)
+    signer_name = serializers.CharField(max_length=50, allow_blank=True, required=False, default="")
+    signature_refused = serializers.BooleanField(required=False, default=False)
+    signature_refused_note = serializers.CharField(max_length=2000, allow_blank=True, required=False, default="")
+
+
+class ChecklistItemSerializer(serializers.Serializer):
+    """One 检查标准 as it read when the result was recorded, with its verdict."""
+
+    matter = serializers.IntegerField()
+    matter_code = serializers.CharField()
+    matter_name = serializers.CharField()
+    standard = serializers.IntegerField()
+    item = serializers.CharField()
+    criterion = serializers.CharField()
+    verdict = serializers.ChoiceField(choices=CHECKLIST_VERDICTS)
+    note = serializers.CharField()
+
+
+class EvidenceSerializer(ModelSerializer):
+    """A file attached to a result (docs/api.md `/evidence/{id}/file/`): `url` needs the same
+    authorisation as the result; `sha256` is of the stored bytes (photos are re-encoded at upload)."""
+
+    name = serializers.CharField(source="original_name")
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Evidence
+        fields = ["id", "kind", "name", "content_type", "size", "sha256", "uploaded_at", "url"]
+        read_only_fields = fields
+
+    def get_url(self, obj) -> str:
+        from django.conf import settings
+
+        return settings.PUBLIC_BASE_URL.rstrip("/") + reverse("api_evidence_file", args=[obj.pk])
 
 
 class ResultOutSerializer(serializers.Serializer):
@@ -59,6 +103,11 @@ class ResultOutSerializer(serializers.Serializer):
     findings = serializers.CharField()
     recorded_at = DateTimeField()
     rectification = serializers.SerializerMethodField()
+    checklist = ChecklistItemSerializer(many=True)
+    evidence = EvidenceSerializer(many=True)
+    signer_name = serializers.CharField()
+    signature_refused = serializers.BooleanField()
+    signature_refused_note = serializers.CharField()
 
     def get_rectification(self, obj) -> dict | None:
         rect = getattr(obj, "rectification", None) if hasattr(obj, "rectification") else None

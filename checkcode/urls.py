@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import documents, enterprise, public, reviewer, staff
+from .views import documents, enterprise, public, results, reviewer, staff
 
 app_name = "checkcode"
 
@@ -24,7 +24,8 @@ urlpatterns = [
     path("checkcode/codes/<str:code>/revoke/", staff.revoke, name="revoke"),
     path("checkcode/inspections/<int:pk>/issue/", staff.issue, name="issue"),
     path("checkcode/inspections/<int:pk>/late-code/", staff.late_code, name="late_code"),
-    path("checkcode/inspections/<int:pk>/result/", staff.result, name="result"),
+    path("checkcode/inspections/<int:pk>/result/", results.result, name="result"),
+    path("checkcode/evidence/<int:pk>/", results.evidence_file, name="evidence_file"),
     # 行政检查文书 (docs/documents.md).
     path("checkcode/inspections/<int:pk>/documents/", documents.documents_panel, name="documents"),
     path("checkcode/inspections/<int:pk>/documents/issue/", documents.document_issue, name="document_issue"),

@@ -88,6 +88,7 @@ EXTRA_FIELDS = {
     "alerts_resolved": "预警已处理", "certificates_expiring": "证件即将到期", "overdue": "逾期",
     "reminded": "已提醒", "expired": "已过期", "questions_count": "题数", "measure": "监督措施",
     "supervised_agency": "被监督单位", "handled_by": "处理人", "closed_at": "办结时间", "outcome_note": "办结意见", "material": "资料", "invited_agencies": "受邀单位",
+    "checklist": "检查标准核对", "evidence": "检查证据", "signature": "企业签字",
 }
 
 # Detail pages of the objects the trail names: "app_label.model" → (url name, attribute for the url).

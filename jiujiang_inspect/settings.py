@@ -421,6 +421,8 @@ SPECTACULAR_SETTINGS = {
         "CheckCodeStatusEnum": "checkcode.models.CheckCode.Status",
         "RectificationStatusEnum": "checkcode.models.Rectification.Status",
         "DocumentKindEnum": "checkcode.models.DocumentKind.Kind",
+        "EvidenceKindEnum": "checkcode.models.Evidence.Kind",
+        "ChecklistVerdictEnum": "checkcode.serializers.CHECKLIST_VERDICTS",
         "ApiTokenScopeEnum": "jiujiang_inspect.models.ApiToken.Scope",
         "AlertSeverityEnum": "jiujiang_inspect.models.Alert.Severity",
         "AlertStatusEnum": "jiujiang_inspect.models.Alert.Status",

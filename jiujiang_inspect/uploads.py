@@ -24,6 +24,8 @@ An app keeps its own model by subclassing `StoredFile` (abstract) and calling `s
 
 This module is plumbing: it imports no app.
 """
+import base64
+import binascii
 import hashlib
 import io
 import uuid
@@ -194,6 +196,27 @@ def upload_check(file, *, field: str = "file", name: str | None = None, max_byte
     content_type, extension, _label = KINDS[kind]
     return CheckedUpload(content=data, kind=kind, content_type=content_type, extension=extension,
                          original_name=original, sha256=hashlib.sha256(data).hexdigest())
+
+
+def upload_from_data_url(text: str, *, name: str, field: str = "file") -> ContentFile | None:
+    """The bytes of a `data:<type>;base64,…` URL (what a canvas's `toDataURL()` gives: a signature drawn on
+    screen) as a file named `name`, to pass to `upload_check` like any upload; None for an empty value.
+    The declared type is ignored (`upload_check` judges the content); the size limit applies to the
+    decoded bytes there. Raises `UploadTypeRefused` for text that is not a base64 data URL."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    head, sep, payload = text.partition(",")
+    if not sep or not head.startswith("data:") or not head.endswith(";base64"):
+        raise _refuse_type(name, field)
+    if len(payload) > _max_bytes() * 4 // 3 + 4:
+        raise UploadTooLarge(_("“%(name)s”过大，单个文件不能超过%(max)s。") % {"name": name, "max": _mb(_max_bytes())},
+                             detail={field: [_("文件过大。")]})
+    try:
+        data = base64.b64decode(payload, validate=True)
+    except (binascii.Error, ValueError):
+        raise _refuse_type(name, field) from None
+    return ContentFile(data, name=name)
 
 
 def upload_path(instance, filename: str) -> str:

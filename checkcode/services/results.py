@@ -9,7 +9,7 @@ from jiujiang_inspect import roles
 from jiujiang_inspect.alerts import alert_raise
 from jiujiang_inspect.audit import audit_record
 from jiujiang_inspect.exceptions import InvalidState, PermissionDeniedError, ValidationFailed
-from jiujiang_inspect.uploads import stored_file_save, upload_check
+from jiujiang_inspect.uploads import CheckedUpload, stored_file_save, upload_check
 from plans.exceptions import UsccMismatch
 from plans.models import Inspection
 from plans.services.inspections import user_may_act_for
@@ -18,9 +18,12 @@ from subjects.validators import uscc_normalise
 
 from ..events import result_event_publish
 from ..exceptions import CodeExpired, CodeNotIssued, EvaluationAlreadySubmitted
-from ..models import CheckCode, Evaluation, InspectionResult, Rectification, RectificationPhoto
+from ..models import CheckCode, Evaluation, Evidence, InspectionResult, Rectification, RectificationPhoto
+from ..selectors import result_checklist_template
 
 OUTCOMES = [c[0] for c in Inspection.Outcome.choices]
+VERDICTS = tuple(InspectionResult.VERDICTS)
+MAX_EVIDENCE_FILES = 20
 
 
 def _live_code(insp):
@@ -41,18 +44,99 @@ def _clean_items(items):
     return out
 
 
+def _checklist(insp, submitted, outcome) -> list[dict]:
+    """The submitted verdicts matched to the inspection's 检查标准 (`result_checklist_template`), as the
+    snapshot the result keeps. Every standard needs a verdict; a standard of another inspection is refused."""
+    template = result_checklist_template(inspection=insp)
+    given = {}
+    for entry in submitted:
+        try:
+            standard = int(entry.get("standard"))
+        except (AttributeError, TypeError, ValueError):
+            raise ValidationFailed(detail={"checklist": [_("检查标准核对的格式有误。")]}) from None
+        given[standard] = entry
+    known = {t["standard"] for t in template}
+    if set(given) - known:
+        raise ValidationFailed(_("核对的检查标准不属于本次检查的事项，请刷新页面后重新填写。"),
+                               detail={"checklist": [_("核对的检查标准不属于本次检查的事项。")]})
+    out, missing = [], []
+    for t in template:
+        entry = given.get(t["standard"]) or {}
+        verdict, note = entry.get("verdict") or "", str(entry.get("note") or "").strip()
+        if verdict not in VERDICTS:
+            missing.append(t["item"])
+            continue
+        if len(note) > 500:
+            raise ValidationFailed(detail={"checklist": [_("每项说明不能超过500字。")]})
+        out.append({**t, "verdict": verdict, "note": note})
+    if missing:
+        message = _("请逐项核对检查标准：还有%(n)s项未选择符合、不符合或不适用（%(first)s）。") % {
+            "n": len(missing), "first": missing[0]}
+        raise ValidationFailed(message, detail={"checklist": [message]})
+    if outcome == Inspection.Outcome.NO_ISSUE and any(i["verdict"] == "fail" for i in out):
+        message = _("检查标准有不符合项，检查结果不能为“未发现问题”：请选择责令整改或移交立案。")
+        raise ValidationFailed(message, detail={"outcome": [message]})
+    return out
+
+
+def _evidence_checked(photos, documents, signature) -> list[tuple[str, CheckedUpload]]:
+    """Every file checked and re-encoded (jiujiang_inspect/uploads.py) before any row is locked."""
+    files = [(Evidence.Kind.PHOTO, f, "photos") for f in photos or ()]
+    files += [(Evidence.Kind.DOCUMENT, f, "documents") for f in documents or ()]
+    if len(files) > MAX_EVIDENCE_FILES:
+        raise ValidationFailed(_("一次最多上传%(n)s个证据文件。") % {"n": MAX_EVIDENCE_FILES},
+                               detail={"photos": [_("文件过多。")]})
+    checked = [(kind, upload_check(f, field=field)) for kind, f, field in files]
+    if signature is not None:
+        sig = upload_check(signature, field="signature", name="企业签字.png")
+        if not sig.is_image:
+            raise ValidationFailed(detail={"signature": [_("签字须为手写签名图片。")]})
+        checked.append((Evidence.Kind.SIGNATURE, sig))
+    return checked
+
+
+def _signature_fields(signature, signer_name, refused, refused_note) -> dict:
+    signer_name, refused_note = (signer_name or "").strip(), (refused_note or "").strip()
+    if refused and signature is not None:
+        raise ValidationFailed(detail={"signature": [_("已记录拒签，不能同时提交签字。")]})
+    if refused and not refused_note:
+        raise ValidationFailed(_("企业拒签时请写明拒签情况（如拒签人、理由、在场见证人）。"),
+                               detail={"signature_refused_note": [_("请写明拒签情况。")]})
+    if len(signer_name) > 50 or len(refused_note) > 2000:
+        raise ValidationFailed(detail={"signer_name": [_("签字人不超过50字，拒签情况不超过2000字。")]})
+    return {"signer_name": signer_name, "signature_refused": bool(refused),
+            "signature_refused_note": refused_note if refused else ""}
+
+
 @transaction.atomic
 def result_record(*, inspection: Inspection, by, outcome: str, findings: str = "",
-                  rectification: dict | None = None) -> InspectionResult:
-    """Record the result. On-site inspections need their live 检查码 (无码不检查, `code_not_issued`).
-    no_issue / case_transferred close the inspection; rectification opens a 整改 with items and a
-    deadline and leaves it open until the 复查."""
-    insp = Inspection.objects.select_for_update().get(pk=inspection.pk)
-    _require_field_staff(by, insp)
+                  rectification: dict | None = None, checklist: list[dict] | None = None, photos=(), documents=(),
+                  signature=None, signer_name: str = "", signature_refused: bool = False,
+                  signature_refused_note: str = "") -> InspectionResult:
+    """Record the result (docs/domain.md "检查码 workflow" 5; issue 15 "Recording a result"). On-site
+    inspections need their live 检查码 (无码不检查, `code_not_issued`). no_issue / case_transferred close
+    the inspection; rectification opens a 整改 with items and a deadline and leaves it open until the 复查.
+
+    - `findings` (检查发现) are required for 责令整改.
+    - `checklist`: None (not asked: API callers of before) or `[{"standard", "verdict", "note"}]` with a
+      verdict pass / fail / na for every 检查标准 of the inspection's matters; a 不符合 item rules out
+      no_issue. Stored as a snapshot of the standards' text.
+    - `photos`, `documents`: uploaded files, `signature`: the representative's signature drawn on screen
+      (a PNG), or `signature_refused` with `signature_refused_note` (拒签). Files are checked by content
+      and re-encoded (`upload_check`: 400 `upload_type` / `upload_size`) before any row is locked, and
+      stored as `Evidence` of the result in this transaction.
+    One audit entry `inspection.result_recorded` names the outcome, the checklist's counts, every file
+    with its SHA-256, and the signature or refusal."""
     if outcome not in OUTCOMES:
         raise ValidationFailed(detail={"outcome": [_("检查结果无效。")]})
     if len(findings or "") > 5000:
         raise ValidationFailed(detail={"findings": [_("检查情况不能超过5000字。")]})
+    if outcome == Inspection.Outcome.RECTIFICATION and not (findings or "").strip():
+        raise ValidationFailed(_("责令整改须写明检查发现的问题。"), detail={"findings": [_("请写明检查发现的问题。")]})
+    _require_field_staff(by, inspection)  # before any file is decoded on this user's behalf
+    sign = _signature_fields(signature, signer_name, signature_refused, signature_refused_note)
+    files = _evidence_checked(photos, documents, signature)
+    insp = Inspection.objects.select_for_update().get(pk=inspection.pk)
     if hasattr(insp, "result"):
         raise InvalidState(_("该检查已录入结果。"))
     code = None
@@ -66,31 +150,45 @@ def result_record(*, inspection: Inspection, by, outcome: str, findings: str = "
             raise InvalidState()
     elif insp.status != Inspection.Status.APPROVED:
         raise InvalidState(_("检查须经审批后才能录入结果。"))
-    items, deadline = [], None
+    items = _checklist(insp, checklist, outcome) if checklist is not None else []
+    rect_items, deadline = [], None
     if outcome == Inspection.Outcome.RECTIFICATION:
         rect = rectification or {}
-        items, deadline = _clean_items(rect.get("items")), rect.get("deadline")
+        rect_items, deadline = _clean_items(rect.get("items")), rect.get("deadline")
         errors = {}
-        if not items:
+        if not rect_items:
             errors["rectification.items"] = [_("责令整改须列明整改事项。")]
         if not isinstance(deadline, date) or deadline < insp.date:
             errors["rectification.deadline"] = [_("请填写不早于检查日期的整改期限。")]
         if errors:
             raise ValidationFailed(next(iter(errors.values()))[0], detail=errors)
-    result = InspectionResult.objects.create(inspection=insp, outcome=outcome, findings=findings or "", recorded_by=by)
+    result = InspectionResult.objects.create(inspection=insp, outcome=outcome, findings=findings or "",
+                                             checklist=items, recorded_by=by, **sign)
+    for kind, checked in files:
+        stored_file_save(Evidence(result=result, kind=kind), checked, by=by)
     old_status = insp.status
     closes = outcome != Inspection.Outcome.RECTIFICATION
     insp.outcome = outcome
     insp.status = Inspection.Status.CLOSED if closes else Inspection.Status.RESULT_RECORDED
     insp.save(update_fields=["outcome", "status", "updated_at"])
     if outcome == Inspection.Outcome.RECTIFICATION:
-        Rectification.objects.create(result=result, items=items, deadline=deadline)
+        Rectification.objects.create(result=result, items=rect_items, deadline=deadline)
     if code is not None:
         code.status = CheckCode.Status.CLOSED if closes else CheckCode.Status.COMPLETED
         code.save(update_fields=["status", "updated_at"])
-    audit_record(actor=by, action="inspection.result_recorded", target=insp,
-                 changes={"status": [old_status, insp.status], "outcome": outcome, "rectification_items": items,
-                          "deadline": deadline})
+    changes = {"status": [old_status, insp.status], "outcome": outcome, "rectification_items": rect_items,
+               "deadline": deadline}
+    if items:
+        changes["checklist"] = {str(label): sum(1 for i in items if i["verdict"] == v)
+                                for v, label in InspectionResult.VERDICTS.items()}
+    if files:
+        changes["evidence"] = [f"{str(Evidence.Kind(kind).label)}：{c.original_name}（SHA-256 {c.sha256[:16]}…）"
+                               for kind, c in files]
+    if sign["signature_refused"]:
+        changes["signature"] = _("拒签：%(note)s") % {"note": sign["signature_refused_note"]}
+    elif signature is not None:
+        changes["signature"] = _("已签字%(who)s") % {"who": f"（{sign['signer_name']}）" if sign["signer_name"] else ""}
+    audit_record(actor=by, action="inspection.result_recorded", target=insp, changes=changes)
     if insp.mode != Inspection.Mode.ONSITE:  # an off-site triggered check is filed when it took place
         triggered_filing_record(inspection=insp, by=by)
     result_event_publish(result, code)

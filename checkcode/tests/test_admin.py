@@ -25,7 +25,7 @@ def _msgs(res):
 def test_changelists_render_read_only(client, root, alice, agency_a):
     insp = approved_inspection(agency=agency_a)
     code = checkcode_issue(inspection=insp, issued_by=alice)
-    result_record(inspection=insp, by=alice, outcome="rectification",
+    result_record(inspection=insp, by=alice, outcome="rectification", findings="台账不全",
                   rectification={"items": ["补齐台账"], "deadline": insp.date})
     evaluation_submit(code=code, uscc=insp.enterprise.uscc, rating=4, code_shown=True, notified_in_advance=True)
     client.force_login(root)

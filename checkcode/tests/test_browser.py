@@ -71,12 +71,14 @@ def test_draft_to_closed_in_the_browser(page, phone_page, alice, anna, agency_a)
     screenshot(phone_page, "checkcode_public_phone")
 
     page.goto(detail_url)
-    page.get_by_label("检查结果").select_option("rectification")
-    page.get_by_label("检查情况").fill("后厨排烟管道油污较多")
+    page.get_by_role("link", name="录入检查结果").click()
+    page.get_by_label("检查结果", exact=True).select_option("rectification")
+    page.get_by_label("检查发现的问题").fill("后厨排烟管道油污较多")
     page.get_by_label("整改事项（每行一项）").fill("清洗排烟管道\n建立清洗台账")
     page.get_by_label("整改期限").fill(str(date.today() + timedelta(days=10)))
-    page.get_by_role("button", name="保存结果").click()
+    page.get_by_role("button", name="保存检查结果").click()
     page.wait_for_load_state("networkidle")
+    page.goto(detail_url)
     assert page.get_by_test_id("status").inner_text() == "已录入结果"
 
     phone_page.reload()

@@ -100,7 +100,7 @@ def test_rectification_due_and_overdue_send_one_sms_each_to_the_contact_phone(al
     insp.enterprise.contact_phone = "13912345678"
     insp.enterprise.save()
     checkcode_issue(inspection=insp, issued_by=alice)
-    result_record(inspection=insp, by=alice, outcome="rectification",
+    result_record(inspection=insp, by=alice, outcome="rectification", findings="台账不全",
                   rectification={"items": ["整改台账"], "deadline": date.today() + timedelta(days=5)})
     rectification_sweep(today=date.today() + timedelta(days=2))
     rectification_sweep(today=date.today() + timedelta(days=3))

@@ -205,7 +205,7 @@ def test_agency_sees_evaluation_aggregates_only_over_five(alice, agency_a):
 def test_rectification_reminders_and_overdue_alerts(alice, agency_a):
     insp = approved_inspection(agency=agency_a, day=date.today())
     checkcode_issue(inspection=insp, issued_by=alice)
-    result_record(inspection=insp, by=alice, outcome="rectification",
+    result_record(inspection=insp, by=alice, outcome="rectification", findings="台账不全",
                   rectification={"items": ["整改台账"], "deadline": date.today() + timedelta(days=5)})
     assert rectification_sweep(today=date.today()) == {"reminded": 0, "overdue": 0}
     assert rectification_sweep(today=date.today() + timedelta(days=2)) == {"reminded": 1, "overdue": 0}
@@ -220,7 +220,7 @@ def test_rectification_reminders_and_overdue_alerts(alice, agency_a):
 def test_failed_recheck_sends_it_back_with_a_new_deadline(alice, agency_a):
     insp = approved_inspection(agency=agency_a)
     checkcode_issue(inspection=insp, issued_by=alice)
-    result_record(inspection=insp, by=alice, outcome="rectification",
+    result_record(inspection=insp, by=alice, outcome="rectification", findings="台账不全",
                   rectification={"items": ["整改"], "deadline": insp.date + timedelta(days=3)})
     rect = Rectification.objects.get()
     rectification_respond(rectification=rect, uscc=insp.enterprise.uscc, response="已整改")

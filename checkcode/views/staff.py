@@ -1,6 +1,6 @@
 """Staff pages of the 检查码: code list, full-screen QR, printable code card (the 行政检查文书 are in
 `documents`), and the POST endpoints behind the inspection page's buttons (issue, late
-code, revoke, record result) and the 整改复查 list. Every action calls a service."""
+code, revoke) and the 整改复查 list (the result page is results.py). Every action calls a service."""
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -16,7 +16,7 @@ from plans.selectors.inspections import inspection_for_action, inspection_list_f
 
 from .. import qr, selectors, services
 from ..filters import CheckCodeListFilterSet, RectificationFilterSet
-from ..forms import ReasonForm, ResultForm, VerifyForm
+from ..forms import ReasonForm, VerifyForm
 
 
 def _inspection(request, pk):
@@ -124,24 +124,6 @@ def revoke(request, code):
     else:
         messages.success(request, "检查码已撤销。")
     return _back(obj.inspection_id)
-
-
-@staff_required
-@require_POST
-def result(request, pk):
-    insp = _inspection(request, pk)
-    form = ResultForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "请完整填写检查结果。")
-        return _back(pk)
-    try:
-        services.result_record(inspection=insp, by=request.user, outcome=form.cleaned_data["outcome"],
-                               findings=form.cleaned_data["findings"], rectification=form.rectification())
-    except ApplicationError as exc:
-        _refused(request, exc)
-    else:
-        messages.success(request, "检查结果已录入。")
-    return _back(pk)
 
 
 RECTIFICATION_HEADERS = ["企业", "统一社会信用代码", "检查日期", "发起单位", "整改事项", "整改期限", "状态",

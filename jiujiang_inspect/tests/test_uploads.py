@@ -184,3 +184,20 @@ def test_production_settings_store_uploads_in_an_s3_bucket_when_configured():
     out = subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == ["storages.backends.s3", "jj-evidence", "private", "True", "False"]
+
+
+def test_a_canvas_data_url_is_read_as_a_file_and_checked_like_any_upload():
+    import base64
+
+    from jiujiang_inspect.uploads import upload_from_data_url
+
+    png = jpeg_bytes(fmt="PNG")
+    file = upload_from_data_url("data:image/png;base64," + base64.b64encode(png).decode(), name="签字.png")
+    assert upload_check(file).kind == "jpeg"
+    assert upload_from_data_url("", name="签字.png") is None
+    for bad in ("javascript:alert(1)", "data:image/png;base64,@@@", "data:text/html,<script>"):
+        with pytest.raises(UploadTypeRefused):
+            upload_from_data_url(bad, name="签字.png")
+    php = "data:image/png;base64," + base64.b64encode(b"<?php echo 1; ?>").decode()
+    with pytest.raises(UploadTypeRefused):  # the declared type is ignored: the content decides
+        upload_check(upload_from_data_url(php, name="签字.png"))
