@@ -22,6 +22,16 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE = 375
 
 
+@pytest.fixture(autouse=True)
+def cap_policies(db):
+    """The yearly caps of plans' data migration: a transactional test's flush removes them."""
+    from plans.models import CapPolicy, FrequencyPolicy
+
+    for pool, cap in {"whitelist": 1, "joint": 2, "non_joint": 2, "key": 6}.items():
+        CapPolicy.objects.get_or_create(pool=pool, defaults={"yearly_onsite_cap": cap})
+    FrequencyPolicy.current()
+
+
 def _jpeg(size=(800, 600)):
     out = io.BytesIO()
     Image.new("RGB", size, (30, 140, 90)).save(out, format="JPEG")
