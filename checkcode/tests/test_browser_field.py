@@ -5,6 +5,7 @@ import io
 from datetime import timedelta
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
@@ -121,3 +122,53 @@ def test_recording_a_result_on_a_phone_with_checklist_photo_and_drawn_signature(
     sig = Evidence.objects.get(kind="signature")
     drawn = Image.open(sig.file.open("rb")).convert("L")
     assert drawn.getextrema()[0] < 100, "the stored signature has no dark strokes"
+
+
+def test_rectification_review_reads_as_cards_on_a_phone(phone_page, agency_a, alice):
+    """GIVEN two open rectifications, one recorded with a photo and answered by the enterprise with its own
+    WHEN alice opens 整改复查 on her phone
+    THEN each rectification is a card as wide as the screen (less its margins), the inspection's photo
+    and the enterprise's are shown and load, and the 复查 form's fields and button span the card; 复查 works from the card."""
+    from checkcode.models import Rectification
+    from checkcode.services.results import rectification_respond, result_record
+
+    for n, with_photo in enumerate([True, False]):
+        insp = approved_inspection(agency=agency_a, day=timezone.localdate())
+        insp.enterprise.name = f"鸠江整改示范{n}号有限公司"
+        insp.enterprise.save(update_fields=["name"])
+        checkcode_issue(inspection=insp, issued_by=alice)
+        photos = [SimpleUploadedFile("灭火器.jpg", _jpeg())] if with_photo else []
+        result_record(inspection=insp, by=alice, outcome="rectification", findings="灭火器过期", photos=photos,
+                      rectification={"items": ["更换过期灭火器", "建立消防器材检查台账"],
+                                     "deadline": insp.date + timedelta(days=10)})
+        if with_photo:
+            rect = Rectification.objects.get(result__inspection=insp)
+            rectification_respond(rectification=rect, uscc=insp.enterprise.uscc, response="已更换全部灭火器并建立台账",
+                                  files=[SimpleUploadedFile("整改后.jpg", _jpeg())])
+    pg = phone_page
+    login(pg, "alice")
+    pg.goto(pg.base_url + reverse("checkcode:rectification_list"))
+    expect(pg.locator("h1")).to_have_text("整改复查")
+    _fits_and_passes_axe(pg, "rectification_cards")
+    cards = pg.get_by_test_id("rectification-card")
+    expect(cards).to_have_count(2)
+    for i in range(2):
+        card = cards.nth(i)
+        box = card.bounding_box()
+        assert box["width"] >= PHONE - 40, f"card {i} is {box['width']} px wide"
+        form = card.get_by_test_id("verify-form")
+        for part in (form.locator("select"), form.locator("input[name=note]"), form.get_by_role("button", name="保存复查")):
+            assert part.bounding_box()["width"] >= box["width"] - 40, "the 复查 form does not span the card"
+        # Stacked, not side by side: the form sits below the rectification items.
+        assert form.bounding_box()["y"] > card.locator("ol").bounding_box()["y"]
+    answered = cards.filter(has_text="已更换全部灭火器")
+    for photo in (answered.get_by_role("img", name="照片：灭火器.jpg"),
+                  answered.get_by_role("img", name="企业整改照片：整改后.jpg")):
+        photo.scroll_into_view_if_needed()
+        pg.wait_for_function("(el) => el.complete && el.naturalWidth > 0", arg=photo.element_handle())
+    screenshot(pg, "rectification_cards_phone")
+
+    answered.get_by_label("复查意见").fill("现场核实已整改")
+    answered.get_by_role("button", name="保存复查").click()
+    expect(pg.get_by_text("复查结果已保存。")).to_be_visible()
+    assert Rectification.objects.filter(status="closed").count() == 1

@@ -201,3 +201,27 @@ def test_the_api_takes_the_checklist_and_lists_evidence(api, coded, alice, bob):
         f"/api/v1/evidence/{got['evidence'][0]['id']}/file/")
     assert api(bob).get(f"/api/v1/inspections/{coded.pk}/result/").status_code == 404
     assert api(bob).get(f"/api/v1/evidence/{got['evidence'][0]['id']}/file/").status_code == 404
+
+
+def test_the_rectification_cards_load_their_photos_without_a_query_per_card(client, alice, agency_a):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def one():
+        insp = approved_inspection(agency=agency_a)
+        checkcode_issue(inspection=insp, issued_by=alice)
+        result_record(inspection=insp, by=alice, outcome="rectification", findings="灭火器过期", photos=[photo()],
+                      rectification={"items": ["更换"], "deadline": insp.date + timedelta(days=5)})
+
+    client.force_login(alice)
+    url = reverse("checkcode:rectification_list")
+    one()
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        page = client.get(url).content.decode()
+    assert page.count("照片：现场.jpg") == 1
+    for _ in range(3):
+        one()
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(url).content.decode()
+    assert page.count("照片：现场.jpg") == 4 and len(many) == len(few)

@@ -3,6 +3,7 @@
 code, revoke) and the 整改复查 list (the result page is results.py). Every action calls a service."""
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -17,6 +18,7 @@ from plans.selectors.inspections import inspection_for_action, inspection_list_f
 from .. import qr, selectors, services
 from ..filters import CheckCodeListFilterSet, RectificationFilterSet
 from ..forms import ReasonForm, VerifyForm
+from ..models import Evidence
 
 
 def _inspection(request, pk):
@@ -148,7 +150,9 @@ def rectification_list(request):
                 for r in f.qs.iterator(chunk_size=500))
         return workbook_response(f"整改复查_{timezone.localdate():%Y%m%d}.xlsx",
                                  [("整改复查", RECTIFICATION_HEADERS, rows)])
-    page = Paginator(f.qs, 50).get_page(request.GET.get("page"))
+    # The inspection's photos on each card (issue 15 "整改复查 on a phone"): one query for the page.
+    photos = Prefetch("result__evidence", queryset=Evidence.objects.filter(kind=Evidence.Kind.PHOTO).order_by("id"))
+    page = Paginator(f.qs.prefetch_related(photos), 50).get_page(request.GET.get("page"))
     return render(request, "checkcode/rectification_list.html", {
         "filter": f, "page": page, "form": VerifyForm(), "today": timezone.localdate()})
 
