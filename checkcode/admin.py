@@ -14,6 +14,7 @@ from .models import (
     CodeScan,
     DocumentKind,
     Evaluation,
+    Evidence,
     InquiryRecord,
     InspectionResult,
     IssuedDocument,
@@ -66,8 +67,22 @@ class CheckCodeAdmin(ReadOnlyAdmin):
         return None
 
 
+class EvidenceInline(admin.TabularInline):
+    """The result's files as recorded; no file link (uploads/ is never served by /media/: the result
+    page serves them after its access check)."""
+
+    model = Evidence
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = ["kind", "original_name", "content_type", "size", "sha256", "uploaded_by", "uploaded_at"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(InspectionResult)
 class InspectionResultAdmin(ReadOnlyAdmin):
+    inlines = [EvidenceInline]
     list_display = ["inspection", "outcome", "recorded_by", "recorded_at"]
     list_filter = ["outcome"]
     list_select_related = ["inspection__enterprise", "recorded_by"]

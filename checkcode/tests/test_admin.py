@@ -2,6 +2,7 @@
 whose refusals show as admin messages."""
 import pytest
 from django.contrib.messages import get_messages
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from checkcode.models import CheckCode
@@ -25,13 +26,16 @@ def _msgs(res):
 def test_changelists_render_read_only(client, root, alice, agency_a):
     insp = approved_inspection(agency=agency_a)
     code = checkcode_issue(inspection=insp, issued_by=alice)
-    result_record(inspection=insp, by=alice, outcome="rectification", findings="台账不全",
-                  rectification={"items": ["补齐台账"], "deadline": insp.date})
+    pdf = SimpleUploadedFile("台账.pdf", b"%PDF-1.4\n")
+    result = result_record(inspection=insp, by=alice, outcome="rectification", findings="台账不全", documents=[pdf],
+                           rectification={"items": ["补齐台账"], "deadline": insp.date})
     evaluation_submit(code=code, uscc=insp.enterprise.uscc, rating=4, code_shown=True, notified_in_advance=True)
     client.force_login(root)
     for name in ("checkcode", "inspectionresult", "rectification", "evaluation"):
         assert client.get(reverse(f"admin:checkcode_{name}_changelist")).status_code == 200, name
     assert client.get(reverse("admin:checkcode_checkcode_change", args=[code.pk])).status_code == 200
+    page = client.get(reverse("admin:checkcode_inspectionresult_change", args=[result.pk])).content.decode()
+    assert "台账.pdf" in page and "/media/uploads/" not in page  # listed, never linked through /media/
     assert client.get(reverse("admin:checkcode_checkcode_add")).status_code == 403
 
 
