@@ -28,7 +28,9 @@ from .models import CapPolicy, FrequencyPolicy
 from .selectors import enterprises as enterprise_selectors
 from .selectors import plans as plan_selectors
 from .selectors.inspections import (
+    ROW_FIELDS,
     inspection_list_for_user,
+    inspection_rows,
     inspections_detailed,
     joint_match_candidates,
     triggered_filing_list_for_user,
@@ -58,6 +60,7 @@ from .serializers import (
     PoolMoveSerializer,
     QuotaSerializer,
     TriggeredFilingSerializer,
+    inspection_row_data,
 )
 from .services import annual_plans, caps, draw, enterprises, pools
 from .services import inspections as services
@@ -88,6 +91,13 @@ class InspectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
 
     def get_queryset(self):
         return inspection_list_for_user(user=self.request.user).order_by("-id")
+
+    def list(self, request, *args, **kwargs):
+        """The page as plain values (inspection_rows, inspection_row_data): what InspectionSerializer
+        answers, without a model instance or a serializer field per cell (issue 13)."""
+        qs = self.filter_queryset(inspection_list_for_user(user=request.user, detailed=False).order_by("-id"))
+        page = self.paginate_queryset(qs.values(*ROW_FIELDS))
+        return self.get_paginated_response([inspection_row_data(r) for r in inspection_rows(page)])
 
     def _out(self, inspection, code=status.HTTP_200_OK):
         return Response(InspectionSerializer(inspections_detailed().get(pk=inspection.pk)).data, status=code)

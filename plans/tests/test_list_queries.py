@@ -9,10 +9,10 @@ from .factories import make_inspection
 
 pytestmark = pytest.mark.django_db
 
-# The bearer token (with its user), the page (enterprise, initiating agency and plan joined; the
-# cursor's look-ahead row in the same query), then one query each for participations (with agencies),
-# their inspectors, their matters and the check codes.
-LIST_QUERIES = 6
+# The bearer token (with its user), the page as values (enterprise and initiating agency joined; the
+# cursor's look-ahead row in the same query), then ONE query (UNION ALL) for the participations with
+# their agencies, inspectors and matters, and the live check codes (plans.selectors.inspections).
+LIST_QUERIES = 3
 
 
 def _count(client, url):
