@@ -172,3 +172,21 @@ def test_rectification_review_reads_as_cards_on_a_phone(phone_page, agency_a, al
     answered.get_by_role("button", name="保存复查").click()
     expect(pg.get_by_text("复查结果已保存。")).to_be_visible()
     assert Rectification.objects.filter(status="closed").count() == 1
+
+
+def test_at_a_desk_the_rectification_list_stays_a_table(page, agency_a, alice):
+    """At 1280 px the cards are a table again: column headers visible, one row per rectification side by
+    side with its 复查 form; axe finds nothing serious."""
+    from checkcode.services.results import result_record
+
+    insp = approved_inspection(agency=agency_a, day=timezone.localdate())
+    checkcode_issue(inspection=insp, issued_by=alice)
+    result_record(inspection=insp, by=alice, outcome="rectification", findings="台账缺失",
+                  rectification={"items": ["补齐台账"], "deadline": insp.date + timedelta(days=10)})
+    login(page, "alice")
+    page.goto(page.base_url + reverse("checkcode:rectification_list"))
+    expect(page.get_by_role("columnheader", name="复查")).to_be_visible()
+    card = page.get_by_test_id("rectification-card")
+    form = card.get_by_test_id("verify-form")
+    assert abs(form.bounding_box()["y"] - card.locator("ol").bounding_box()["y"]) < 60  # same row
+    assert axe_violations(page) == []
