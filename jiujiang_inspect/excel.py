@@ -150,12 +150,14 @@ class SheetReader:
     """Iterate `(row_number, {key: value})` over the data rows of a checked workbook (see above).
 
     After the header is found: `present` (keys of the columns the file has), `unrecognised` (header texts
-    ignored), `sheet_title`, `header_row`, `epoch1904`."""
+    ignored), `sheet_title`, `header_row`, `epoch1904`, `rows_announced` (data rows the sheet's dimension
+    record announces, 0 when it has none: an estimate for a progress bar, never a count)."""
 
     def __init__(self, fileobj, spec: SheetSpec, errors: "RowErrors", where=None):
         self.fileobj, self.spec, self.errors, self.where = fileobj, spec, errors, where or (lambda n: n)
         self.present, self.unrecognised = set(), []
         self.sheet_title, self.header_row, self.epoch1904 = None, None, False
+        self.rows_announced = 0
 
     def _locate(self, wb):
         names = wb.sheetnames
@@ -165,10 +167,12 @@ class SheetReader:
             ws = wb[name]
             if not hasattr(ws, "reset_dimensions"):  # a chartsheet
                 continue
+            announced = ws.max_row  # the sheet's own dimension record (read when the workbook loaded)
             ws.reset_dimensions()
             for n, cells in enumerate(ws.iter_rows(max_row=HEADER_SCAN_ROWS, values_only=True), start=1):
                 keys = {self.spec.by_name.get(normalize_header(c)) for c in cells} - {None}
                 if set(self.spec.required) <= keys:
+                    self.rows_announced = max((announced or 0) - n, 0)
                     return ws, n, cells
                 if best is None or len(keys) > best[0]:
                     best = (len(keys), name, n, keys)

@@ -2,7 +2,7 @@
 
 Bounded memory: pass 1 streams the workbook (openpyxl read-only through `read_sheet`) and validates
 every row, keeping only a small tuple of strings and ids per row; pass 2 writes in batches of
-BATCH rows with bulk_create / bulk_update inside one transaction, looking up only that batch's
+BATCH rows with bulk inserts (jiujiang_inspect.bulk) / bulk_update inside one transaction, looking up only that batch's
 existing rows. All-or-nothing: any row error and nothing is written, with a per-row report.
 Idempotent by 统一社会信用代码: re-importing the same file changes nothing. A re-import changes only the
 columns the file has and only where the cell is not empty (jiujiang_inspect.excel.provided): a sheet
@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from jiujiang_inspect import roles
 from jiujiang_inspect.audit import audit_record, audit_record_many
+from jiujiang_inspect.bulk import bulk_insert
 from jiujiang_inspect.excel import (
     IDENTIFIER,
     RowErrors,
@@ -70,6 +71,7 @@ YES = {"是", "Y", "y", "1", "TRUE", "True", "true", "yes", "是的"}
 NO = {"否", "N", "n", "0", "FALSE", "False", "false", "no"}
 SIZE_BY_LABEL = {str(label): value for value, label in Enterprise.Size.choices} | {
     v: v for v in Enterprise.Size.values} | {"个体": "individual"}
+CREDIT_CLASSES = frozenset(Enterprise.CreditClass.values)  # read once, not per row
 MAX_LEN = {"name": 200, "address": 200, "contact_name": 50, "contact_phone": 20}
 
 
@@ -84,19 +86,7 @@ def _flag(value, default):
     return None
 
 
-def estimate_rows(fileobj) -> int:
-    """Rows announced by the sheet's dimension (cheap: read-only mode reads it from the sheet header)."""
-    from openpyxl import load_workbook
-
-    wb = load_workbook(fileobj, read_only=True)
-    try:
-        return max((wb.worksheets[0].max_row or 1) - 1, 0)
-    finally:
-        wb.close()
-        fileobj.seek(0)
-
-
-def _validate_rows(reader, *, accept_checksum, errors: RowErrors, job=None, total=0):
+def _validate_rows(reader, *, accept_checksum, errors: RowErrors, job=None):
     """Pass 1: yield one small tuple per valid row (see ROW_FIELDS); record errors for the others.
     A field is None when the file does not give it (column absent or cell empty): the stored value is
     kept, a new enterprise takes the default (jiujiang_inspect.excel.provided)."""
@@ -147,7 +137,7 @@ def _validate_rows(reader, *, accept_checksum, errors: RowErrors, job=None, tota
             errors.add(n, "规模", _("应为 大型、中型、小型、微型 或 个体工商户。"))
             ok = False
         credit = str(row.get("credit_class", "")).strip().upper()[:1] or None
-        if credit is not None and credit not in Enterprise.CreditClass.values:
+        if credit is not None and credit not in CREDIT_CLASSES:
             errors.add(n, "信用风险分类", _("应为 A、B、C、D 之一。"))
             ok = False
         joins = _flag(row.get("joins_joint", ""), KEEP)
@@ -165,7 +155,7 @@ def _validate_rows(reader, *, accept_checksum, errors: RowErrors, job=None, tota
                    texts["contact_name"], texts["contact_phone"], None if active is KEEP else active, accepted)
         if job is not None and count % 500 == 0:
             # Validation is the first half of the bar, writing the second.
-            job_progress(job, done=count, total=max(total, count) * 2)
+            job_progress(job, done=count, total=max(reader.rows_announced, count) * 2)
     if count == 0:
         raise ValidationFailed(_("文件中没有数据行。"), detail={"rows": []})
 
@@ -203,11 +193,14 @@ def _write_batch(batch, *, by, now, counts):
                     diff["contact_phone"] = ["（已修改）", "（已修改）"]
                 audits.append((current, diff))
     if new:
-        Enterprise.objects.bulk_create(new, batch_size=BATCH)
-        ids = dict(Enterprise.objects.filter(uscc__in=[e.uscc for e in new]).values_list("uscc", "id"))
-        PoolMembership.objects.bulk_create(
-            [PoolMembership(enterprise_id=ids[e.uscc], pool=e.pool, valid_from=now, decided_by=by,
-                            reason=_("Excel导入登记入库")) for e in new], batch_size=BATCH)
+        bulk_insert(Enterprise, new, batch_size=BATCH)
+        if any(e.pk is None for e in new):  # a database that does not return ids from a bulk insert
+            ids = dict(Enterprise.objects.filter(uscc__in=[e.uscc for e in new]).values_list("uscc", "id"))
+            for e in new:
+                e.pk = ids[e.uscc]
+        reason = _("Excel导入登记入库")
+        bulk_insert(PoolMembership, [PoolMembership(enterprise_id=e.pk, pool=e.pool, valid_from=now, decided_by=by,
+                                                    reason=reason) for e in new], batch_size=BATCH)
     if changed:
         Enterprise.objects.bulk_update(changed, [*UPDATE_FIELDS, "pool", "updated_at"], batch_size=BATCH)
         enterprise_dependents_touch(renamed)
@@ -232,10 +225,9 @@ def enterprises_import(*, job=None, fileobj, by=None):
         raise PermissionDeniedError(_("仅区司法局审核员和单位管理员可以导入检查对象。"))
     accept = bool((job.params if job else {}).get("accept_checksum_warning")) and roles.is_reviewer(by)
     check_xlsx_upload(fileobj)
-    total = estimate_rows(fileobj)
     errors = RowErrors()
     reader = read_sheet(fileobj, SPEC, errors)
-    rows = list(_validate_rows(reader, accept_checksum=accept, errors=errors, job=job, total=total))
+    rows = list(_validate_rows(reader, accept_checksum=accept, errors=errors, job=job))
     if errors:
         raise ValidationFailed(_("共 %(n)d 处错误，未导入任何数据。") % {"n": len(errors.errors)},
                                detail={"rows": errors.errors})

@@ -1,10 +1,12 @@
 """检查对象 (enterprises), 对象库 (pools), 频次上限 (cap policies), 阻断 (blocks), 年度检查计划, 检查任务 with
 their participations, 触发式检查备案 and 按月汇总 (举措 5, 6, 7, 10, 11)."""
+import functools
 import unicodedata
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
@@ -26,9 +28,14 @@ class Town(models.TextChoices):
         """A town by its code (`sihe_shan`) or, as other systems and files send it, its Chinese name
         (四褐山街道, spaces and full-width forms ignored); None if it names no town of 鸠江区."""
         text = "".join(unicodedata.normalize("NFKC", str(value or "")).split())
-        if text in cls.values:
-            return text
-        return {"".join(str(label).split()): code for code, label in cls.choices}.get(text)
+        return _town_names(get_language()).get(text)
+
+
+@functools.cache
+def _town_names(language) -> dict:
+    """{code or name without spaces: code} of every town, per language (labels are translations):
+    built once, not per row of a 100,000-row import (issue 13)."""
+    return {**{"".join(str(label).split()): code for code, label in Town.choices}, **{c: c for c in Town.values}}
 
 
 class Pool(models.TextChoices):
