@@ -333,7 +333,11 @@ def matter_cancel(*, matter: InspectionMatter, by, reason: str) -> InspectionMat
 
 def matter_mark_used(*, matters, on_date) -> int:
     """Record that `matters` were used in an inspection on `on_date` (for the unused-matters list).
-    Call from the service that approves or records an inspection. Only moves dates forward."""
+    Call from the service that approves or records an inspection. Only moves dates forward, so instances
+    read already at or past `on_date` need no statement (issuing a 检查码 under the enterprise lock)."""
+    if matters and all(isinstance(m, InspectionMatter) and m.last_used_on is not None and m.last_used_on >= on_date
+                       for m in matters):
+        return 0
     ids = [m.pk if isinstance(m, InspectionMatter) else int(m) for m in matters]
     return InspectionMatter.objects.filter(pk__in=ids).filter(
         Q(last_used_on__isnull=True) | Q(last_used_on__lt=on_date)).update(last_used_on=on_date,

@@ -274,6 +274,16 @@ def test_unused_matters_selector_and_mark_used(agency_a):
     assert recent.code not in set(selectors.matter_list_unused(today=today).values_list("code", flat=True))
 
 
+def test_mark_used_needs_no_statement_when_the_matters_read_are_already_as_late(agency_a, django_assert_num_queries):
+    matter = PublishedMatterFactory(agency=agency_a, last_used_on=date(2026, 5, 1))
+    with django_assert_num_queries(0):
+        services.matter_mark_used(matters=[matter], on_date=date(2026, 5, 1))
+    with django_assert_num_queries(1):
+        services.matter_mark_used(matters=[matter], on_date=date(2026, 5, 2))
+    matter.refresh_from_db()
+    assert matter.last_used_on == date(2026, 5, 2)
+
+
 # --- joint matter lists -----------------------------------------------------------------------------------
 
 def test_joint_list_takes_only_published_matters_of_its_agencies_and_warns_above_three(rita, agency_a, agency_b):
