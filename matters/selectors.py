@@ -12,7 +12,7 @@ Both only read; the service that approves an inspection raises what they return.
 """
 from datetime import date
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from jiujiang_inspect import roles
@@ -65,6 +65,41 @@ def matter_list_for_user(*, user) -> QuerySet[InspectionMatter]:
     if roles.is_staff_member(user) and getattr(user, "agency_id", None):
         return qs.filter(published | Q(agency_id=user.agency_id))
     return qs.filter(published)
+
+
+def industry_lineage(industry: Industry | None) -> list[int]:
+    """Ids of `industry` and its parents up to the 门类 (GB/T 4754: 6210 → 621 → 62 → H); [] for None.
+    One query."""
+    if industry is None:
+        return []
+    row = Industry.objects.select_related("parent__parent__parent").get(pk=industry.pk)
+    ids = []
+    while row is not None:
+        ids.append(row.pk)
+        row = row.parent
+    return ids
+
+
+def matters_for_enterprise(*, agency, industry: Industry | None, keep=()) -> QuerySet[InspectionMatter]:
+    """The matters an agency may pick for an inspection of an enterprise of `industry` (issue 15, the
+    new-inspection form): its published matters whose 适用行业 include the industry, a parent of it or a
+    finer class of it, and those that name no industry (they apply to every enterprise); all of them
+    when the industry is unknown. `in_joint_list` marks the matters of a published 联查事项清单 of the
+    industry (or a parent), which come first. `keep` (ids) stay in even when outside the industry (what
+    a draft already lists). Two queries when evaluated (the lineage, the list)."""
+    qs = InspectionMatter.objects.filter(agency=agency, status=InspectionMatter.Status.PUBLISHED)
+    lineage = industry_lineage(industry)
+    through = InspectionMatter.industries.through.objects.filter(inspectionmatter_id=OuterRef("pk"))
+    joint = JointMatterList.matters.through.objects.filter(
+        inspectionmatter_id=OuterRef("pk"), jointmatterlist__status=JointMatterList.Status.PUBLISHED,
+        jointmatterlist__industry_id__in=lineage)
+    qs = qs.annotate(in_joint_list=Exists(joint))
+    if lineage:
+        fits = Q(industry_id__in=lineage)
+        if industry.code.isdigit():
+            fits |= Q(industry__code__startswith=industry.code)
+        qs = qs.filter(~Exists(through) | Exists(through.filter(fits)) | Q(pk__in=list(keep)))
+    return qs.order_by("-in_joint_list", "code")
 
 
 def matter_list_published() -> QuerySet[InspectionMatter]:

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from subjects.validators import USCC_ALPHABET, uscc_check_char
 
-from .models import AnnualPlan, Enterprise, Pool, PoolMembership, Town
+from .models import AnnualPlan, Enterprise, Pool, PoolMembership, Town, name_initials
 
 ENTERPRISE_COUNT = 3000
 # (industry code, share, name patterns, sizes)
@@ -71,8 +71,9 @@ def _enterprises(rng, industries):
         else:
             pool = Pool.JOINT
         individual = size == "individual"
+        name = rng.choice(patterns).format(z=z)
         rows.append(Enterprise(
-            uscc=demo_uscc(7_000_000 + n * 7919, individual=individual), name=rng.choice(patterns).format(z=z),
+            uscc=demo_uscc(7_000_000 + n * 7919, individual=individual), name=name, name_initials=name_initials(name),
             town=town, address=f"芜湖市鸠江区{STREETS[town]}{rng.randrange(1, 400)}号", industry_id=industries.get(code),
             size=size, credit_class=credit, joins_joint=joins, pool=pool,
             contact_name=rng.choice(SURNAMES) + rng.choice(["先生", "女士", "经理"]),

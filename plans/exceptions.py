@@ -190,6 +190,43 @@ RULE_NAMES = {
     "inspector_not_trained": _("通过检查码测试"),
 }
 
+#: What to change when a rule fails, as the draft form's rule panel says it (issue 15), beside the
+#: rule's own message (which names the people and things). `rule_fix` adds what `detail` tells.
+RULE_FIXES = {
+    "matter_not_published": _("改选已公布的检查事项。"),
+    "legal_basis_not_in_force": _("改选法定依据现行有效的检查事项，或请本单位调整事项后重新备案。"),
+    "too_few_inspectors": _("再勾选本单位持有效执法证件的执法人员（辅助人员不计入）。"),
+    "inspector_certificate_invalid": _("取消勾选证件无效的人员，改选持有效证件的人员，或先更新其执法证件。"),
+    "inspector_not_in_agency": _("只勾选本单位的执法人员。"),
+    "enterprise_not_joint": _("该企业不参加联合检查：改为本单位单独检查。"),
+    "enterprise_over_yearly_cap": _("改为非现场检查方式，或与已有检查合并；确需现场检查请联系区司法局。"),
+    "agency_over_yearly_cap": _("改为非现场检查方式，或与其他单位的检查合并。"),
+    "triggered_frequency_blocked": _("该企业本月触发式检查已阻断：需区司法局解除阻断后再检查。"),
+    "enterprise_blocked": _("阻断期间不能检查：改期到阻断结束后，或联系区司法局。"),
+    "inspector_low_efficiency_blocked": _("更换被暂停检查该企业的执法人员。"),
+    "onsite_justification_required": _("填写“现场检查必要性说明”，或改为非现场检查方式。"),
+    "advance_notice_missing": _("填写预先告知的时间和方式，或填写免予告知理由。"),
+    "plan_not_filed": _("选择已备案或已公布的年度检查计划。"),
+    "plan_mismatch": _("按计划修改："),
+    "special_plan_not_filed": _("选择已公布的专项检查计划（备案后一个月内公布）。"),
+    "inspector_not_trained": _("更换已通过检查码测试的人员，或请其先完成测试。"),
+}
+PLAN_MISMATCH_FIXES = {
+    "enterprise": _("从计划的检查对象中选择企业"),
+    "month": _("把检查日期改到计划月份内"),
+    "agencies": _("参与单位须为计划的牵头或参与单位"),
+}
+
+
+def rule_fix(code: str, detail: dict | None = None) -> str:
+    """What to change so that the rule `code` passes, in Chinese (empty for an unknown code)."""
+    text = str(RULE_FIXES.get(code, ""))
+    if code == "plan_mismatch":
+        wrong = [str(PLAN_MISMATCH_FIXES[k]) for k in PLAN_MISMATCH_FIXES if (detail or {}).get(k)]
+        text += "；".join(wrong) + "。" if wrong else str(PlanMismatch.default_message)
+    return text
+
+
 #: Where a refusal happened (GateRefusal.stage).
 STAGE_NAMES = {"approve": _("审批"), "issue": _("申领检查码"), "late_code": _("事后补码")}
 

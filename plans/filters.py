@@ -20,6 +20,7 @@ from .models import (
     Town,
     TriggeredFiling,
 )
+from .selectors.enterprises import enterprise_search
 
 
 class TownField(django_filters.fields.ChoiceField):
@@ -38,7 +39,7 @@ class TownFilter(django_filters.ChoiceFilter):
 
 
 class EnterpriseFilterSet(FilterSet):
-    q = django_filters.CharFilter(method="search", label="名称或信用代码")
+    q = django_filters.CharFilter(method="search", label="名称、拼音首字母或信用代码")
     uscc = UsccFilter(field_name="uscc", label="统一社会信用代码")  # exactly this firm; `q` is fuzzy
     town = TownFilter(choices=Town.choices, label="镇（街道）", empty_label="全部")
     industry = django_filters.CharFilter(method="filter_industry", label="行业代码")
@@ -54,8 +55,7 @@ class EnterpriseFilterSet(FilterSet):
         fields = ["town", "pool", "credit_class", "size", "joins_joint", "is_active"]
 
     def search(self, qs, name, value):
-        value = value.strip()
-        return qs.filter(Q(name__icontains=value) | Q(uscc__icontains=value.upper()))
+        return enterprise_search(qs, value)
 
     def filter_industry(self, qs, name, value):
         # GB/T 4754 numeric codes nest by prefix (62 → 621 → 6210); a 门类 letter matches its own rows.

@@ -2,15 +2,20 @@
 user's own agency (joint inspections are formed by merging with other agencies' drafts); 邀约. They only
 shape input; the services decide."""
 from django import forms
+from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from matters.models import Industry, InspectionMatter, JointMatterList
+from matters.selectors import matters_for_enterprise
 from subjects.forms import BootstrapMixin, DateInput
 from subjects.models import Agency, Inspector
 from subjects.validators import uscc_normalise
 
+from .exceptions import InspectorCertificateInvalid
 from .models import AnnualPlan, Enterprise, Inspection, Invitation, Pool, Town
+from .selectors.enterprises import enterprise_pick_list
 from .services.caps import FREQUENCY_FIELDS, FREQUENCY_INT_FIELDS
 
 
@@ -149,22 +154,77 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(attrs, format or "%Y-%m-%dT%H:%M")
 
 
+class SearchInput(forms.TextInput):
+    input_type = "search"
+
+
+class InspectorChoices(forms.CheckboxSelectMultiple):
+    """The inspectors as checkboxes; one who cannot take part on the day is shown disabled with the
+    reason (`unavailable` = {pk: reason}), a helper with a note that he does not count (issue 15)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.unavailable, self.notes = {}, {}
+
+    def __deepcopy__(self, memo):
+        # Each form gets its own marks: Widget.__deepcopy__ is shallow, and a shared dict would carry
+        # one request's disabled inspectors into the next.
+        obj = super().__deepcopy__(memo)
+        obj.unavailable, obj.notes = {}, {}
+        return obj
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex=subindex, attrs=attrs)
+        pk = getattr(value, "value", value)
+        if pk in self.unavailable:
+            option["attrs"]["disabled"] = True
+            option["label"] = f"{label}：{self.unavailable[pk]}"
+        elif pk in self.notes:
+            option["label"] = f"{label}（{self.notes[pk]}）"
+        return option
+
+
+class MatterChoices(forms.CheckboxSelectMultiple):
+    """Matters as checkboxes, those of the industry's 联查事项清单 first and marked (issue 15)."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex=subindex, attrs=attrs)
+        if getattr(getattr(value, "instance", None), "in_joint_list", False):
+            option["label"] = f"{label}（联查事项清单）"
+        return option
+
+
 class InspectionForm(BootstrapMixin, forms.Form):
-    enterprise = forms.CharField(label=_("检查对象（统一社会信用代码）"), max_length=64)
+    """The draft of an inspection by the user's own agency (issue 15, "New inspection"). The enterprise
+    is typed (part of its name, its pinyin initials or its 统一社会信用代码) and, when several match,
+    picked from the list (`enterprise_pick`, also the plan's targets); fields belong to a kind
+    (`KIND_FIELDS`); inspectors who cannot take part on the day are disabled with the reason; matters
+    are those for the enterprise's industry, the joint list's first. Works as a plain form; htmx only
+    refreshes the parts that depend on what was chosen."""
+
+    #: The fields that belong to one kind of inspection only (the page shows them for that kind).
+    KIND_FIELDS = {"plan": "planned", "special_plan": "special", "special_approval_ref": "special",
+                   "trigger_source": "triggered", "trigger_reference": "triggered", "trigger_reason": "triggered"}
+
+    enterprise = forms.CharField(label=_("查找企业"), max_length=200, widget=SearchInput(attrs={"autocomplete": "off"}),
+                                 help_text=_("输入企业名称的一部分、拼音首字母（如 whjj）或统一社会信用代码"))
     kind = forms.ChoiceField(label=_("检查类型"), choices=Inspection.Kind.choices)
     mode = forms.ChoiceField(label=_("检查方式"), choices=Inspection.Mode.choices)
     date = forms.DateField(label=_("计划检查日期"), widget=DateInput)
-    plan = forms.ModelChoiceField(label=_("依据的计划（计划检查：年度计划；专项检查：专项检查计划）"), required=False, queryset=AnnualPlan.objects.none())
-    trigger_source = forms.ChoiceField(label=_("触发来源（触发式检查）"), required=False,
-                                       choices=[("", "—")] + list(Inspection.TriggerSource.choices))
+    plan = forms.ModelChoiceField(label=_("依据的年度检查计划"), required=False, queryset=AnnualPlan.objects.none(),
+                                  empty_label=_("请选择"))
+    special_plan = forms.ModelChoiceField(label=_("依据的专项检查计划"), required=False,
+                                          queryset=AnnualPlan.objects.none(), empty_label=_("请选择"))
+    trigger_source = forms.ChoiceField(label=_("触发来源"), required=False,
+                                       choices=[("", _("请选择"))] + list(Inspection.TriggerSource.choices))
     trigger_reference = forms.CharField(label=_("来源编号（如12345工单号）"), required=False, max_length=100)
     trigger_reason = forms.CharField(label=_("触发原因"), required=False, max_length=2000,
                                      widget=forms.Textarea(attrs={"rows": 2}))
     special_approval_ref = forms.CharField(label=_("专项检查审批文号"), required=False, max_length=100)
     inspectors = forms.ModelMultipleChoiceField(label=_("本单位执法人员（至少两名持证人员）"),
-                                                queryset=Inspector.objects.none(), widget=forms.CheckboxSelectMultiple)
+                                                queryset=Inspector.objects.none(), widget=InspectorChoices)
     matters = forms.ModelMultipleChoiceField(label=_("检查事项"), queryset=InspectionMatter.objects.none(),
-                                             widget=forms.CheckboxSelectMultiple)
+                                             widget=MatterChoices)
     notified_at = forms.DateTimeField(label=_("预先告知时间"), required=False, widget=DateTimeInput)
     notice_method = forms.CharField(label=_("告知方式"), required=False, max_length=100,
                                     help_text=_("如：电话、短信、书面通知"))
@@ -179,24 +239,111 @@ class InspectionForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args, agency=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.candidates = []  # enterprises matching the typed text, to pick from
+        self.enterprise_obj = self._enterprise_from_input()
+        self.on_date = self._date_from_input()
+        kind = self._value("kind")
         if agency is not None:
-            self.fields["inspectors"].queryset = Inspector.objects.filter(agency=agency, is_active=True).select_related(
-                "certificate").order_by("name")
-            self.fields["matters"].queryset = InspectionMatter.objects.filter(
-                agency=agency, status=InspectionMatter.Status.PUBLISHED).order_by("code")
-            self.fields["plan"].queryset = AnnualPlan.objects.filter(
-                status__in=[AnnualPlan.Status.FILED, AnnualPlan.Status.PUBLISHED]).order_by("-year", "id")
+            people = list(Inspector.objects.filter(agency=agency, is_active=True).select_related(
+                "certificate").order_by("name", "id"))
+            self.fields["inspectors"].queryset = Inspector.objects.filter(pk__in=[i.pk for i in people]).select_related(
+                "certificate").order_by("name", "id")
+            self._mark_inspectors(people)
+            keep = [v for v in self._values("matters") if str(v).isdigit()]
+            self.fields["matters"].queryset = matters_for_enterprise(
+                agency=agency, industry=getattr(self.enterprise_obj, "industry", None), keep=keep)
+            plans = AnnualPlan.objects.filter(
+                Q(lead_agency=agency) | Q(member_agencies=agency),
+                status__in=[AnnualPlan.Status.FILED, AnnualPlan.Status.PUBLISHED],
+                year__gte=timezone.localdate().year - 1).distinct().order_by("-year", "id")
+            self.fields["plan"].queryset = plans.filter(kind=AnnualPlan.Kind.ANNUAL)
+            self.fields["special_plan"].queryset = plans.filter(kind=AnnualPlan.Kind.SPECIAL)
+        self.plan_obj = self._plan_from_input(kind)
+        self.plan_targets = (list(self.plan_obj.enterprises.filter(is_active=True).order_by("name")[:200])
+                             if self.plan_obj is not None else [])
         for name in ("inspectors", "matters"):
-            self.fields[name].widget.attrs["class"] = "me-1"
-        self.fields["inspectors"].label_from_instance = lambda i: f"{i.name}" + (
-            "（辅助人员）" if i.is_helper else f"（{getattr(getattr(i, 'certificate', None), 'number', '无证')}）")
+            self.fields[name].widget.attrs["class"] = "form-check-input me-1"
+        self.fields["kind"].widget.attrs["data-kind-switch"] = ""
+        # htmx: the matches as the user types (the plain form resolves the text when it is submitted).
+        self.fields["enterprise"].widget.attrs.update({
+            "hx-get": reverse("plans:inspection_enterprise_search"), "hx-trigger": "input changed delay:300ms, search",
+            "hx-target": "#enterprise-results", "hx-swap": "innerHTML", "hx-sync": "this:replace"})
+        self.fields["inspectors"].label_from_instance = lambda i: i.name + (
+            "" if i.is_helper else f"（{getattr(getattr(i, 'certificate', None), 'number', '') or '无证'}）")
 
+    # --- reading what was typed, before validation (it decides the choices) ---------------------------
+    def _value(self, name):
+        if self.is_bound:
+            return self.data.get(self.add_prefix(name), "")
+        value = self.initial.get(name, self.fields[name].initial)
+        return value if value is not None else ""
+
+    def _values(self, name):
+        if self.is_bound:
+            return self.data.getlist(self.add_prefix(name)) if hasattr(self.data, "getlist") else []
+        return self.initial.get(name) or []
+
+    def _enterprise_from_input(self):
+        """The enterprise chosen (a picked radio, an exact code, or the only match of the typed text);
+        `candidates` = the matches of the typed text to pick from."""
+        # A disabled field (the edit page) is not submitted: its initial value stands.
+        text = str(self._value("enterprise") or self.initial.get("enterprise") or "")
+        with_industry = Enterprise.objects.select_related("industry")
+        exact = with_industry.filter(uscc=uscc_normalise(text)).first() if text else None
+        if exact is None:
+            self.candidates = enterprise_pick_list(text)
+        pick = uscc_normalise(self._value("enterprise_pick")) if self.is_bound else ""
+        picked = with_industry.filter(uscc=pick).first() if pick else None
+        if picked is not None:
+            return picked
+        if exact is not None:
+            return exact
+        return self.candidates[0] if len(self.candidates) == 1 else None
+
+    def _date_from_input(self):
+        try:
+            return self.fields["date"].clean(self._value("date")) or timezone.localdate()
+        except forms.ValidationError:
+            return timezone.localdate()
+
+    def _plan_from_input(self, kind):
+        name = {"planned": "plan", "special": "special_plan"}.get(kind)
+        value = str(self._value(name) or "") if name else ""
+        if not value.isdigit():
+            return None
+        return self.fields[name].queryset.filter(pk=value).first()
+
+    def _mark_inspectors(self, people):
+        widget = self.fields["inspectors"].widget
+        for i in people:
+            cert = getattr(i, "certificate", None) if hasattr(i, "certificate") else None
+            if i.is_helper:
+                widget.notes[i.pk] = _("辅助人员，不计入两名持证人员")
+            elif cert is None or not cert.is_valid_on(self.on_date):
+                state = cert.state_on(self.on_date) if cert else "missing"
+                widget.unavailable[i.pk] = _("%(day)s %(why)s") % {
+                    "day": f"{self.on_date:%Y-%m-%d}", "why": InspectorCertificateInvalid.STATES.get(state, state)}
+
+    # --- validation -------------------------------------------------------------------------------------
     def clean_enterprise(self):
-        value = uscc_normalise(self.cleaned_data["enterprise"])
-        ent = Enterprise.objects.filter(uscc=value).first()
-        if ent is None:
-            raise forms.ValidationError(_("未找到该统一社会信用代码对应的检查对象。"))
-        return ent
+        if self.enterprise_obj is not None:
+            return self.enterprise_obj
+        if self.candidates:
+            raise forms.ValidationError(_("找到%(n)s家企业，请在下方选择一家。") % {"n": len(self.candidates)})
+        raise forms.ValidationError(_("未找到该检查对象：请输入企业名称、拼音首字母或统一社会信用代码。"))
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("kind")
+        if kind == Inspection.Kind.SPECIAL:
+            data["plan"] = data.get("special_plan")
+        elif kind != Inspection.Kind.PLANNED:
+            data["plan"] = None
+        return data
+
+    def kind_of(self, name) -> str:
+        """The kind a field belongs to ('' = every kind), for the page to show it with that kind."""
+        return self.KIND_FIELDS.get(name, "")
 
     @staticmethod
     def initial_for(inspection: Inspection, agency) -> dict:
@@ -205,7 +352,8 @@ class InspectionForm(BootstrapMixin, forms.Form):
         notified = timezone.localtime(inspection.notified_at) if inspection.notified_at else None
         return {
             "enterprise": inspection.enterprise.uscc, "kind": inspection.kind, "mode": inspection.mode,
-            "date": inspection.date, "plan": inspection.plan_id, "trigger_source": inspection.trigger_source,
+            "date": inspection.date, "plan": inspection.plan_id, "special_plan": inspection.plan_id,
+            "trigger_source": inspection.trigger_source,
             "trigger_reference": inspection.trigger_reference, "trigger_reason": inspection.trigger_reason,
             "special_approval_ref": inspection.special_approval_ref,
             "inspectors": [i.pk for i in own.inspectors.all()] if own else [],

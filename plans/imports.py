@@ -32,7 +32,7 @@ from jiujiang_inspect.exceptions import PermissionDeniedError, ValidationFailed
 from jiujiang_inspect.jobs import job_progress
 from subjects.validators import uscc_checksum_ok, uscc_shape_ok
 
-from .models import Enterprise, Pool, PoolMembership, Town
+from .models import Enterprise, Pool, PoolMembership, Town, name_initials
 from .services.sync import enterprise_dependents_touch
 
 BATCH = 1000
@@ -173,13 +173,14 @@ def _write_batch(batch, *, by, now, counts):
         if current is None:
             values = {k: DEFAULTS[k] if v is None and k in DEFAULTS else v for k, v in values.items()}
             values["pool"] = Pool.JOINT if values["joins_joint"] else Pool.NON_JOINT
-            new.append(Enterprise(**values))
+            new.append(Enterprise(**values, name_initials=name_initials(values["name"])))
             continue
         diff = {f: [getattr(current, f), values[f]] for f in UPDATE_FIELDS
                 if values[f] is not None and getattr(current, f) != values[f]}
         if diff:
             for f, (_old, value) in diff.items():
                 setattr(current, f, value)
+            current.name_initials = name_initials(current.name)
             current.updated_at = now
             if not current.joins_joint and current.pool == Pool.JOINT:
                 current.pool = Pool.NON_JOINT
@@ -202,7 +203,8 @@ def _write_batch(batch, *, by, now, counts):
         bulk_insert(PoolMembership, [PoolMembership(enterprise_id=e.pk, pool=e.pool, valid_from=now, decided_by=by,
                                                     reason=reason) for e in new], batch_size=BATCH)
     if changed:
-        Enterprise.objects.bulk_update(changed, [*UPDATE_FIELDS, "pool", "updated_at"], batch_size=BATCH)
+        Enterprise.objects.bulk_update(changed, [*UPDATE_FIELDS, "name_initials", "pool", "updated_at"],
+                                       batch_size=BATCH)
         enterprise_dependents_touch(renamed)
     if leave_joint:
         PoolMembership.objects.filter(enterprise_id__in=leave_joint, valid_to__isnull=True).update(valid_to=now)

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from pypinyin import Style, lazy_pinyin
 
 
 class Town(models.TextChoices):
@@ -45,6 +46,14 @@ class Pool(models.TextChoices):
     NON_JOINT = "non_joint", _("非联合检查对象库")
 
 
+def name_initials(name: str) -> str:
+    """The pinyin initials of a name, lower case, for finding an enterprise by typing them (issue 15:
+    "芜湖鸠江食品有限公司" → "whjjspyxgs"); letters and digits in the name are kept as typed (lower case).
+    pypinyin reads polyphones in common phrases (重庆 → cq). Set with the name (services, import, demo)."""
+    parts = lazy_pinyin(unicodedata.normalize("NFKC", str(name or "")), style=Style.FIRST_LETTER, errors="default")
+    return "".join(ch for ch in "".join(parts).lower() if ch.isascii() and ch.isalnum())[:200]
+
+
 class Enterprise(models.Model):
     """检查对象, addressed by 统一社会信用代码 (GB 32100-2015). The row is also the lock that serialises
     competing 检查码 requests for the same enterprise (docs/style.md, "Where a rule lives")."""
@@ -64,6 +73,8 @@ class Enterprise(models.Model):
 
     uscc = models.CharField(_("统一社会信用代码"), max_length=18, unique=True)
     name = models.CharField(_("名称"), max_length=200)
+    # Pinyin initials of `name` (name_initials), kept with it: search by 拼音首字母.
+    name_initials = models.CharField(_("名称拼音首字母"), max_length=200, blank=True, db_index=True)
     town = models.CharField(_("镇（街道）"), max_length=16, choices=Town.choices, db_index=True)
     address = models.CharField(_("地址"), max_length=200, blank=True)
     industry = models.ForeignKey("matters.Industry", verbose_name=_("行业"), null=True, blank=True,

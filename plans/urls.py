@@ -26,6 +26,7 @@ urlpatterns = [
     path("public/annual/", public.public_plans, name="public_plans"),
     path("inspections/", inspections.inspection_list, name="inspection_list"),
     path("inspections/new/", inspections.inspection_create, name="inspection_create"),
+    path("inspections/new/enterprises/", inspections.inspection_enterprise_search, name="inspection_enterprise_search"),
     path("inspections/<int:pk>/", inspections.inspection_detail, name="inspection_detail"),
     path("inspections/<int:pk>/approve/", inspections.inspection_approve, name="inspection_approve"),
     path("inspections/<int:pk>/merge/", joint_proposals.inspection_merge, name="inspection_merge"),

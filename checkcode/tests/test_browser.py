@@ -31,12 +31,12 @@ def test_draft_to_closed_in_the_browser(page, phone_page, alice, anna, agency_a)
 
     login(page, "alice")
     page.goto(base + "/plans/inspections/new/")
-    page.get_by_label("检查对象（统一社会信用代码）").fill(ent.uscc)
+    page.get_by_label("查找企业").fill(ent.uscc)
     # A triggered check (a complaint): a special one now needs a filed special plan (decision f).
     page.get_by_label("检查类型").select_option("triggered")
     page.get_by_label("检查方式").select_option("onsite")
     page.get_by_label("计划检查日期").fill(str(timezone.localdate()))  # the code's window is the local day
-    page.get_by_label("触发来源（触发式检查）").select_option("complaint")
+    page.get_by_label("触发来源").select_option("complaint")
     page.get_by_label("触发原因").fill("12345 投诉：后厨卫生")
     page.get_by_label(alice.inspector.name, exact=False).check()
     page.get_by_label(colleague.name, exact=False).check()

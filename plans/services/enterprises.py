@@ -11,7 +11,7 @@ from jiujiang_inspect.audit import audit_record, model_changes, snapshot
 from subjects.validators import uscc_check_char, uscc_checksum_ok, uscc_normalise, uscc_shape_ok
 
 from ..exceptions import InvalidUscc, PermissionDeniedError, UsccChecksumMismatch, ValidationFailed
-from ..models import Enterprise, Pool, PoolMembership, Town
+from ..models import Enterprise, Pool, PoolMembership, Town, name_initials
 from .pools import pool_switch
 from .sync import enterprise_dependents_touch
 
@@ -78,7 +78,8 @@ def enterprise_create(*, by, uscc: str, name: str, town: str, industry=None, siz
         raise ValidationFailed(detail={"uscc": [_("该统一社会信用代码已登记。")]})
     pool = Pool.JOINT if joins_joint else Pool.NON_JOINT
     enterprise = Enterprise.objects.create(uscc=uscc, industry=industry, joins_joint=joins_joint, pool=pool,
-                                           is_active=is_active, checksum_warning_accepted=accepted, **values)
+                                           is_active=is_active, checksum_warning_accepted=accepted,
+                                           name_initials=name_initials(values["name"]), **values)
     PoolMembership.objects.create(enterprise=enterprise, pool=pool, decided_by=by if getattr(by, "pk", None) else None,
                                   reason=_("登记入库") if joins_joint else _("登记入库：企业不参加联合检查"))
     changes = snapshot(enterprise, ENTERPRISE_FIELDS)
@@ -107,6 +108,7 @@ def enterprise_update(*, enterprise: Enterprise, by, reason: str = "", **fields)
     before = snapshot(enterprise, ENTERPRISE_FIELDS)
     for key, value in fields.items():
         setattr(enterprise, key, value)
+    enterprise.name_initials = name_initials(enterprise.name)
     enterprise.save()
     changes = model_changes(enterprise, ENTERPRISE_FIELDS, before)
     if "contact_phone" in changes:

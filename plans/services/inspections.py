@@ -15,7 +15,7 @@ from jiujiang_inspect.audit import audit_record, model_changes, snapshot
 from jiujiang_inspect.exceptions import InvalidState, PermissionDeniedError, ValidationFailed
 
 from ..models import Enterprise, Inspection, Participation
-from .gates import gate_attempt
+from .gates import GateReport, draft_participations, gate_attempt, inspection_gate_report
 from .joint_proposals import joint_proposals_lapse
 
 PENDING = (Inspection.Status.DRAFT, Inspection.Status.APPROVED)
@@ -188,6 +188,32 @@ def inspection_create(*, by, enterprise: Enterprise, kind: str, mode: str, date:
                                               "participations": _participation_summary(participations)}
     audit_record(actor=by, action="inspection.created", target=inspection, changes=changes)
     return inspection
+
+
+#: Fields of an inspection the draft form sets directly (the rest come through `trigger`, `advance_notice`).
+PREVIEW_FIELDS = ("enterprise", "kind", "mode", "date", "plan", "notice_exempt_reason", "onsite_justification",
+                  "special_approval_ref")
+
+
+def inspection_gate_preview(*, by, participations: list[dict], inspection: Inspection | None = None,
+                            trigger: dict | None = None, advance_notice: dict | None = None,
+                            **fields) -> GateReport:
+    """What approval would say of an inspection as the form holds it now, before it is saved (issue 15:
+    the rule panel of the new-inspection and edit pages): every gate of `gate_rules.GATES`, in order,
+    on an unsaved copy (`inspection` = the one being edited, so its own slot is not counted twice;
+    None for a new one). Takes `inspection_create`'s arguments; reads only, never raises a rule."""
+    if inspection is not None:
+        draft = Inspection.objects.select_related("enterprise", "initiating_agency").get(pk=inspection.pk)
+    else:
+        draft = Inspection(initiating_agency_id=by.agency_id, created_by=by, status=Inspection.Status.DRAFT)
+    for key in PREVIEW_FIELDS:
+        if key in fields:
+            setattr(draft, key, fields[key])
+    _apply_trigger(draft, trigger)
+    _apply_notice(draft, advance_notice)
+    if draft.kind not in (Inspection.Kind.PLANNED, Inspection.Kind.SPECIAL):
+        draft.plan = None
+    return inspection_gate_report(inspection=draft, parts=draft_participations(participations))
 
 
 @transaction.atomic

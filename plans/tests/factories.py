@@ -16,9 +16,19 @@ from plans.models import (
     Pool,
     PoolMembership,
     Town,
+    name_initials,
 )
 from subjects.tests.factories import AgencyFactory, InspectorFactory, UserFactory
 from subjects.validators import USCC_ALPHABET, uscc_check_char
+
+
+def ensure_cap_policies():
+    """The defaults of plans' data migration; a transactional test's flush removes them for the next."""
+    from plans.models import CapPolicy, FrequencyPolicy
+
+    for pool, cap in {"whitelist": 1, "joint": 2, "non_joint": 2, "key": 6}.items():
+        CapPolicy.objects.get_or_create(pool=pool, defaults={"yearly_onsite_cap": cap})
+    FrequencyPolicy.current()
 
 
 def uscc_for(n: int, *, prefix: str = "91340207MA2") -> str:
@@ -44,6 +54,7 @@ class EnterpriseFactory(factory.django.DjangoModelFactory):
 
     uscc = factory.Sequence(lambda n: uscc_for(n + 1000))
     name = factory.Sequence(lambda n: f"芜湖测试{n}有限公司")
+    name_initials = factory.LazyAttribute(lambda o: name_initials(o.name))
     town = Town.WANLI
     size = Enterprise.Size.SMALL
     credit_class = "B"

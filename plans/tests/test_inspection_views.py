@@ -36,7 +36,7 @@ def test_draft_form_creates_then_admin_approves(client, alice, anna, agency_a):
     res = client.post(reverse("plans:inspection_create"), {
         "enterprise": ent.uscc.lower(), "kind": "special", "mode": "onsite",
         "date": str(date.today() + timedelta(days=2)),
-        "plan": special_plan_for(agency=agency_a, day=date.today() + timedelta(days=2)).pk,
+        "special_plan": special_plan_for(agency=agency_a, day=date.today() + timedelta(days=2)).pk,
         "inspectors": [p.pk for p in people], "matters": [matter.pk], "notice_exempt_reason": "上级要求不能事先通知"})
     assert res.status_code == 302, res.content.decode()[:3000]
     insp = Inspection.objects.get(enterprise=ent)

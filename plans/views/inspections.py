@@ -19,6 +19,7 @@ from ..exceptions import rule_name, stage_name
 from ..filters import GateRefusalFilterSet, InspectionFilterSet, TriggeredFilingListFilterSet
 from ..forms import InspectionForm
 from ..models import Inspection
+from ..selectors.enterprises import enterprise_pick_list
 from ..selectors.inspections import (
     gate_refusal_list_for_user,
     inspection_list_for_user,
@@ -76,14 +77,36 @@ def inspection_list(request):
                                                           "can_draft": services.user_may_draft(request.user)})
 
 
+def _form_page(request, form, *, title, inspection=None, extra=None):
+    """The draft form page. `_refresh` (htmx on every change, or the 检查规则 button without JS) shows
+    the rule panel for the form as it stands without saving: the gates' own verdict
+    (`inspection_gate_preview`), never a check of the view's own."""
+    refreshing = "_refresh" in request.POST
+    report = None
+    if request.method == "POST" and form.is_valid():
+        agency = request.user.agency
+        kwargs = form.update_kwargs(agency, inspection) if inspection else form.service_kwargs(agency)
+        if inspection is not None:
+            kwargs.pop("enterprise", None)
+        report = services.inspection_gate_preview(by=request.user, inspection=inspection, **kwargs)
+    return render(request, "plans/inspection_form.html", {
+        "form": form, "title": title, "inspection": inspection, "report": report, "refreshing": refreshing,
+        # htmx refreshes show no field errors yet: the person has not finished the form.
+        "quiet": refreshing and request.headers.get("HX-Request") == "true", **(extra or {})})
+
+
 @staff_required
 def inspection_create(request):
+    """新建检查 (issue 15): the enterprise by name, pinyin initials or code (or from the plan's targets),
+    the fields of the chosen kind, the user preselected, the rule panel before saving."""
     if not services.user_may_draft(request.user):
         raise PermissionDenied
     agency = request.user.agency
-    initial = {"enterprise": request.GET.get("enterprise", ""), "mode": "onsite"}
+    own = getattr(request.user, "inspector", None)
+    initial = {"enterprise": request.GET.get("enterprise", ""), "mode": "onsite", "kind": "planned",
+               "date": timezone.localdate(), "inspectors": [own.pk] if own and own.agency_id == agency.pk else []}
     form = InspectionForm(request.POST or None, agency=agency, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and "_refresh" not in request.POST and form.is_valid():
         try:
             insp = services.inspection_create(by=request.user, **form.service_kwargs(agency))
         except ApplicationError as exc:
@@ -91,7 +114,16 @@ def inspection_create(request):
         else:
             messages.success(request, "检查任务已保存为草稿。")
             return redirect("plans:inspection_detail", pk=insp.pk)
-    return render(request, "plans/inspection_form.html", {"form": form, "title": "新建检查"})
+        return render(request, "plans/inspection_form.html", {"form": form, "title": "新建检查"})
+    return _form_page(request, form, title="新建检查")
+
+
+@staff_required
+def inspection_enterprise_search(request):
+    """The enterprises matching what is typed in the new-inspection form (htmx, as the user types):
+    radio buttons the form submits as `enterprise_pick`."""
+    typed = request.GET.get("enterprise", "").strip()
+    return render(request, "plans/_enterprise_pick.html", {"candidates": enterprise_pick_list(typed), "typed": typed})
 
 
 @staff_required
@@ -107,7 +139,8 @@ def inspection_edit(request, pk):
     agency = request.user.agency
     form = InspectionForm(request.POST or None, agency=agency, initial=InspectionForm.initial_for(insp, agency))
     form.fields["enterprise"].disabled = True
-    if request.method == "POST" and form.is_valid():
+    extra = {"refusal": insp.refusals.first()}
+    if request.method == "POST" and "_refresh" not in request.POST and form.is_valid():
         try:
             services.inspection_update(inspection=insp, by=request.user, **form.update_kwargs(agency, insp))
         except ApplicationError as exc:
@@ -115,8 +148,9 @@ def inspection_edit(request, pk):
         else:
             messages.success(request, "已保存修改，检查回到草稿，等待单位管理员审批。")
             return redirect("plans:inspection_detail", pk=pk)
-    return render(request, "plans/inspection_form.html", {
-        "form": form, "title": "修改检查", "inspection": insp, "refusal": insp.refusals.first()})
+        return render(request, "plans/inspection_form.html", {
+            "form": form, "title": "修改检查", "inspection": insp, **extra})
+    return _form_page(request, form, title="修改检查", inspection=insp, extra=extra)
 
 
 @staff_required

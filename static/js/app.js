@@ -5,7 +5,9 @@
    - data-print            on a button: print the page.
    - data-back             on a link: go back one page (its href is the fallback without history).
    - data-percent="42"     on a .progress-bar: its width (also in fragments htmx swaps in).
-   - data-countdown="600" data-countdown-form="id": count down the seconds, then submit that form. */
+   - data-countdown="600" data-countdown-form="id": count down the seconds, then submit that form.
+   - data-kind-switch      on a select: show only the [data-kind-only="<value>"] groups of its form
+                           that match the chosen value (without script every group shows, labelled). */
 (function () {
   "use strict";
 
@@ -24,7 +26,16 @@
     }
   });
 
+  function showKind(sw) {
+    var form = sw.form || document;
+    form.querySelectorAll("[data-kind-only]").forEach(function (group) {
+      group.hidden = group.getAttribute("data-kind-only") !== sw.value;
+    });
+  }
+
   document.addEventListener("change", function (event) {
+    var kind = event.target.closest("[data-kind-switch]");
+    if (kind) { showKind(kind); }
     var select = event.target.closest("[data-autosubmit]");
     if (select && select.form) {
       select.form.submit();
@@ -58,6 +69,7 @@
       bar.style.width = pct + "%";  // CSSOM, which the policy allows (a style attribute it would not)
     });
     root.querySelectorAll("[data-countdown]").forEach(startCountdown);
+    root.querySelectorAll("[data-kind-switch]").forEach(showKind);
   }
 
   if (window.htmx) {

@@ -9,18 +9,10 @@ from checkcode.models import CheckCode, Evaluation, InspectionResult, Rectificat
 from guidance.models import ResultRecognition
 from jiujiang_inspect.models import Alert
 from plans.models import AnnualPlan, Block, Enterprise, Inspection, Participation, TriggeredFiling
+from plans.tests.factories import ensure_cap_policies  # noqa: F401  (supervision tests import it from here)
 from subjects.tests.factories import AgencyFactory, UserFactory
 from subjects.validators import uscc_check_char
 from supervision.models import CaseMeasure, HotlineTicket, JobRun, SupervisionCase, Survey, SurveyResponse
-
-
-def ensure_cap_policies():
-    """The defaults of plans' data migration; a transactional test's flush removes them for the next."""
-    from plans.models import CapPolicy, FrequencyPolicy
-
-    for pool, cap in {"whitelist": 1, "joint": 2, "non_joint": 2, "key": 6}.items():
-        CapPolicy.objects.get_or_create(pool=pool, defaults={"yearly_onsite_cap": cap})
-    FrequencyPolicy.current()
 
 
 def make_uscc(n: int) -> str:
