@@ -22,7 +22,7 @@ def test_inspector_sees_todays_inspection_with_a_button_to_show_the_code(client,
     client.force_login(alice)
     html = client.get("/").content.decode()
     assert insp.enterprise.name in html and f"/checkcode/codes/{code.code}/show/" in html
-    assert "出示检查码" in html
+    assert ">亮码<" in html
 
 
 def test_agency_admin_sees_waiting_approvals_and_refusals(client, agency_a):
@@ -53,3 +53,16 @@ def test_dashboard_lists_agencies_outside_a_filed_plan(client, rita, agency_a):
     client.force_login(rita)
     html = client.get("/supervision/dashboard/").content.decode()
     assert "尚未参加已备案检查计划的单位" in html and agency_a.label in html
+
+
+def test_an_approved_inspection_on_the_home_page_offers_one_tap_to_claim_its_code(client, alice, agency_a, anna):
+    """Issue 15: approved, on-site, today, no code yet: the row is a 申领检查码 button posting to the
+    issue action, which lands on the 亮码 view."""
+    insp = make_inspection(agency=agency_a, day=timezone.localdate(), inspectors=[alice.inspector, *[
+        i for i in make_inspection(agency=agency_a).participations.first().inspectors.all()][:1]])
+    inspection_approve(inspection=insp, by=anna)
+    client.force_login(alice)
+    html = client.get("/").content.decode()
+    assert f'action="/checkcode/inspections/{insp.pk}/issue/"' in html and "申领检查码" in html
+    res = client.post(f"/checkcode/inspections/{insp.pk}/issue/")
+    assert res.status_code == 302 and res.url.endswith("/show/")
