@@ -110,6 +110,24 @@ def checkcode_list_for_user(*, user) -> QuerySet[CheckCode]:
     return qs.none()
 
 
+def checkcode_show_view(*, code: CheckCode, user, today=None) -> dict:
+    """What the 全屏亮码 page shows (issue 15): the enterprise, the validity window, each agency with its
+    inspectors' names (helpers marked), and whether the page may be kept on the phone for offline
+    display: only the viewer's own code (he is among its inspectors, or issued it) for an inspection of
+    today (local date) whose code is still live. Three queries."""
+    today = today or timezone.localdate()
+    parts = (Participation.objects.filter(inspection_id=code.inspection_id).select_related("agency")
+             .prefetch_related("inspectors").order_by("-is_lead", "id"))
+    teams = [{"agency": p.agency.display_name, "inspectors": [i.name + ("（辅助）" if i.is_helper else "")
+                                                              for i in p.inspectors.all()]} for p in parts]
+    inspector_id = getattr(user, "inspector_id", None)
+    own = code.issued_by_id == user.pk or (
+        inspector_id is not None and any(i.pk == inspector_id for p in parts for i in p.inspectors.all()))
+    return {"teams": teams, "valid_from": code.valid_from, "valid_until": code.valid_until,
+            "offline": own and code.inspection.date == today and code.status in CheckCode.LIVE,
+            "day": today}
+
+
 def rectification_list_for_user(*, user) -> QuerySet[Rectification]:
     qs = Rectification.objects.select_related("result__inspection__enterprise", "result__inspection__initiating_agency"
                                               ).prefetch_related("photos")

@@ -9,7 +9,7 @@ from django.templatetags.static import static
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularSwaggerSplitView
 
-from . import views
+from . import views, webapp
 
 api_v1 = [
     path("", include("jiujiang_inspect.api_urls")),
@@ -32,6 +32,9 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     # Browsers ask for /favicon.ico on pages without an icon link (error pages, Swagger UI).
     path("favicon.ico", lambda request: HttpResponsePermanentRedirect(static("favicon.svg")), name="favicon"),
+    # Served from the root: the service worker's scope is its own path (issue 15, offline 亮码).
+    path("sw.js", webapp.service_worker, name="service_worker"),
+    path("manifest.webmanifest", webapp.web_manifest, name="web_manifest"),
     path("jobs/<int:pk>/", views.job_status, name="job_status"),
     path("jobs/<int:pk>/retry/", views.job_retry, name="job_retry"),
     path("subjects/", include("subjects.urls")),

@@ -15,8 +15,9 @@ from subjects.tests.factories import InspectorFactory
 
 pytestmark = pytest.mark.django_db
 
-# Public by design (docs/ui.md: no login for enterprises and the public; /healthz for the load balancer).
-PUBLIC_NAME = re.compile(r"(^|:)public|^(login|schema|api_docs|api_token_create|healthz|favicon)$")
+# Public by design (docs/ui.md: no login for enterprises and the public; /healthz for the load balancer;
+# /sw.js and /manifest.webmanifest, which a browser fetches for any page, hold no data).
+PUBLIC_NAME = re.compile(r"(^|:)public|^(login|schema|api_docs|api_token_create|healthz|favicon|service_worker|web_manifest)$")
 PUBLIC_PATH = re.compile(
     r"^/(public/|c/|api/schema/|api/docs/|accounts/login/|api/v1/check-codes/[^/]+/((evaluation|rectification)/)?$)")
 

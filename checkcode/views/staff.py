@@ -71,9 +71,12 @@ def _code_for(request, code):
 
 @staff_required
 def code_show(request, code):
-    """亮码: the QR full-screen on the inspector's phone."""
+    """亮码 (issue 15): the QR, the code, its validity window and the inspectors' names, full-screen
+    (Fullscreen API) with the screen kept on (Wake Lock) where the browser has them; today's own code is
+    kept on the phone by the service worker (/sw.js) for offline display."""
     obj = _code_for(request, code)
-    return render(request, "checkcode/code_show.html", {"code": obj, "verify_url": qr.verify_url(obj.code)})
+    return render(request, "checkcode/code_show.html", {"code": obj, "verify_url": qr.verify_url(obj.code),
+                                                        "show": selectors.checkcode_show_view(code=obj, user=request.user)})
 
 
 @staff_required

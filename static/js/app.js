@@ -7,7 +7,12 @@
    - data-percent="42"     on a .progress-bar: its width (also in fragments htmx swaps in).
    - data-countdown="600" data-countdown-form="id": count down the seconds, then submit that form.
    - data-kind-switch      on a select: show only the [data-kind-only="<value>"] groups of its form
-                           that match the chosen value (without script every group shows, labelled). */
+                           that match the chosen value (without script every group shows, labelled).
+   - data-fullscreen="id"  on a button: show that element full screen (Fullscreen API) and keep the
+                           screen on (Screen Wake Lock) where the browser has them.
+   - data-code-show        the 亮码 page: keeps the screen on; [data-offline-note] shows while offline;
+                           with data-offline-cache="YYYY-MM-DD" the service worker (/sw.js) keeps
+                           this page and what it loads for offline display that day. */
 (function () {
   "use strict";
 
@@ -63,6 +68,85 @@
     }, 1000);
   }
 
+  var wakeLock = null;
+  function keepScreenOn() {
+    var status = document.querySelector("[data-wake-status]");
+    if (!("wakeLock" in navigator) || document.visibilityState !== "visible") {
+      if (status && !("wakeLock" in navigator)) { status.textContent = "此浏览器不支持屏幕常亮，请调高熄屏时间。"; }
+      return;
+    }
+    navigator.wakeLock.request("screen").then(function (lock) {
+      wakeLock = lock;
+      if (status) { status.textContent = "屏幕常亮已开启。"; }
+      lock.addEventListener("release", function () { wakeLock = null; });
+    }).catch(function () {
+      if (status) { status.textContent = "未能保持屏幕常亮（省电模式或浏览器限制）。"; }
+    });
+  }
+
+  function showOffline(offline) {
+    document.querySelectorAll("[data-offline-note]").forEach(function (note) { note.hidden = !offline; });
+  }
+
+  // The phone may think it is online with no data getting through: ask the site (a HEAD request,
+  // which the service worker never answers from its copies).
+  function showOnlineState() {
+    showOffline(!navigator.onLine);
+    if (navigator.onLine && document.querySelector("[data-offline-note]")) {
+      fetch("/sw.js", {method: "HEAD", cache: "no-store"}).then(function (response) {
+        showOffline(response.status >= 500);
+      }, function () { showOffline(true); });
+    }
+  }
+
+  function keepForOffline(page) {
+    var day = page.getAttribute("data-offline-cache");
+    if (!day || !("serviceWorker" in navigator) || !navigator.onLine) { return; }
+    var status = document.querySelector("[data-offline-status]");
+    var urls = [window.location.pathname];
+    document.querySelectorAll("link[rel=stylesheet][href], script[src], img[src]").forEach(function (el) {
+      urls.push(el.getAttribute("href") || el.getAttribute("src"));
+    });
+    navigator.serviceWorker.addEventListener("message", function (event) {
+      if (event.data && event.data.kept) {
+        document.documentElement.setAttribute("data-offline-ready", day);
+        if (status) { status.textContent = "已保存在本机：今天离线也可亮码。"; }
+      }
+    });
+    navigator.serviceWorker.register("/sw.js").then(function () {
+      return navigator.serviceWorker.ready;
+    }).then(function (registration) {
+      registration.active.postMessage({keep: urls, day: day});
+    }).catch(function () {
+      if (status) { status.textContent = "此浏览器不能离线保存检查码。"; }
+    });
+  }
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-fullscreen]");
+    if (!button) { return; }
+    var target = document.getElementById(button.getAttribute("data-fullscreen"));
+    if (target && target.requestFullscreen) {
+      target.requestFullscreen().catch(function () {});
+    }
+    if (!wakeLock) { keepScreenOn(); }
+  });
+
+  document.addEventListener("visibilitychange", function () {
+    if (document.querySelector("[data-code-show]") && !wakeLock) { keepScreenOn(); }
+  });
+  window.addEventListener("online", showOnlineState);
+  window.addEventListener("offline", showOnlineState);
+
+  // Signed out (the login page after 退出): forget the codes kept on this phone for offline display.
+  function forgetCodes() {
+    if (!document.body.hasAttribute("data-signed-out") || !window.caches) { return; }
+    window.caches.keys().then(function (keys) {
+      keys.forEach(function (key) { if (key.indexOf("jj-codes-") === 0) { window.caches.delete(key); } });
+    }).catch(function () {});
+  }
+  forgetCodes();
+
   function init(root) {
     root.querySelectorAll(".progress-bar[data-percent]").forEach(function (bar) {
       var pct = Math.max(0, Math.min(100, parseFloat(bar.getAttribute("data-percent")) || 0));
@@ -70,6 +154,11 @@
     });
     root.querySelectorAll("[data-countdown]").forEach(startCountdown);
     root.querySelectorAll("[data-kind-switch]").forEach(showKind);
+    if (root.querySelector && root.querySelector("[data-code-show]")) {
+      showOnlineState();
+      keepScreenOn();
+      keepForOffline(root.querySelector("[data-code-show]"));
+    }
   }
 
   if (window.htmx) {
