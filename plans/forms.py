@@ -90,27 +90,83 @@ class CapPolicyForm(BootstrapMixin, forms.Form):
         return {k: self.cleaned_data[k] for k in FREQUENCY_FIELDS}
 
 
+class IndustryInput(forms.TextInput):
+    """A text box with the industries as its `<datalist>`: the browser filters them as the user types
+    (name or code); without a list it is a plain box for a code or a name."""
+
+    template_name = "plans/widgets/industry_input.html"
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["options"] = [f"{code} {name}" for code, name in
+                                        Industry.objects.order_by("code").values_list("code", "name")]
+        context["widget"]["list_id"] = f"{context['widget']['attrs']['id']}-options"
+        context["widget"]["attrs"]["list"] = context["widget"]["list_id"]
+        context["widget"]["attrs"].setdefault("autocomplete", "off")
+        return context
+
+
+MONTHS = [(f"{m:02d}", _("%(m)s月") % {"m": m}) for m in range(1, 13)]
+
+
 class AnnualPlanForm(BootstrapMixin, forms.Form):
+    """A plan (issue 15, desk and phone): member agencies as checkboxes with a search box, months as a
+    month picker that offers no past month unless asked (`show_past`), the industry typed and found in
+    the list of GB/T 4754 industries."""
+
     year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
     title = forms.CharField(label=_("计划名称"), max_length=200)
     member_agencies = forms.ModelMultipleChoiceField(
         label=_("参与单位"), queryset=Agency.objects.filter(is_active=True).order_by("code"), required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}), help_text=_("按住 Ctrl 可多选；联合检查一般为 2–3 个单位。"))
-    industry = forms.ModelChoiceField(label=_("行业"), queryset=Industry.objects.order_by("code"), required=False,
-                                      to_field_name="code")
-    joint_matter_list = forms.ModelChoiceField(label=_("联查事项清单"), required=False,
+        widget=forms.CheckboxSelectMultiple, help_text=_("联合检查一般为 2–3 个单位；可在上方输入单位名称查找。"))
+    industry = forms.CharField(label=_("行业"), required=False, max_length=250, widget=IndustryInput,
+                               help_text=_("输入行业名称或代码查找，如“餐饮”或“62”；可不填。"))
+    joint_matter_list = forms.ModelChoiceField(label=_("联查事项清单"), required=False, empty_label=_("不使用"),
                                                queryset=JointMatterList.objects.filter(status="published"))
-    months = forms.CharField(label=_("计划月份"), max_length=200,
-                             help_text=_("以逗号分隔，如 2025-04, 2025-05；随机抽取的对象按顺序分配到各月。"))
+    months = forms.MultipleChoiceField(label=_("计划月份"), choices=MONTHS, widget=forms.CheckboxSelectMultiple,
+                                       help_text=_("随机抽取的对象按顺序分配到所选各月。"))
 
-    def __init__(self, *args, editing=False, **kwargs):
+    def __init__(self, *args, editing=False, show_past=False, today=None, **kwargs):
         super().__init__(*args, **kwargs)
         if editing:
             self.fields["year"].disabled = True
+        today = today or timezone.localdate()
+        self.fields["member_agencies"].widget.attrs["class"] = "form-check-input me-1"
+        self.fields["months"].widget.attrs["class"] = "form-check-input me-1"
+        try:
+            year = int(self.data.get("year") if self.is_bound and not editing else self.initial.get("year"))
+        except (TypeError, ValueError):
+            year = today.year
+        chosen = {str(m)[-2:] for m in (self.data.getlist("months") if self.is_bound else self.initial.get("months")
+                                        or [])}
+        # Past months are not offered unless asked for, or already chosen (an older plan being edited).
+        first = 1 if show_past or year > today.year else (today.month if year == today.year else 13)
+        self.hidden_past = first - 1 if first <= 13 else 12
+        self.fields["months"].choices = [(v, label) for v, label in MONTHS if int(v) >= first or v in chosen]
+        self.plan_year = year
 
-    def clean_months(self):
-        raw = self.cleaned_data["months"].replace("，", ",").replace("、", ",")
-        return sorted({m.strip() for m in raw.split(",") if m.strip()})
+    @staticmethod
+    def months_initial(months) -> list[str]:
+        """"YYYY-MM" months as the picker's values."""
+        return [m[-2:] for m in months or []]
+
+    def clean_industry(self):
+        text = " ".join(self.cleaned_data["industry"].split())
+        if not text:
+            return None
+        code = text.split(" ", 1)[0]
+        found = Industry.objects.filter(code=code).first() or Industry.objects.filter(name=text).first() or \
+            Industry.objects.filter(key_label=text).first()
+        if found is None:
+            raise forms.ValidationError(_("没有找到该行业：请输入行业代码或从列表中选择。"))
+        return found
+
+    def clean(self):
+        data = super().clean()
+        year = data.get("year") or self.plan_year
+        if "months" in data:
+            data["months"] = sorted({f"{year}-{m}" for m in data["months"]})
+        return data
 
 
 class PlanDrawForm(BootstrapMixin, forms.Form):

@@ -89,7 +89,7 @@ def test_plan_pages_create_draw_submit_file_publish(login, anna, rita, agency_b)
         EnterpriseFactory()
     c = login(anna)
     r = c.post(reverse("plans:plan_create"), {"year": YEAR, "title": "加油站联合检查", "member_agencies": [agency_b.pk],
-                                              "months": f"{YEAR}-05，{YEAR}-06"})
+                                              "months": ["05", "06"], "past": "1"})
     assert r.status_code == 302
     plan = AnnualPlan.objects.get(title="加油站联合检查")
     assert plan.months == [f"{YEAR}-05", f"{YEAR}-06"]

@@ -52,6 +52,11 @@ def _plan_for(request, pk) -> AnnualPlan:
         raise Http404 from None
 
 
+def _show_past(request) -> bool:
+    """The month picker offers past months only when asked (`?past=1`, kept through the POST)."""
+    return (request.POST.get("past") or request.GET.get("past")) == "1"
+
+
 def _form_data(form):
     d = form.cleaned_data
     return {"title": d["title"], "member_agencies": list(d["member_agencies"]), "industry": d["industry"],
@@ -63,7 +68,7 @@ def plan_create(request):
     if not (roles.is_agency_admin(request.user) or request.user.is_superuser):
         raise PermissionDenied
     year = timezone.localdate().year
-    form = AnnualPlanForm(request.POST or None, initial={"year": year, "months": f"{year}-04, {year}-05, {year}-06"})
+    form = AnnualPlanForm(request.POST or None, initial={"year": year}, show_past=_show_past(request))
     if request.method == "POST" and form.is_valid():
         try:
             plan = annual_plans.plan_create(by=request.user, year=form.cleaned_data["year"], **_form_data(form))
@@ -72,7 +77,8 @@ def plan_create(request):
         else:
             messages.success(request, "计划草稿已创建。下一步：添加检查对象或双随机抽取。")
             return redirect("plans:plan_detail", pk=plan.pk)
-    return render(request, "plans/registry_form.html", {"form": form, "title": "编制年度检查计划"})
+    return render(request, "plans/plan_form.html", {"form": form, "title": "编制年度检查计划",
+                                                    "show_past": _show_past(request)})
 
 
 @staff_required
@@ -81,8 +87,9 @@ def plan_edit(request, pk):
     if not annual_plans.may_edit_plan(request.user, plan):
         raise PermissionDenied
     initial = {"year": plan.year, "title": plan.title, "member_agencies": list(plan.member_agencies.all()),
-               "industry": plan.industry, "joint_matter_list": plan.joint_matter_list, "months": ", ".join(plan.months)}
-    form = AnnualPlanForm(request.POST or None, initial=initial, editing=True)
+               "industry": f"{plan.industry.code} {plan.industry.name}" if plan.industry else "",
+               "joint_matter_list": plan.joint_matter_list, "months": AnnualPlanForm.months_initial(plan.months)}
+    form = AnnualPlanForm(request.POST or None, initial=initial, editing=True, show_past=_show_past(request))
     if request.method == "POST" and form.is_valid():
         try:
             annual_plans.plan_update(plan=plan, by=request.user, **_form_data(form))
@@ -91,8 +98,8 @@ def plan_edit(request, pk):
         else:
             messages.success(request, "已保存。" + ("备案后的修改需要重新报送备案。" if plan.status in (S.FILED, S.PUBLISHED) else ""))
             return redirect("plans:plan_detail", pk=plan.pk)
-    return render(request, "plans/registry_form.html", {
-        "form": form, "title": f"修改计划：{plan.title}",
+    return render(request, "plans/plan_form.html", {
+        "form": form, "title": f"修改计划：{plan.title}", "show_past": _show_past(request), "plan": plan,
         "notice": "该计划已备案，修改后将退回草稿并升级版本，需要重新报送备案。" if plan.status in (S.FILED, S.PUBLISHED) else ""})
 
 

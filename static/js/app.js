@@ -12,7 +12,9 @@
                            screen on (Screen Wake Lock) where the browser has them.
    - data-code-show        the 亮码 page: keeps the screen on; [data-offline-note] shows while offline;
                            with data-offline-cache="YYYY-MM-DD" the service worker (/sw.js) keeps
-                           this page and what it loads for offline display that day. */
+                           this page and what it loads for offline display that day.
+   - data-filter-list="id" on a search box: show only the .form-check items of that list whose label
+                           contains the typed text ([data-filter-empty] shows when none does). */
 (function () {
   "use strict";
 
@@ -130,6 +132,21 @@
       target.requestFullscreen().catch(function () {});
     }
     if (!wakeLock) { keepScreenOn(); }
+  });
+
+  document.addEventListener("input", function (event) {
+    var box = event.target.closest("[data-filter-list]");
+    if (!box) { return; }
+    var list = document.getElementById(box.getAttribute("data-filter-list"));
+    if (!list) { return; }
+    var text = box.value.trim().toLowerCase(), shown = 0;
+    list.querySelectorAll(".form-check").forEach(function (item) {
+      var match = !text || item.textContent.toLowerCase().indexOf(text) !== -1;
+      item.hidden = !match;
+      if (match) { shown += 1; }
+    });
+    var empty = list.querySelector("[data-filter-empty]");
+    if (empty) { empty.hidden = shown > 0; }
   });
 
   document.addEventListener("visibilitychange", function () {
