@@ -391,6 +391,11 @@ class InspectionForm(BootstrapMixin, forms.Form):
     def clean(self):
         data = super().clean()
         kind = data.get("kind")
+        # A field of another kind is not part of this inspection: whatever it holds is no error.
+        for name, its_kind in self.KIND_FIELDS.items():
+            if kind and its_kind != kind and name in self._errors:
+                del self._errors[name]
+                data[name] = None if name in ("plan", "special_plan") else ""
         if kind == Inspection.Kind.SPECIAL:
             data["plan"] = data.get("special_plan")
         elif kind != Inspection.Kind.PLANNED:
@@ -408,7 +413,9 @@ class InspectionForm(BootstrapMixin, forms.Form):
         notified = timezone.localtime(inspection.notified_at) if inspection.notified_at else None
         return {
             "enterprise": inspection.enterprise.uscc, "kind": inspection.kind, "mode": inspection.mode,
-            "date": inspection.date, "plan": inspection.plan_id, "special_plan": inspection.plan_id,
+            "date": inspection.date,
+            "plan": inspection.plan_id if inspection.kind == Inspection.Kind.PLANNED else None,
+            "special_plan": inspection.plan_id if inspection.kind == Inspection.Kind.SPECIAL else None,
             "trigger_source": inspection.trigger_source,
             "trigger_reference": inspection.trigger_reference, "trigger_reason": inspection.trigger_reason,
             "special_approval_ref": inspection.special_approval_ref,

@@ -166,3 +166,31 @@ def test_one_pages_disabled_inspectors_do_not_carry_into_the_next_form(agency_a,
     second = InspectionForm(agency=alice.inspector.agency)
     assert second.fields["inspectors"].widget.unavailable is not first.fields["inspectors"].widget.unavailable
     assert InspectionForm.base_fields["inspectors"].widget.unavailable == {}
+def test_the_edit_page_checks_the_rules_on_the_changed_form_without_saving(client, alice, agency_a):
+    from .factories import make_inspection
+
+    insp = make_inspection(agency=agency_a, inspectors=[alice.inspector, *team(agency_a, 1)],
+                           status=Inspection.Status.RETURNED, return_comment="请补充")
+    client.force_login(alice)
+    edit = reverse("plans:inspection_edit", args=[insp.pk])
+    form = client.get(edit).context["form"]
+    data = {k: v for k, v in form.initial.items() if v not in (None, "") and k != "enterprise"}
+    data["date"] = str(insp.date)
+    data["notified_at"] = form.initial["notified_at"].strftime("%Y-%m-%dT%H:%M")
+    data["inspectors"] = [alice.inspector.pk]  # drops the colleague
+    res = client.post(edit, {**data, "_refresh": "1"})
+    page = res.content.decode()
+    assert "请再增加1名本单位持证人员" in page, res.context["form"].errors
+    insp.refresh_from_db()
+    assert insp.status == Inspection.Status.RETURNED and insp.participations.get().inspectors.count() == 2
+
+
+def test_the_search_as_you_type_answers_in_a_fixed_number_of_queries(client, alice, django_assert_num_queries):
+    for n in range(12):
+        EnterpriseFactory(name=f"芜湖鸠江{n}号餐饮有限公司")
+    client.force_login(alice)
+    url = reverse("plans:inspection_enterprise_search")
+    client.get(url, {"enterprise": "whjj"})
+    with django_assert_num_queries(3):  # session, user, the matches (with their industries)
+        page = client.get(url, {"enterprise": "whjj"}).content.decode()
+    assert page.count('name="enterprise_pick"') == 10 and "只列前10家" in page
