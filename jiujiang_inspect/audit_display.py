@@ -61,7 +61,7 @@ VERBS = {
 # Keys services write that are not fields of the target model.
 EXTRA_FIELDS = {
     "period": "期间", "version": "版本", "typical_cases": "典型案例", "reason": "原因", "count": "数量",
-    "rows": "行数", "created": "新增", "updated": "更新", "inspectors": "执法人员", "matters": "检查事项",
+    "rows": "行数", "accounts": "登录账号", "created": "新增", "updated": "更新", "inspectors": "执法人员", "matters": "检查事项",
     "agencies": "单位", "participations": "参与单位", "targets": "检查对象", "month": "月份", "blocks": "阻断",
     "alerts": "预警", "warnings": "提示", "job": "后台任务", "file": "文件", "into": "并入", "from": "来自",
     "enterprise": "企业", "agency": "单位", "code": "代码", "status": "状态", "rule": "规则", "year": "年度",

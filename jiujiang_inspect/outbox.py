@@ -43,8 +43,12 @@ EVENTS = (
 )
 # Events sent on other channels only (SMS, e-mail, 12345), never to webhook subscriptions.
 OTHER_EVENTS = ("rectification.due", "rectification.overdue", "inspection.advance_notice", "invitation.sent",
-                "enterprise.verification_code",
+                "enterprise.verification_code", "user.initial_password",
                 "outbox.undelivered")
+# Messages that carry a secret (a one-time code, an initial password): once delivered, their text is no
+# longer kept, and a replay cannot send it again (ask for a new code, reset the password).
+SECRET_EVENTS = ("enterprise.verification_code", "user.initial_password")
+REDACTED = {"text": "（含验证码或初始密码，发送后不保留）"}
 
 
 RENDERERS = {}  # channel or event -> function(message) -> payload, registered in the app's AppConfig.ready()
@@ -184,8 +188,10 @@ def _own(message, lease):
 
 def _finish(message, lease, *, status, error):
     now = timezone.now()
+    delivered = status == OutboundMessage.Status.DELIVERED
+    redact = {"payload": REDACTED} if delivered and message.event in SECRET_EVENTS else {}
     _own(message, lease).update(status=status, last_error=error[:2000], claimed_until=None, updated_at=now,
-                                delivered_at=now if status == OutboundMessage.Status.DELIVERED else None)
+                                delivered_at=now if delivered else None, **redact)
     _queue_next(message)
 
 
@@ -242,7 +248,8 @@ def outbox_replay(*, messages, by) -> int:
     ids = []
     with transaction.atomic():
         for message in OutboundMessage.objects.select_for_update().filter(pk__in=[m.pk for m in messages]):
-            if message.status == OutboundMessage.Status.PENDING:
+            if message.status == OutboundMessage.Status.PENDING or (
+                    message.event in SECRET_EVENTS and message.payload == REDACTED):
                 continue
             old = message.status
             if old == OutboundMessage.Status.DELIVERED:

@@ -1,4 +1,7 @@
-"""Excel import and export of inspectors (all-or-nothing, per-row error report)."""
+"""Excel import and export of inspectors (all-or-nothing, per-row error report). A row with a 登录账号
+also creates that inspector's login (issue 15 "Accounts"), its initial password sent by SMS."""
+import re
+
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -27,6 +30,7 @@ HEADERS = {
     "职务（选填）": "position", "辅助人员（是/否）（选填）": "is_helper", "执法证件号（选填）": "certificate_number",
     "发证机关（选填）": "certificate_issuer", "执法领域（选填）": "certificate_field",
     "证件有效期起（选填）": "certificate_valid_from", "证件有效期至（选填）": "certificate_valid_until",
+    "登录账号（选填）": "username",
 }
 # Header texts agencies' own rosters use (compared after jiujiang_inspect.excel.normalize_header).
 ALIASES = {
@@ -36,12 +40,14 @@ ALIASES = {
     "执法证编号": "certificate_number", "发证单位": "certificate_issuer", "执法类别": "certificate_field",
     "有效期起": "certificate_valid_from", "有效期自": "certificate_valid_from", "有效期至": "certificate_valid_until",
     "有效期止": "certificate_valid_until", "证件有效期止": "certificate_valid_until",
+    "登录账号": "username", "用户名": "username", "系统账号": "username",
 }
 SPEC = SheetSpec(headers=HEADERS, aliases=ALIASES, kinds={
     "agency": CODE, "id_number": IDENTIFIER, "certificate_number": CODE, "certificate_valid_from": DATE,
     "certificate_valid_until": DATE})
 TEMPLATE_EXAMPLE = ["SCJG", "张三", "340207198805124538", "13900000000", "科员", "否", "340207-2025-0001",
-                    "芜湖市人民政府", "市场监管", "2025-01-01", "2030-12-31"]
+                    "芜湖市人民政府", "市场监管", "2025-01-01", "2030-12-31", "zhangsan"]
+USERNAME = re.compile(r"^[A-Za-z0-9_.@+-]{3,150}$")
 EXPORT_HEADERS = ["单位代码", "单位名称", "姓名", "身份证号（脱敏）", "职务", "辅助人员", "执法证件号", "发证机关",
                   "执法领域", "证件有效期起", "证件有效期至", "证件状态"]
 CERT_KEYS = {"certificate_number": "number", "certificate_issuer": "issuer", "certificate_field": "field",
@@ -91,7 +97,7 @@ def inspectors_import(*, job=None, fileobj, by: User | None = None):
     errors = RowErrors()
     rows = []
     agencies = CodeIndex(Agency.objects.all())
-    seen_ids, seen_certs = {}, {}
+    seen_ids, seen_certs, seen_usernames = {}, {}, {}
     reader = read_sheet(fileobj, SPEC, errors)
     for n, row in reader:
         agency, idn, helper, cert = _check_row(n, row, by=by, agencies=agencies, errors=errors)
@@ -102,6 +108,15 @@ def inspectors_import(*, job=None, fileobj, by: User | None = None):
             if cert["number"] in seen_certs:
                 errors.add(n, "执法证件号", _("与第%(row)d行重复。") % {"row": seen_certs[cert["number"]]})
             seen_certs.setdefault(cert["number"], n)
+        username = str(row.get("username") or "").strip()
+        if username:
+            if not USERNAME.match(username):
+                errors.add(n, "登录账号", _("登录账号只能由3至150位字母、数字和 _ . @ + - 组成。"))
+            elif username.lower() in seen_usernames:
+                errors.add(n, "登录账号", _("与第%(row)d行重复。") % {"row": seen_usernames[username.lower()]})
+            if not str(row.get("phone") or "").strip():
+                errors.add(n, "手机号", _("创建登录账号须填写手机号：初始密码以短信发送给本人。"))
+            seen_usernames.setdefault(username.lower(), n)
         rows.append((n, agency, row, idn, helper, cert))
         if job is not None and len(rows) % 200 == 0:
             job_progress(job, done=len(rows), total=max(job.total, len(rows)))
@@ -123,10 +138,11 @@ def inspectors_import(*, job=None, fileobj, by: User | None = None):
             errors.add(n, "证件有效期", _("登记新证件时请填写证件有效期起止日期，如 2025-01-31。"))
         elif current is None and not helper and not cert.get("number"):
             errors.add(n, "执法证件号", _("非辅助人员必须填写执法证件号。"))
+    _check_logins(rows, by_id, errors)
     if errors:
         raise ValidationFailed(_("共 %(n)d 处错误，未导入任何数据。") % {"n": len(errors.errors)},
                                detail={"rows": errors.errors})
-    created = updated = 0
+    created = updated = logins = 0
     with transaction.atomic():
         for i, (n, agency, row, idn, helper, cert) in enumerate(rows, start=1):
             fields = {"agency": agency, "name": str(row["name"]), **{k: str(v) for k, v in provided(
@@ -134,8 +150,8 @@ def inspectors_import(*, job=None, fileobj, by: User | None = None):
             try:
                 current = by_id.get(idn)
                 if current is None:
-                    services.inspector_create(by=by, id_number=idn, certificate=cert or None,
-                                              **{"is_helper": False, **fields})
+                    current = services.inspector_create(by=by, id_number=idn, certificate=cert or None,
+                                                        **{"is_helper": False, **fields})
                     created += 1
                 else:
                     current_cert = getattr(current, "certificate", None) if hasattr(current, "certificate") else None
@@ -146,6 +162,10 @@ def inspectors_import(*, job=None, fileobj, by: User | None = None):
                         services.inspector_update(inspector=current, by=by, certificate=cert or None,
                                                   reason="Excel导入", **fields)
                         updated += 1
+                username = str(row.get("username") or "").strip()
+                if username and not User.objects.filter(inspector=current).exists():
+                    services.user_create_with_sms(by=by, username=username, inspector=current)
+                    logins += 1
             except ApplicationError as exc:
                 # A rule the pre-check could not see: roll back everything and report the row.
                 msgs = [f"{k}：{'；'.join(v)}" for k, v in (exc.detail or {}).items()] or [exc.message]
@@ -154,10 +174,32 @@ def inspectors_import(*, job=None, fileobj, by: User | None = None):
             if job is not None:
                 job_progress(job, done=i, total=len(rows))
         audit_record(actor=by, action="inspector.imported", changes={"created": created, "updated": updated,
-                                                                     "rows": len(rows)})
-    return import_result(reader, {"created": created, "updated": updated, "rows": len(rows)},
-                         _("导入完成：新增 %(c)d 人，更新 %(u)d 人，未变 %(s)d 人。") % {
-                             "c": created, "u": updated, "s": len(rows) - created - updated})
+                                                                     "rows": len(rows), "accounts": logins})
+    message = _("导入完成：新增 %(c)d 人，更新 %(u)d 人，未变 %(s)d 人。") % {
+        "c": created, "u": updated, "s": len(rows) - created - updated}
+    if logins:
+        message += _("新建登录账号 %(n)d 个，初始密码已短信发送本人，首次登录须修改密码。") % {"n": logins}
+    return import_result(reader, {"created": created, "updated": updated, "rows": len(rows), "accounts": logins},
+                         message)
+
+
+def _check_logins(rows, by_id, errors):
+    """Pass 2 of the 登录账号 column: a username another person's login holds is refused; an inspector who
+    already has a login keeps it (a different username for them is an error, the same one is nothing)."""
+    wanted = {str(r[2].get("username") or "").strip().lower(): r for r in rows if str(r[2].get("username") or "").strip()}
+    if not wanted:
+        return
+    taken = {u.username.lower(): u for u in User.objects.filter(username__in=[r[2]["username"].strip() for r in wanted.values()])}
+    has_login = {u.inspector_id: u.username for u in User.objects.filter(
+        inspector__in=[i for i in by_id.values()]).exclude(inspector=None)}
+    for name, (n, _agency, _row, idn, _helper, _cert) in wanted.items():
+        current = by_id.get(idn)
+        existing = has_login.get(current.pk) if current is not None else None
+        if existing is not None:
+            if existing.lower() != name:
+                errors.add(n, "登录账号", _("该执法人员已有登录账号“%(u)s”。") % {"u": existing})
+        elif name in taken:
+            errors.add(n, "登录账号", _("登录账号已被使用。"))
 
 
 def inspector_export_rows(qs):

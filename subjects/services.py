@@ -1,16 +1,19 @@
 """Writes to agencies, inspectors, certificates and accounts. Every change is audited."""
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
 
 from jiujiang_inspect import roles
 from jiujiang_inspect.audit import audit_record, model_changes, snapshot
 from jiujiang_inspect.identifiers import normalize_code
+from jiujiang_inspect.outbox import Outgoing, outbox_publish
 
 from .exceptions import PermissionDeniedError, ValidationFailed
 from .models import CERT_EXPIRING_DAYS, Agency, Certificate, Inspector, User
@@ -246,6 +249,26 @@ def user_create(*, by, username: str, password: str, role: str, agency: Agency |
         _fail("username", _("用户名已存在。"))
     audit_record(actor=by, action="user.created", target=user,
                  changes={"username": username, "role": role, "agency": getattr(agency, "code", None)})
+    return user
+
+
+def user_create_with_sms(*, by, username: str, inspector: Inspector) -> User:
+    """An inspector's login created for them (the roster import, issue 15 "Accounts"): a random initial
+    password that nobody types or sees, sent by SMS to the inspector's own phone (outbox `sms`, event
+    `user.initial_password`, whose text is not kept once delivered); they must change it at first login.
+    Same rules as `user_create` (who may create it, username free). Raises what `user_create` raises, and
+    ValidationFailed when the inspector has no phone."""
+    phone = (inspector.phone or "").strip()
+    if not phone:
+        _fail("phone", _("创建登录账号须填写手机号：初始密码以短信发送给本人。"))
+    password = get_random_string(12, "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789") + "9a"
+    user = user_create(by=by, username=username, password=password, role=roles.INSPECTOR, agency=inspector.agency,
+                       display_name=inspector.name, inspector=inspector)
+    link = (settings.PUBLIC_BASE_URL or "").rstrip("/") + "/accounts/login/"
+    outbox_publish("user.initial_password", key=f"user:{user.pk}", data=None, extra=[Outgoing(
+        channel="sms", recipient=phone, payload={"text": (
+            f"【鸠江区综合查一次】{inspector.name}：已为您开通行政检查系统账号 {username}，初始密码 {password}，"
+            f"首次登录须修改密码。登录地址 {link}")})])
     return user
 
 
