@@ -7,6 +7,8 @@ a silently empty list (issue 12 "Filters"):
   (`…__month`) in 1–12, anything else within a 64-bit integer;
 - `MonthFilter` takes `YYYY-MM` and normalises the unambiguous `2025-3` to `2025-03`.
 """
+from datetime import date
+
 import django_filters
 from django import forms
 from django.core.validators import DecimalValidator, MaxValueValidator, MinValueValidator
@@ -58,6 +60,27 @@ class MonthField(forms.CharField):
         if month is None:
             raise forms.ValidationError(MONTH_MESSAGE, code="invalid")
         return month
+
+
+class YearFilter(django_filters.NumberFilter):
+    """`?year=YYYY` (1900–2100; anything else is a 400 on the list) on a date field, as a date range an
+    index serves (never EXTRACT), or on a text month `YYYY-MM` (`text_month=True`) as its prefix."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, text_month: bool = False, **kwargs):
+        self.text_month = text_month
+        kwargs.setdefault("min_value", 1900)
+        kwargs.setdefault("max_value", 2100)
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if value in (None, ""):
+            return qs
+        year = int(value)
+        if self.text_month:
+            return qs.filter(**{f"{self.field_name}__startswith": f"{year:04d}-"})
+        return qs.filter(**{f"{self.field_name}__gte": date(year, 1, 1), f"{self.field_name}__lt": date(year + 1, 1, 1)})
 
 
 class MonthFilter(django_filters.CharFilter):

@@ -4,7 +4,7 @@ import django_filters
 from django.db.models import Exists, OuterRef, Q
 
 from jiujiang_inspect.api import UpdatedSinceFilter
-from jiujiang_inspect.filters import CodeFilter, FilterSet, MonthFilter
+from jiujiang_inspect.filters import CodeFilter, FilterSet, MonthFilter, YearFilter
 from jiujiang_inspect.identifiers import normalize_code
 from subjects.filters import UsccFilter
 
@@ -94,14 +94,25 @@ class InspectionFilterSet(FilterSet):
     outcome = django_filters.ChoiceFilter(choices=Inspection.Outcome.choices, empty_label="全部", label="检查结果")
     date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte", label="日期起")
     date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte", label="日期止")
+    year = YearFilter(field_name="date", label="年度")
+    trigger_source = django_filters.ChoiceFilter(choices=Inspection.TriggerSource.choices, empty_label="全部",
+                                                 label="触发来源")
+    counted = django_filters.BooleanFilter(method="filter_counted", label="计入统计（已审批、已赋码、已录入结果、已办结）")
 
     updated_since = UpdatedSinceFilter()
+
     class Meta:
         model = Inspection
         fields = ["kind", "mode", "status", "outcome"]
 
     def search(self, qs, name, value):
         return qs.filter(Q(enterprise__name__icontains=value) | Q(enterprise__uscc__icontains=value))
+
+    def filter_counted(self, qs, name, value):
+        """The inspections the 分析研判 figures count (plans.selectors.counting), or the others."""
+        from .selectors.counting import COUNTED_STATUSES
+
+        return qs.filter(status__in=COUNTED_STATUSES) if value else qs.exclude(status__in=COUNTED_STATUSES)
 
     def filter_agency(self, qs, name, value):
         # EXISTS, not a join + DISTINCT: no duplicate rows and no DISTINCT over every column (issue 13).
@@ -110,6 +121,7 @@ class InspectionFilterSet(FilterSet):
 
 class TriggeredFilingFilterSet(FilterSet):
     month = MonthFilter(label="月份（YYYY-MM）")
+    year = YearFilter(field_name="month", text_month=True, label="年度")
     agency = CodeFilter(field_name="agency__code", label="单位代码")
     source = django_filters.ChoiceFilter(choices=Inspection.TriggerSource.choices, label="触发来源", empty_label="全部")
     status = django_filters.ChoiceFilter(choices=TriggeredFiling.Status.choices, label="状态", empty_label="全部")

@@ -49,6 +49,26 @@ def test_reviewer_reads_dashboard_filters_by_agency_and_follows_a_figure(page, r
     assert "/supervision/alerts/" in page.url
     page.get_by_text("某企业本月触发式检查过频").first.wait_for()
 
+    # Drill-down: clicking March's bar opens the inspections of March that the bar counted.
+    page.goto(page.base_url + f"/supervision/dashboard/?year={year}")
+    page.wait_for_function("document.documentElement.dataset.chartsReady === '3'")
+    x, y = page.evaluate("""() => {
+      const node = document.getElementById('chart-month');
+      node.scrollIntoView({block: "center", behavior: "instant"});  // Bootstrap scrolls smoothly
+      const c = echarts.getInstanceByDom(node);
+      const bar = c.getModel().getSeriesByIndex(0).getData().getItemLayout(2);  // March's bar, as drawn
+      const box = node.getBoundingClientRect();
+      // a quarter into the bar: its middle may lie under a split line of the axis
+      return [box.left + bar.x + bar.width / 2, box.top + bar.y + bar.height / 4];
+    }""")
+    page.mouse.move(x, y, steps=5)  # ECharts picks its target on hover, as a finger or a mouse does
+    page.wait_for_timeout(300)
+    with page.expect_navigation():
+        page.mouse.down()
+        page.mouse.up()
+    assert f"date_from={year}-03-01" in page.url and "counted=true" in page.url
+    assert page.locator("tbody tr").count() == 2  # March: one joint, one triggered visit
+
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)

@@ -1,5 +1,8 @@
 """分析研判 dashboard (举措 20): reviewers see the district, agency admins their own agency. Every
 figure comes from selectors.stats.overview (a fixed number of queries) and links to its list."""
+import calendar
+from urllib.parse import urlencode
+
 from django.http import HttpResponseBadRequest
 from django.shortcuts import render
 from django.urls import reverse
@@ -15,6 +18,7 @@ from plans.selectors.plans import plans_agencies_not_filed
 from subjects.models import Agency
 
 from ..selectors.stats import overview
+from ..selectors.towns import per_town
 from ..stats_params import stats_filter_from
 
 
@@ -32,10 +36,11 @@ def _links(f, agency_code):
         "plans_published": _url("plans:plan_list",
                                         query=f"year={y}&status=published{ag}"),
         "inspections": _url("plans:inspection_list",
-                                    query=f"year={y}{ag}"),
+                                    query=f"year={y}&counted=true{ag}"),
         "codes": _url("checkcode:code_list", query=f"year={y}"),
         "triggered": _url("plans:triggered_filing_list",
                                   query=f"year={y}{ag}"),
+        "town": _url("supervision:dashboard", query=f"year={y}{ag}&town="),
         "summaries": _url("supervision:filing_summary_list"),
         "caps": _url("supervision:block_list", query=f"rule=yearly_cap&year={y}&status="),
         "blocks": _url("supervision:block_list", query="status=active"),
@@ -47,6 +52,18 @@ def _links(f, agency_code):
         "jobs": _url("supervision:jobrun_list"),
         "recognitions": _url("guidance:recognition_list"),
     }
+
+
+def _inspections_url(f, agency_code, *, month=None):
+    """The inspection list behind a figure: the inspections the dashboard counts in the year (or month),
+    of the agency when one is chosen."""
+    query = {"counted": "true", **({"agency": agency_code} if agency_code else {})}
+    if month:
+        last = calendar.monthrange(f.year, month)[1]
+        query.update(date_from=f"{f.year}-{month:02d}-01", date_to=f"{f.year}-{month:02d}-{last:02d}")
+    else:
+        query["year"] = f.year
+    return _url("plans:inspection_list", query=urlencode(query))
 
 
 # Lists only 司法局 reviewers may open: an agency admin's figures stay plain numbers instead of links to a 403.
@@ -100,6 +117,12 @@ def dashboard(request):
         "agency_total": [r["total"] for r in top], "agency_joint": [r["joint"] for r in top],
         "sources": [{"name": s["label"], "value": s["count"]} for s in o["triggered_by_source"]],
         "year": f.year,
+        # Drill-down (issue 15): each bar or slice opens the list it counts.
+        "month_links": [_inspections_url(f, agency_code, month=m["month"]) for m in o["per_month"]],
+        "agency_links": [_inspections_url(f, r["agency__code"], month=f.month) for r in top],
+        "source_links": [_url("plans:triggered_filing_list", query=urlencode(
+            {"year": f.year, "source": s["source"], **({"agency": agency_code} if agency_code else {})}))
+            for s in o["triggered_by_source"]],
     }
     this_year = timezone.localdate().year
     agency_rows, sort = sort_agencies(o["per_agency"], request.GET.get("sort", ""))
@@ -114,7 +137,7 @@ def dashboard(request):
         aria = "ascending" if sort == k else "descending" if sort == f"-{k}" else ""
         columns.append({"key": k, "label": label, "next": second if sort == first else first, "aria": aria})
     return render(request, "supervision/dashboard.html", {
-        "o": o, "f": f, "chart": chart, "agency_rows": agency_rows, "sort": sort, "columns": columns,
+        "o": o, "f": f, "chart": chart, "towns_rows": per_town(f=f), "agency_rows": agency_rows, "sort": sort, "columns": columns,
         "chart_agencies": CHART_AGENCIES, "sort_query": base.urlencode(), "links": _links_for(f, agency_code, reviewer), "reviewer": reviewer,
         "agency_code": agency_code, "years": range(this_year, this_year - 6, -1), "months": range(1, 13),
         "towns": Town.choices, "agencies": Agency.objects.filter(is_active=True).only("code", "name") if reviewer else [],
