@@ -97,7 +97,7 @@ class InspectionFilterSet(FilterSet):
     year = YearFilter(field_name="date", label="年度")
     trigger_source = django_filters.ChoiceFilter(choices=Inspection.TriggerSource.choices, empty_label="全部",
                                                  label="触发来源")
-    counted = django_filters.BooleanFilter(method="filter_counted", label="计入统计（已审批、已赋码、已录入结果、已办结）")
+    happened = django_filters.BooleanFilter(method="filter_happened", label="已实施（已赋码、已录入结果、已办结）")
 
     updated_since = UpdatedSinceFilter()
 
@@ -108,11 +108,12 @@ class InspectionFilterSet(FilterSet):
     def search(self, qs, name, value):
         return qs.filter(Q(enterprise__name__icontains=value) | Q(enterprise__uscc__icontains=value))
 
-    def filter_counted(self, qs, name, value):
-        """The inspections the 分析研判 figures count (plans.selectors.counting), or the others."""
-        from .selectors.counting import COUNTED_STATUSES
+    def filter_happened(self, qs, name, value):
+        """The inspections that happened, which the 分析研判 figures count (plans.selectors.counting), or
+        the others."""
+        from .selectors.counting import HAPPENED_STATUSES
 
-        return qs.filter(status__in=COUNTED_STATUSES) if value else qs.exclude(status__in=COUNTED_STATUSES)
+        return qs.filter(status__in=HAPPENED_STATUSES) if value else qs.exclude(status__in=HAPPENED_STATUSES)
 
     def filter_agency(self, qs, name, value):
         # EXISTS, not a join + DISTINCT: no duplicate rows and no DISTINCT over every column (issue 13).

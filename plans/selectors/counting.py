@@ -59,6 +59,19 @@ def counted_participations(qs: QuerySet | None = None) -> QuerySet:
     return (Participation.objects.all() if qs is None else qs).filter(inspection__status__in=COUNTED_STATUSES)
 
 
+#: Inspections that have happened (issue 15: the 分析研判 figures count only these): the code was issued
+#: for the visit, or the result is in (an off-site inspection has no code). Approved but not yet coded is
+#: a visit still to come.
+HAPPENED_STATUSES = (S.CODE_ISSUED, S.RESULT_RECORDED, S.CLOSED)
+
+
+def happened(qs: QuerySet | None = None) -> QuerySet:
+    """Inspections that have happened (of `qs`, default all): `HAPPENED_STATUSES`. What the dashboard,
+    /stats/overview/ and their rollups count; caps and the frequency rules count `counted` (a visit
+    approved is a visit that will take the slot)."""
+    return (Inspection.objects.all() if qs is None else qs).filter(status__in=HAPPENED_STATUSES)
+
+
 def is_counted(inspection: Inspection) -> bool:
     return inspection.status in COUNTED_STATUSES
 

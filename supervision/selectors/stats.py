@@ -8,8 +8,8 @@ from the raw rows (`_figures_raw`, the reference the rollup test compares with).
 are date ranges (indexable), never EXTRACT.
 
 Definitions (which inspections count and what a joint one is: plans.selectors.counting):
-- counted inspections: `counting.counted` (approved, code issued, result recorded, closed); the year
-  is the inspection date's year;
+- inspections: those that happened, `counting.happened` (code issued, result recorded, closed; an
+  approved visit without its code is still to come, issue 15); the year is the inspection date's year;
 - joint: `counting.joint_annotation` (participations of two or more distinct agencies); inspections
   avoided by joining = Σ (agencies − 1) over joint inspections (each agency would otherwise have
   visited on its own);
@@ -79,7 +79,7 @@ def _year(yr: int, month: int | None = None, field: str = "date") -> Q:
 
 
 def _inspections(f: StatsFilter):
-    qs = counting.counted().filter(_year(f.year - 1, f.month) | _year(f.year, f.month))
+    qs = counting.happened().filter(_year(f.year - 1, f.month) | _year(f.year, f.month))
     if f.agency_id:
         qs = qs.filter(Exists(Participation.objects.filter(inspection=OuterRef("pk"), agency_id=f.agency_id)))
     return qs.filter(_enterprise_q(f, "enterprise__"))

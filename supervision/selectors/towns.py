@@ -22,7 +22,7 @@ def _from_rollups(f: StatsFilter) -> dict:
 
 
 def _from_rows(f: StatsFilter) -> dict:
-    qs = counting.counted().filter(_year(f.year, f.month)).filter(_enterprise_q(f, "enterprise__"))
+    qs = counting.happened().filter(_year(f.year, f.month)).filter(_enterprise_q(f, "enterprise__"))
     if f.agency_id:
         qs = qs.filter(Exists(Participation.objects.filter(inspection=OuterRef("pk"), agency_id=f.agency_id)))
     out = {}

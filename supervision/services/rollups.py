@@ -1,4 +1,4 @@
-"""Rollups of the dashboard and /stats/overview/ (issue 13): the figures of counted inspections added
+"""Rollups of the dashboard and /stats/overview/ (issue 13): the figures of inspections that happened added
 up per month × town (MonthlyRollup) and per participating agency × month × town (AgencyMonthlyRollup),
 active enterprises per pool × town (PoolRollup) and counted 触发式检查备案 per month × agency × source ×
 town (FilingRollup), so a dashboard reads hundreds of rows instead of rescanning two years of
@@ -76,7 +76,7 @@ def rollups_stale() -> bool:
 
 
 def _all_months() -> list[date]:
-    r = counting.counted(Inspection.objects.using(DB)).aggregate(lo=Min("date"), hi=Max("date"))
+    r = counting.happened(Inspection.objects.using(DB)).aggregate(lo=Min("date"), hi=Max("date"))
     if r["lo"] is None:
         return []
     months, m = [], r["lo"].replace(day=1)
@@ -107,7 +107,7 @@ def _changed_months(since) -> set[date]:
 
 def _month_rows(m: date):
     """The rollup rows of month `m` from the raw rows: (MonthlyRollup list, AgencyMonthlyRollup list, ids)."""
-    qs = counting.counted(Inspection.objects.using(DB)).filter(date__gte=m, date__lt=_next_month(m))
+    qs = counting.happened(Inspection.objects.using(DB)).filter(date__gte=m, date__lt=_next_month(m))
     facts = {}
     for pk, town, mode, kind, outcome in qs.order_by().values_list("id", "enterprise__town", "mode", "kind", "outcome"):
         facts[pk] = {"town": town, "total": 1, "onsite": int(mode == "onsite"), "triggered": int(kind == "triggered"),

@@ -66,7 +66,7 @@ def test_reviewer_reads_dashboard_filters_by_agency_and_follows_a_figure(page, r
     with page.expect_navigation():
         page.mouse.down()
         page.mouse.up()
-    assert f"date_from={year}-03-01" in page.url and "counted=true" in page.url
+    assert f"date_from={year}-03-01" in page.url and "happened=true" in page.url
     assert page.locator("tbody tr").count() == 2  # March: one joint, one triggered visit
 
 

@@ -12,7 +12,7 @@ from django.http import QueryDict
 
 from plans.filters import InspectionFilterSet, TriggeredFilingFilterSet
 from plans.models import Inspection, TriggeredFiling
-from plans.selectors.counting import counted
+from plans.selectors.counting import happened
 
 from .factories import EnterpriseFactory, InspectionFactory
 
@@ -37,6 +37,7 @@ def history(agency_a, agency_b):
     InspectionFactory(enterprise=b, initiating_agency=agency_b, kind="triggered", date=date(2025, 5, 2))
     InspectionFactory(enterprise=b, initiating_agency=agency_a, date=date(2025, 6, 9), status="draft")
     InspectionFactory(enterprise=b, initiating_agency=agency_a, date=date(2025, 6, 9), status="cancelled")
+    InspectionFactory(enterprise=a, initiating_agency=agency_a, date=date(2025, 7, 1), status="approved")  # to come
     InspectionFactory(enterprise=a, initiating_agency=agency_a, date=date(2024, 3, 9))
 
 
@@ -51,6 +52,7 @@ def test_each_figure_and_chart_element_opens_exactly_what_it_counts(client, rita
     for total, link in zip(chart["total"], chart["month_links"], strict=True):
         assert _list_count(link, InspectionFilterSet, Inspection.objects.all()) == total
     assert chart["total"][2] == 2  # March
+    assert chart["total"][6] == 0  # July: approved, its code not issued yet — it has not happened
     for total, link in zip(chart["agency_total"], chart["agency_links"], strict=True):
         assert _list_count(link, InspectionFilterSet, Inspection.objects.all()) == total
     for slice_, link in zip(chart["sources"], chart["source_links"], strict=True):
@@ -62,7 +64,7 @@ def test_the_town_table_agrees_with_the_inspection_rows(client, rita, history):
     client.force_login(rita)
     page = client.get("/supervision/dashboard/?year=2025").content.decode()
     rows = dict(re.findall(r'<tr data-town="(\w+)"><td><a [^>]+>[^<]+</a></td><td>(\d+)</td>', page))
-    raw = {t: counted().filter(date__year=2025, enterprise__town=t).count() for t in rows}
+    raw = {t: happened().filter(date__year=2025, enterprise__town=t).count() for t in rows}
     assert rows == {t: str(n) for t, n in raw.items()} and rows["wanli"] == "2" and rows["erba"] == "1"
     assert len(rows) == 9  # every town of 鸠江区, zero rows included
     narrowed = client.get("/supervision/dashboard/?year=2025&town=wanli").content.decode()

@@ -36,7 +36,7 @@ def _links(f, agency_code):
         "plans_published": _url("plans:plan_list",
                                         query=f"year={y}&status=published{ag}"),
         "inspections": _url("plans:inspection_list",
-                                    query=f"year={y}&counted=true{ag}"),
+                                    query=f"year={y}&happened=true{ag}"),
         "codes": _url("checkcode:code_list", query=f"year={y}"),
         "triggered": _url("plans:triggered_filing_list",
                                   query=f"year={y}{ag}"),
@@ -57,7 +57,7 @@ def _links(f, agency_code):
 def _inspections_url(f, agency_code, *, month=None):
     """The inspection list behind a figure: the inspections the dashboard counts in the year (or month),
     of the agency when one is chosen."""
-    query = {"counted": "true", **({"agency": agency_code} if agency_code else {})}
+    query = {"happened": "true", **({"agency": agency_code} if agency_code else {})}
     if month:
         last = calendar.monthrange(f.year, month)[1]
         query.update(date_from=f"{f.year}-{month:02d}-01", date_to=f"{f.year}-{month:02d}-{last:02d}")
