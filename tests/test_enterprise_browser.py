@@ -1,5 +1,6 @@
 """The enterprise owner's phone at 375 px (issue 15, "Enterprise (no login)"): prove the firm with the SMS
 code, read "我的检查", report a crew that came without a code; axe finds nothing serious."""
+import json
 import re
 from datetime import date
 
@@ -12,7 +13,7 @@ from jiujiang_inspect.models import OutboundMessage
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_an_owner_proves_the_firm_reads_my_inspections_and_reports_a_crew(phone_page, agency_a):
+def test_an_owner_proves_the_firm_reads_my_inspections_and_reports_a_crew(phone_page, agency_a, settings, tmp_path):
     from checkcode import codes
     from supervision.tests.factories import (
         CheckCodeFactory,
@@ -22,6 +23,9 @@ def test_an_owner_proves_the_firm_reads_my_inspections_and_reports_a_crew(phone_
     )
 
     ensure_cap_policies()
+    inbox = tmp_path / "sms.jsonl"  # the phone: the SMS channel's file backend records what was sent
+    settings.OUTBOX_CHANNELS = {**settings.OUTBOX_CHANNELS, "sms": {"adapter": "sms", "backend": "file",
+                                                                     "path": str(inbox)}}
     firm = EnterpriseFactory(name="芜湖鸠江精密制造有限公司", contact_phone="13912345678")
     code = CheckCodeFactory(code=codes.generate(), inspection__enterprise=firm, inspection__initiating_agency=agency_a,
                             inspection__date=date(timezone.localdate().year, 1, 8))
@@ -34,7 +38,11 @@ def test_an_owner_proves_the_firm_reads_my_inspections_and_reports_a_crew(phone_
     pg.get_by_label("本企业统一社会信用代码").fill(firm.uscc.lower())
     pg.get_by_role("button", name="获取短信验证码").click()
     assert pg.get_by_text("验证码已发送至 139****5678").is_visible()
-    text = OutboundMessage.objects.get(event="enterprise.verification_code").payload["text"]
+    sms = json.loads(inbox.read_text(encoding="utf-8").splitlines()[-1])
+    assert sms["phone"] == "13912345678" and sms["event"] == "enterprise.verification_code"
+    text = sms["text"]
+    # Delivered, so the outbox no longer keeps the code.
+    assert re.search(r"[0-9]{6}", str(OutboundMessage.objects.get(event="enterprise.verification_code").payload)) is None
     pg.get_by_label("短信验证码").fill(re.search(r"验证码([0-9]{6})", text).group(1))
     pg.get_by_role("button", name="验证").click()
     pg.wait_for_load_state("networkidle")
