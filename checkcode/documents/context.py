@@ -131,6 +131,21 @@ def kind_unavailable_reason(inspection: Inspection, kind: str) -> str:
     return ""
 
 
+def _onsite_evidence(result) -> dict:
+    """What the 现场检查笔录 prints of the recorded result (issue 15): the 检查标准 checked one by one, the
+    evidence files (name and the start of their SHA-256, so a copy can be matched to the record) and the
+    enterprise representative's signature as drawn on the phone, embedded (a data: URI: the stored HTML
+    and the PDF carry it themselves), or the 拒签 and its note."""
+    files = list(result.evidence.order_by("id"))
+    signature = next((f for f in files if f.kind == "signature"), None)
+    data_uri = ""
+    if signature is not None and not result.signature_refused:
+        with signature.file.open("rb") as fh:
+            data_uri = f"data:{signature.content_type};base64," + base64.b64encode(fh.read()).decode("ascii")
+    return {"checklist": result.checklist or [], "signature_data_uri": data_uri,
+            "evidence_files": [f for f in files if f.kind != "signature"]}
+
+
 def document_context(inspection: Inspection, kind: str, *, number: str, title: str, issued_on) -> dict:
     """Everything the kind's template prints. `number` and `issued_on` are the issued document's."""
     sections, bases = sections_and_bases(inspection)
@@ -155,6 +170,8 @@ def document_context(inspection: Inspection, kind: str, *, number: str, title: s
         ctx["inquiries"] = list(InquiryRecord.objects.filter(inspection=inspection).select_related("agency"))
     if kind in (Kind.SAMPLING_RECORD, Kind.ONSITE_RECORD):
         ctx["samplings"] = list(SamplingRecord.objects.filter(inspection=inspection).select_related("agency"))
+    if kind == Kind.ONSITE_RECORD and result is not None:
+        ctx.update(_onsite_evidence(result))
     if kind == Kind.SERVICE_RECEIPT:
         ctx["served"] = list(inspection.documents.filter(to_enterprise=True, superseded_by__isnull=True)
                              .order_by("issued_at", "id"))

@@ -225,3 +225,36 @@ def test_the_rectification_cards_load_their_photos_without_a_query_per_card(clie
     with CaptureQueriesContext(connection) as many:
         page = client.get(url).content.decode()
     assert page.count("照片：现场.jpg") == 4 and len(many) == len(few)
+
+
+def test_the_onsite_record_prints_the_checklist_the_evidence_and_the_drawn_signature(coded, alice):
+    """The 现场检查笔录 carries what was recorded on the phone: each 检查标准 with its verdict and note, the
+    evidence files with the start of their SHA-256, and the signature itself (or the 拒签 note)."""
+    from pypdf import PdfReader
+
+    from checkcode.services.documents import document_issue
+
+    sig = io.BytesIO()
+    Image.new("RGB", (300, 100), (255, 255, 255)).save(sig, format="PNG")
+    result = result_record(inspection=coded, by=alice, outcome="rectification", findings="后厨有积垢",
+                           rectification={"items": ["清理后厨"], "deadline": timezone.localdate() + timedelta(days=7)},
+                           checklist=_all(coded, **{"后厨清洁": "fail"}), photos=[photo("后厨.jpg")],
+                           signature=SimpleUploadedFile("sig.png", sig.getvalue()), signer_name="王经理")
+    doc, _created = document_issue(inspection=coded, kind="onsite_record", by=alice)
+    html = doc.html
+    assert "后厨清洁" in html and "不符合" in html and "从业人员持有效健康证明" in html
+    shot = result.evidence.get(kind="photo")
+    assert "后厨.jpg" in html and shot.sha256[:12] in html
+    assert 'src="data:image/jpeg;base64,' in html and "（王经理）" in html and "□ 拒绝签名" not in html
+    with doc.pdf.open("rb") as fh:
+        text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(fh.read())).pages)
+    assert "后厨清洁" in text and "不符合" in text
+
+
+def test_the_onsite_record_notes_a_refusal_to_sign(coded, alice):
+    from checkcode.services.documents import document_issue
+
+    result_record(inspection=coded, by=alice, outcome="no_issue", checklist=_all(coded), signature_refused=True,
+                  signature_refused_note="负责人张某拒绝签字，见证人李某")
+    doc, _created = document_issue(inspection=coded, kind="onsite_record", by=alice)
+    assert "☑ 拒绝签名（执法人员注明情况：负责人张某拒绝签字，见证人李某）" in doc.html
