@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from plans.models import Enterprise
 from subjects.demo import ACCOUNTS, DEMO_PASSWORD
 
 
@@ -14,4 +15,10 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username:<14} {labels[role]}（{code}）")
         self.stdout.write("  admin          超级管理员（/admin/）")
         base = settings.PUBLIC_BASE_URL.rstrip("/")
-        self.stdout.write(f"打开 {base}/ 登录；企业和公众入口：{base}/public/\n")
+        self.stdout.write(f"打开 {base}/ 登录；企业和公众入口：{base}/public/")
+        firm = (Enterprise.objects.filter(is_active=True, inspections__check_codes__isnull=False)
+                .exclude(contact_phone="").order_by("id").first())
+        if firm is not None:
+            self.stdout.write(f"企业“我的检查”：{base}/e/ 输入 {firm.uscc}（{firm.name}）；"
+                              f"开发环境的短信验证码打印在本终端的日志里（SMS …）。")
+        self.stdout.write("")
