@@ -29,6 +29,7 @@ from itertools import accumulate
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from jiujiang_inspect.bulk import copy_text
 from matters.models import Industry
 from plans.demo import KINDS, STREETS, SURNAMES, TOWN_WEIGHTS, ZIHAO_A, ZIHAO_B
 from plans.models import AnnualPlan, CapPolicy, Enterprise, Inspection, Participation, TriggeredFiling
@@ -93,29 +94,12 @@ class Writer:
         buf = io.StringIO()
         for r in rows:
             row = {**defaults, **r}
-            buf.write("\t".join([_copy_text(json.dumps(row[n], ensure_ascii=False) if n in json_names else row[n])
+            buf.write("\t".join([copy_text(json.dumps(row[n], ensure_ascii=False) if n in json_names else row[n])
                                   for n in names]) + "\n")
         buf.seek(0)
         cols = ", ".join(connection.ops.quote_name(f.column) for f in fields)
         with connection.cursor() as cur:
             cur.cursor.copy_expert(f"COPY {connection.ops.quote_name(model._meta.db_table)} ({cols}) FROM STDIN", buf)
-
-
-def _copy_text(v):
-    if v is None:
-        return r"\N"
-    t = type(v)
-    if t is str:
-        if "\\" in v or "\t" in v or "\n" in v or "\r" in v:
-            return v.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
-        return v
-    if t is bool:
-        return "t" if v else "f"
-    if t is int:
-        return str(v)
-    if t is datetime or t is date:
-        return v.isoformat()
-    return _copy_text(str(v))
 
 
 def _next_id(model):

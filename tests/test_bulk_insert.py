@@ -1,6 +1,6 @@
 """jiujiang_inspect.bulk.bulk_insert stores what bulk_create stores (defaults, auto_now columns, foreign
-keys, lazy texts) and sets each instance's primary key, on SQLite (bulk_create itself) and on
-PostgreSQL (one INSERT … RETURNING per batch)."""
+keys, lazy texts, texts COPY must escape) and sets each instance's primary key, on SQLite
+(bulk_create itself) and on PostgreSQL (COPY, ids drawn from the sequence)."""
 import pytest
 from django.forms.models import model_to_dict
 from django.utils import timezone
@@ -14,10 +14,11 @@ pytestmark = pytest.mark.django_db
 
 
 def test_bulk_insert_stores_what_bulk_create_stores(rita):
-    made = [Enterprise(uscc=uscc_for(n), name=f"企业{n}", town="wanli", joins_joint=n % 2 == 0, pool="joint")
-            for n in range(5)]
-    same = [Enterprise(uscc=uscc_for(n + 100), name=f"企业{n}", town="wanli", joins_joint=n % 2 == 0, pool="joint")
-            for n in range(5)]
+    # Texts with what COPY must escape (tab, newline, backslash), a null foreign key, booleans.
+    made = [Enterprise(uscc=uscc_for(n), name=f"企业{n}\t甲\\乙\n丙", town="wanli", joins_joint=n % 2 == 0,
+                       pool="joint", address="" if n else "地址\r") for n in range(5)]
+    same = [Enterprise(uscc=uscc_for(n + 100), name=f"企业{n}\t甲\\乙\n丙", town="wanli", joins_joint=n % 2 == 0,
+                       pool="joint", address="" if n else "地址\r") for n in range(5)]
     before = timezone.now()
     assert bulk_insert(Enterprise, made, batch_size=2) is made
     Enterprise.objects.bulk_create(same, batch_size=2)
