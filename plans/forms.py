@@ -139,10 +139,12 @@ class AnnualPlanForm(BootstrapMixin, forms.Form):
             year = today.year
         chosen = {str(m)[-2:] for m in (self.data.getlist("months") if self.is_bound else self.initial.get("months")
                                         or [])}
-        # Past months are not offered unless asked for, or already chosen (an older plan being edited).
+        # Past months are not offered unless asked for, or already chosen (an older plan being edited):
+        # they stay in the page, hidden, so a change of year shows them again (app.js).
         first = 1 if show_past or year > today.year else (today.month if year == today.year else 13)
-        self.hidden_past = first - 1 if first <= 13 else 12
-        self.fields["months"].choices = [(v, label) for v, label in MONTHS if int(v) >= first or v in chosen]
+        self.hidden_past = min(first - 1, 12)
+        self.past_months = {v for v, _label in MONTHS if int(v) < first and v not in chosen}
+        self.today = today
         self.plan_year = year
 
     @staticmethod

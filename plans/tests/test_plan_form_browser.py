@@ -30,11 +30,16 @@ def test_an_agency_admin_drafts_a_plan(chromium_browser, live_server, anna, agen
     assert axe_violations(pg) == []
     today = timezone.localdate()
     # The month picker starts at this month; earlier months of this year are hidden until asked for.
-    months = pg.get_by_test_id("months").locator("label")
+    months = pg.get_by_test_id("months").locator(".form-check:not([hidden]) label")
     expect(months).to_have_count(13 - today.month)
     expect(months.first).to_have_text(f"{today.month}月")
     if today.month > 1:
         expect(pg.get_by_role("link", name="显示已过去的月份")).to_be_visible()
+    # Next year's plan: every month of it; back to this year: the past ones hide again.
+    pg.get_by_label("年度").fill(str(today.year + 1))
+    expect(months).to_have_count(12)
+    pg.get_by_label("年度").fill(str(today.year))
+    expect(months).to_have_count(13 - today.month)
     # Agencies by typing part of the name.
     pg.get_by_label("查找参与单位").fill("消防")
     expect(pg.get_by_label("鸠江区消防救援大队")).to_be_visible()
@@ -63,7 +68,7 @@ def test_an_agency_admin_drafts_a_plan(chromium_browser, live_server, anna, agen
     if today.month > 1:
         pg.goto(pg.base_url + "/plans/annual/new/")
         pg.get_by_role("link", name="显示已过去的月份").click()
-        expect(pg.get_by_test_id("months").locator("label")).to_have_count(12)
+        expect(pg.get_by_test_id("months").locator(".form-check:not([hidden]) label")).to_have_count(12)
     context.close()
     assert not pg.problems, pg.problems
 

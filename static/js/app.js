@@ -14,7 +14,10 @@
                            with data-offline-cache="YYYY-MM-DD" the service worker (/sw.js) keeps
                            this page and what it loads for offline display that day.
    - data-filter-list="id" on a search box: show only the .form-check items of that list whose label
-                           contains the typed text ([data-filter-empty] shows when none does). */
+                           contains the typed text ([data-filter-empty] shows when none does).
+   - data-month-picker     the plan form's months: a change of its form's year shows the months of
+                           that year that have not passed (all of a later year), past ones stay hidden
+                           unless chosen or data-show-past. */
 (function () {
   "use strict";
 
@@ -147,6 +150,31 @@
     });
     var empty = list.querySelector("[data-filter-empty]");
     if (empty) { empty.hidden = shown > 0; }
+  });
+
+  function showMonths(picker, year) {
+    var thisYear = parseInt(picker.getAttribute("data-this-year"), 10);
+    var thisMonth = parseInt(picker.getAttribute("data-this-month"), 10);
+    var all = picker.hasAttribute("data-show-past");
+    var hiding = 0;
+    picker.querySelectorAll("[data-month]").forEach(function (item) {
+      var m = parseInt(item.getAttribute("data-month"), 10);
+      var past = year < thisYear || (year === thisYear && m < thisMonth);
+      var box = item.querySelector("input");
+      item.hidden = past && !all && !(box && box.checked);
+      if (item.hidden) { hiding += 1; }
+    });
+    var form = picker.closest("form");
+    var note = form && form.querySelector("[data-past-note]");
+    if (note) { note.hidden = hiding === 0; }
+  }
+
+  document.addEventListener("input", function (event) {
+    var field = event.target;
+    if (!field.form || field.name !== "year") { return; }
+    var picker = field.form.querySelector("[data-month-picker]");
+    var year = parseInt(field.value, 10);
+    if (picker && !isNaN(year)) { showMonths(picker, year); }
   });
 
   document.addEventListener("visibilitychange", function () {
