@@ -162,3 +162,16 @@ def test_a_proved_phone_goes_straight_to_the_survey_questions(client, firm, agen
     prove(client, firm)
     page = client.get(url).content.decode()
     assert f'name="agency" value="{agency_a.code}"' in page and 'name="uscc" value="' + firm.uscc in page
+
+
+def test_the_firms_own_phone_sees_the_checklist_of_its_inspection(client, firm):
+    from checkcode import codes
+
+    code = CheckCodeFactory(code=codes.generate(), inspection__enterprise=firm, inspection__status="result_recorded")
+    ResultFactory(inspection=code.inspection, outcome="rectification",
+                  checklist=[{"standard": 1, "item": "后厨清洁", "verdict": "fail", "note": "灶台积垢"}])
+    url = reverse("checkcode:public_code", args=[code.code])
+    assert "灶台积垢" not in client.get(url).content.decode()  # anyone holding the code: the outcome only
+    prove(client, firm)
+    page = client.get(url).content.decode()
+    assert "检查标准核对" in page and "后厨清洁" in page and "不符合" in page and "灶台积垢" in page

@@ -83,6 +83,9 @@ def public_code(request, code):
         **view, "view": view, "eval_form": eval_form, "resp_form": resp_form, "done": request.GET.get("done"),
         "recognised": known,
         # The firm's own 整改 photos, only to the phone that proved it is the firm (not to anyone with the code).
+        # What the inspectors checked, standard by standard (issue 15: the firm sees everything about its
+        # own inspections), to the firm's own phone only.
+        "checklist": (getattr(getattr(obj.inspection, "result", None), "checklist", None) or []) if known else [],
         "rectification_photos": list(RectificationPhoto.objects.filter(
             rectification__result__inspection=obj.inspection)) if known else [],
         "documents": selectors.document_list_for_code(code=obj)})
