@@ -4,8 +4,9 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
-from rest_framework import generics, status
+from rest_framework import generics, serializers, status
 from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -29,6 +30,7 @@ from .serializers import (
     DocumentCorrectSerializer,
     DocumentIssueSerializer,
     EvaluationInSerializer,
+    EvidenceSerializer,
     IssuedDocumentSerializer,
     LateCodeSerializer,
     PublicCheckCodeSerializer,
@@ -86,8 +88,8 @@ class CheckCodeLateApi(APIView):
 class InspectionResultApi(APIView):
     """GET /inspections/{id}/result/: the result with its checklist and evidence (404 before one is
     recorded). POST: no_issue / rectification (items, deadline) / case_transferred, with the optional
-    `checklist` of the matters' 检查标准 and the representative's 拒签. Evidence files are uploaded on
-    the result page (docs/api.md)."""
+    `checklist` of the matters' 检查标准 and the representative's 拒签. Evidence files go to
+    `result/evidence/` (multipart) or the result page (docs/api.md)."""
 
     permission_classes = [IsStaffUser]
 
@@ -113,6 +115,32 @@ class InspectionResultApi(APIView):
                                         signer_name=d["signer_name"], signature_refused=d["signature_refused"],
                                         signature_refused_note=d["signature_refused_note"])
         return Response(ResultOutSerializer(result).data, status=status.HTTP_201_CREATED)
+
+
+class EvidenceUploadSerializer(serializers.Serializer):
+    """multipart/form-data: `photos` and `documents`, each part repeated for several files."""
+
+    photos = serializers.ListField(child=serializers.FileField(), required=False, max_length=20)
+    documents = serializers.ListField(child=serializers.FileField(), required=False, max_length=20)
+
+
+class InspectionEvidenceApi(APIView):
+    """POST /inspections/{id}/result/evidence/: add photos and documents to a recorded result, e.g. from
+    an app that uploads once the phone has signal again (`result_evidence_add`). Each file is checked by
+    content (400 `upload_type` / `upload_size`); 409 `invalid_state` before the result is recorded."""
+
+    permission_classes = [IsStaffUser]
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(request={"multipart/form-data": EvidenceUploadSerializer},
+                   responses={201: EvidenceSerializer(many=True)})
+    def post(self, request, pk):
+        data = EvidenceUploadSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        added = services.result_evidence_add(inspection=_inspection(request, pk), by=request.user,
+                                             photos=data.validated_data.get("photos", ()),
+                                             documents=data.validated_data.get("documents", ()))
+        return Response(EvidenceSerializer(added, many=True).data, status=status.HTTP_201_CREATED)
 
 
 class CheckCodePublicApi(APIView):

@@ -7,6 +7,7 @@ urlpatterns = [
     path("inspections/<int:pk>/check-code/", api.CheckCodeIssueApi.as_view(), name="api_checkcode_issue"),
     path("inspections/<int:pk>/late-code/", api.CheckCodeLateApi.as_view(), name="api_checkcode_late"),
     path("inspections/<int:pk>/result/", api.InspectionResultApi.as_view(), name="api_inspection_result"),
+    path("inspections/<int:pk>/result/evidence/", api.InspectionEvidenceApi.as_view(), name="api_inspection_evidence"),
     path("check-codes/<str:code>/", api.CheckCodePublicApi.as_view(), name="api_checkcode_public"),
     path("check-codes/<str:code>/evaluation/", api.EvaluationApi.as_view(), name="api_checkcode_evaluation"),
     path("check-codes/<str:code>/rectification/", api.RectificationResponseApi.as_view(),

@@ -49,7 +49,7 @@ VERBS = {
     "retried": "重新执行", "passed": "通过", "signed_in": "签到", "attendance_recorded": "登记签到",
     "material_added": "添加资料", "targets_added": "添加检查对象", "targets_removed": "移除检查对象",
     "pool_moved": "调整对象库", "code_issued": "申领检查码", "code_revoked": "撤销检查码",
-    "issued_late": "事后补码", "result_recorded": "录入检查结果", "measure_added": "采取监督措施", "correction_reported": "提交整改报告",
+    "issued_late": "事后补码", "result_recorded": "录入检查结果", "measure_added": "采取监督措施", "correction_reported": "提交整改报告", "evidence_added": "补充检查证据",
     "typical_cases_set": "选定典型案例", "case_opened": "转为监督案件", "catalogue_submitted": "整体提交备案",
     "needs_adjustment": "标记需调整", "checksum_warning_accepted": "确认校验位提示",
     "checkcode_test_passed": "检查码测试通过", "open": "开放", "acknowledged": "已知悉", "resolved": "已处理",

@@ -182,8 +182,7 @@ def result_record(*, inspection: Inspection, by, outcome: str, findings: str = "
         changes["checklist"] = {str(label): sum(1 for i in items if i["verdict"] == v)
                                 for v, label in InspectionResult.VERDICTS.items()}
     if files:
-        changes["evidence"] = [f"{str(Evidence.Kind(kind).label)}：{c.original_name}（SHA-256 {c.sha256[:16]}…）"
-                               for kind, c in files]
+        changes["evidence"] = _evidence_lines(files)
     if sign["signature_refused"]:
         changes["signature"] = _("拒签：%(note)s") % {"note": sign["signature_refused_note"]}
     elif signature is not None:
@@ -193,6 +192,35 @@ def result_record(*, inspection: Inspection, by, outcome: str, findings: str = "
         triggered_filing_record(inspection=insp, by=by)
     result_event_publish(result, code)
     return result
+
+
+def _evidence_lines(files) -> list[str]:
+    return [f"{str(Evidence.Kind(kind).label)}：{c.original_name}（SHA-256 {c.sha256[:16]}…）" for kind, c in files]
+
+
+def result_evidence_add(*, inspection: Inspection, by, photos=(), documents=()) -> list[Evidence]:
+    """Add photos and documents to a recorded result (issue 15: at the gate the signal is often too weak
+    to upload, so the inspector adds them later). The same checks as `result_record` (field staff of a
+    participating agency; each file checked by content before anything is written), one transaction, one
+    audit entry `inspection.evidence_added` naming each file with the start of its SHA-256. A signature
+    cannot be added afterwards: it is drawn at the gate, or the 拒签 is noted there.
+
+    Raises PermissionDeniedError, InvalidState (no result yet), ValidationFailed (no file, too many,
+    `upload_type`, `upload_size`). Returns the new `Evidence` rows."""
+    _require_field_staff(by, inspection)
+    files = _evidence_checked(photos, documents, None)
+    if not files:
+        raise ValidationFailed(detail={"photos": [_("请选择要上传的照片或资料。")]})
+    with transaction.atomic():
+        insp = Inspection.objects.select_for_update().get(pk=inspection.pk)
+        result = InspectionResult.objects.filter(inspection=insp).first()
+        if result is None:
+            raise InvalidState(_("检查结果录入后才能补充证据。"))
+        added = [stored_file_save(Evidence(result=result, kind=kind), checked, by=by) for kind, checked in files]
+        insp.save(update_fields=["updated_at"])  # the result a client syncs lists its evidence
+        audit_record(actor=by, action="inspection.evidence_added", target=insp,
+                     changes={"evidence": _evidence_lines(files)})
+    return added
 
 
 def _proof(code: CheckCode, uscc: str):

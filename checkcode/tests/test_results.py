@@ -258,3 +258,29 @@ def test_the_onsite_record_notes_a_refusal_to_sign(coded, alice):
                   signature_refused_note="负责人张某拒绝签字，见证人李某")
     doc, _created = document_issue(inspection=coded, kind="onsite_record", by=alice)
     assert "☑ 拒绝签名（执法人员注明情况：负责人张某拒绝签字，见证人李某）" in doc.html
+
+
+def test_evidence_can_be_added_later_from_the_page_and_the_api(client, api, coded, alice, bob):
+    """Issue 15: at the gate the signal is often too weak; the inspector adds photos once back in range."""
+    from checkcode.services import result_evidence_add
+    from jiujiang_inspect.exceptions import InvalidState
+
+    with pytest.raises(InvalidState):  # no result yet
+        result_evidence_add(inspection=coded, by=alice, photos=[photo()])
+    result = result_record(inspection=coded, by=alice, outcome="no_issue", checklist=_all(coded))
+    client.force_login(alice)
+    page = client.get(reverse("checkcode:result", args=[coded.pk])).content.decode()
+    assert "上传补充证据" in page
+    client.post(reverse("checkcode:result", args=[coded.pk]), {"action": "evidence", "photos": [photo("补拍.jpg")]})
+    assert list(result.evidence.values_list("original_name", flat=True)) == ["补拍.jpg"]
+    entry = AuditEntry.objects.get(action="inspection.evidence_added")
+    assert "补拍.jpg" in entry.changes["evidence"][0]
+    url = f"/api/v1/inspections/{coded.pk}/result/evidence/"
+    made = api(alice).post(url, {"documents": [SimpleUploadedFile("记录.pdf", b"%PDF-1.4\n%%EOF\n")]},
+                           format="multipart")
+    assert made.status_code == 201 and made.json()[0]["content_type"] == "application/pdf"
+    php = SimpleUploadedFile("x.jpg", b"<?php echo 1; ?>" + b" " * 40)
+    refused = api(alice).post(url, {"photos": [php]}, format="multipart")
+    assert (refused.status_code, refused.json()["code"]) == (400, "upload_type")
+    assert api(bob).post(url, {"photos": [photo()]}, format="multipart").status_code == 404
+    assert result.evidence.count() == 2

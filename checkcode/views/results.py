@@ -16,7 +16,7 @@ from plans.services.inspections import user_may_act_for
 
 from .. import selectors
 from ..forms import ResultForm
-from ..services.results import result_record
+from ..services.results import result_evidence_add, result_record
 
 
 def _may_record(user, insp) -> bool:
@@ -46,6 +46,18 @@ def result(request, pk):
     insp = get_object_or_404(inspection_list_for_user(user=request.user), pk=pk)
     recorded = selectors.result_get_for_user(user=request.user, inspection_pk=pk)
     if recorded is not None:
+        may_add = not roles.is_reviewer(request.user) and user_may_act_for(request.user, insp)
+        if request.method == "POST" and request.POST.get("action") == "evidence" and may_add:
+            try:
+                added = result_evidence_add(inspection=insp, by=request.user,
+                                            photos=request.FILES.getlist("photos"),
+                                            documents=request.FILES.getlist("documents"))
+            except ApplicationError as exc:
+                messages.error(request, exc.message if not exc.detail else "；".join(
+                    str(m) for msgs in exc.detail.values() for m in (msgs if isinstance(msgs, list) else [msgs])))
+            else:
+                messages.success(request, f"已补充 {len(added)} 个证据文件。")
+            return redirect("checkcode:result", pk=pk)
         if request.method == "POST":
             messages.error(request, "该检查已录入结果。")
         evidence = list(recorded.evidence.all())
@@ -53,6 +65,7 @@ def result(request, pk):
             "inspection": insp, "result": recorded, "groups": _groups(recorded.checklist),
             "files": [e for e in evidence if e.kind != e.Kind.SIGNATURE],
             "signature": next((e for e in evidence if e.kind == e.Kind.SIGNATURE), None),
+            "may_add_evidence": may_add, "accept": ACCEPT,
             "rectification": getattr(recorded, "rectification", None) if hasattr(recorded, "rectification") else None})
     if not _may_record(request.user, insp):
         raise Http404("该检查尚未录入结果。")
