@@ -34,6 +34,7 @@ def test_an_owner_proves_the_firm_reads_my_inspections_and_reports_a_crew(phone_
     pg.goto(pg.base_url + "/")
     pg.get_by_role("button", name="展开菜单").click()
     pg.get_by_role("link", name="我的检查").click()
+    pg.wait_for_url("**/e/")
     assert axe_violations(pg) == []
     pg.get_by_label("本企业统一社会信用代码").fill(firm.uscc.lower())
     pg.get_by_role("button", name="获取短信验证码").click()

@@ -30,11 +30,13 @@ def test_agency_admin_answers_a_correction_on_a_phone_and_the_reviewer_reads_it(
     login(phone_page, "anna")
     phone_page.get_by_role("button", name="展开菜单").click()
     phone_page.get_by_role("link", name="监督收件箱").first.click()
+    phone_page.wait_for_url("**/supervision/inbox/")
     assert phone_page.get_by_text("有 1 项责令改正待提交整改报告").is_visible()
     assert phone_page.get_by_text("本月触发式检查过频").is_visible()
     assert phone_page.evaluate("() => document.documentElement.scrollWidth") <= 375
     assert axe_violations(phone_page) == []
     phone_page.get_by_role("link", name="提交整改报告").click()
+    phone_page.wait_for_url(f"**/supervision/inbox/cases/{case.pk}/**")
     phone_page.get_by_label("整改情况").fill("已对相关执法人员批评教育，今后入企一律先亮码。")
     phone_page.get_by_label("附件（照片或 PDF，可多选）").set_input_files(str(_png(tmp_path)))
     assert axe_violations(phone_page) == []
