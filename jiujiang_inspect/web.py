@@ -50,8 +50,6 @@ def upload_job_start(request, form, *, kind: str):
     """Check an uploaded workbook (size, zip ratio) and queue its import job with progress.
 
     Returns a redirect to the job's progress page, or None with the problem shown on the form."""
-    from django.shortcuts import redirect
-
     from .excel import check_xlsx_upload
     from .jobs import job_create
 
@@ -63,4 +61,16 @@ def upload_job_start(request, form, *, kind: str):
         apply_errors(form, exc)
         return None
     job = job_create(kind=kind, by=request.user, upload=form.cleaned_data["file"])
-    return redirect("job_status", pk=job.pk)
+    return job_redirect(request, job)
+
+
+def job_redirect(request, job):
+    """To the job's progress page, carrying the upload page's `next` so that its 返回 leads back to
+    where the user started (issue 15; checked again where it is shown, `{% back_url %}`)."""
+    from django.shortcuts import redirect
+    from django.urls import reverse
+    from django.utils.http import urlencode
+
+    url = reverse("job_status", args=[job.pk])
+    back = request.POST.get("next", "")
+    return redirect(f"{url}?{urlencode({'next': back})}" if back else url)

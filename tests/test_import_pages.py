@@ -34,3 +34,16 @@ def test_import_pages_offer_the_template_and_lead_back(client, request, who, url
     # Another site is never a way back; the list is.
     html = client.get(url, HTTP_REFERER="https://evil.example/plans/").content.decode()
     assert _back(html)[0].split("?")[0] == fallback
+
+
+def test_the_job_page_of_an_import_leads_back_where_the_user_started(client, anna):
+    """The upload goes on in the background; its progress page's 返回 is the list the user came from."""
+    from plans.tests.test_registry_imports import _row, _xlsx
+
+    client.force_login(anna)
+    upload = _xlsx([_row(1)])
+    upload.name = "企业.xlsx"
+    res = client.post("/plans/enterprises/import/", {"file": upload, "next": "/plans/enterprises/?town=wanli"})
+    assert res.status_code == 302 and "next=%2Fplans%2Fenterprises%2F%3Ftown%3Dwanli" in res.url
+    html = client.get(res.url).content.decode()
+    assert '<a class="btn btn-outline-secondary" href="/plans/enterprises/?town=wanli">返回</a>' in html

@@ -13,7 +13,7 @@ from jiujiang_inspect.db_routing import replica_reads
 from jiujiang_inspect.excel import check_xlsx_upload, template_response, workbook_response
 from jiujiang_inspect.exceptions import ApplicationError
 from jiujiang_inspect.jobs import job_create
-from jiujiang_inspect.web import apply_errors, reviewer_required, staff_required
+from jiujiang_inspect.web import apply_errors, job_redirect, reviewer_required, staff_required
 from subjects.validators import uscc_normalise
 
 from .. import imports
@@ -143,7 +143,7 @@ def enterprise_import(request):
         else:
             job = job_create(kind="plans.imports.enterprises_import", by=request.user, upload=form.cleaned_data["file"],
                              params={"accept_checksum_warning": bool(form.cleaned_data.get("accept_checksum_warning"))})
-            return redirect("job_status", pk=job.pk)
+            return job_redirect(request, job)
     return render(request, "plans/registry_import.html", {"form": form, "headers": list(imports.HEADERS)})
 
 

@@ -8,7 +8,7 @@ from jiujiang_inspect.audit import audit_history
 from jiujiang_inspect.excel import template_response, workbook_response
 from jiujiang_inspect.exceptions import ApplicationError
 from jiujiang_inspect.jobs import job_create
-from jiujiang_inspect.web import reviewer_required
+from jiujiang_inspect.web import job_redirect, reviewer_required
 
 from ..filters import HotlineTicketFilterSet, SupervisionCaseFilterSet
 from ..forms import (
@@ -142,5 +142,5 @@ def hotline_import(request):
     if request.method == "POST" and form.is_valid():
         job = job_create(kind="supervision.services.hotline.hotline_tickets_import", by=request.user,
                          upload=form.cleaned_data["file"])
-        return redirect("job_status", pk=job.pk)
+        return job_redirect(request, job)
     return render(request, "supervision/hotline_import.html", {"form": form})
