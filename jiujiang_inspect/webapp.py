@@ -6,7 +6,7 @@ from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.templatetags.static import static
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
 SITE_NAME = "鸠江区涉企行政检查“综合查一次”"
 
@@ -29,7 +29,7 @@ def web_manifest(request):
     return response
 
 
-@require_GET
+@require_safe  # GET and HEAD: app.js probes it with HEAD to tell online from offline
 def service_worker(request):
     """/sw.js: re-validated on every update check (no-cache), never stored by a proxy."""
     static_url = settings.STATIC_URL if settings.STATIC_URL.startswith(("/", "http")) else "/" + settings.STATIC_URL

@@ -111,9 +111,10 @@ class InspectionFilterSet(FilterSet):
     def filter_happened(self, qs, name, value):
         """The inspections that happened, which the 分析研判 figures count (plans.selectors.counting), or
         the others."""
-        from .selectors.counting import HAPPENED_STATUSES
+        from .selectors.counting import happened
 
-        return qs.filter(status__in=HAPPENED_STATUSES) if value else qs.exclude(status__in=HAPPENED_STATUSES)
+        done = happened(qs).values("pk")
+        return qs.filter(pk__in=done) if value else qs.exclude(pk__in=done)
 
     def filter_agency(self, qs, name, value):
         # EXISTS, not a join + DISTINCT: no duplicate rows and no DISTINCT over every column (issue 13).

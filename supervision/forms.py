@@ -7,7 +7,7 @@ from jiujiang_inspect.uploads import ACCEPT
 from subjects.forms import BootstrapMixin, DateInput, MultipleFileField, MultipleFileInput
 from subjects.models import Agency
 
-from .models import CaseMeasure
+from .models import CaseMeasure, SupervisionCase
 
 
 class MonthForm(BootstrapMixin, forms.Form):
@@ -32,7 +32,14 @@ def _typical_case_field():
         widget=forms.SelectMultiple(attrs={"size": 6}))
 
 
+#: Where a case the 司法局 opens by hand comes from (12345 and 智慧督 cases arrive through their own paths).
+MANUAL_SOURCES = [c for c in SupervisionCase.Source.choices
+                  if c[0] not in (SupervisionCase.Source.HOTLINE, SupervisionCase.Source.PLATFORM)]
+
+
 class CaseForm(BootstrapMixin, forms.Form):
+    source = forms.ChoiceField(label=_("案件来源"), choices=MANUAL_SOURCES,
+                               initial=SupervisionCase.Source.CONTACT_POINT)
     agency = forms.ModelChoiceField(label=_("被监督单位"), queryset=Agency.objects.filter(is_active=True))
     title = forms.CharField(label=_("案件名称"), max_length=200)
     problem = forms.CharField(label=_("问题描述"), widget=forms.Textarea(attrs={"rows": 3}))

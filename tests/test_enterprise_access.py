@@ -59,7 +59,7 @@ def test_the_sms_code_goes_to_the_registered_phone_and_only_its_hash_is_kept(cli
     row = EnterpriseVerification.objects.get()
     assert code not in row.code_hash and len(row.code_hash) == 64
     again = client.post(ENTRY, {"step": "uscc", "uscc": firm.uscc})
-    assert "验证码已发送，请稍后再试" in again.content.decode()  # one code a minute
+    assert re.search(r"验证码已发送，请[0-9]+秒后再获取", again.content.decode())  # one code a minute
     assert EnterpriseVerification.objects.count() == 1
 
 
@@ -175,3 +175,17 @@ def test_the_firms_own_phone_sees_the_checklist_of_its_inspection(client, firm):
     prove(client, firm)
     page = client.get(url).content.decode()
     assert "检查标准核对" in page and "后厨清洁" in page and "不符合" in page and "灶台积垢" in page
+
+
+def test_a_reload_keeps_the_code_already_sent_and_says_how_long_to_wait(client, firm):
+    """The owner switches to the SMS app and back; the page reloads: the code field is still there, and
+    asking again too soon says how long to wait instead of losing the step."""
+    client.post(ENTRY, {"step": "uscc", "uscc": firm.uscc})
+    code = sms_code(firm)
+    again = client.get(ENTRY).content.decode()
+    assert "验证码已发送至 139****5678" in again and 'name="code"' in again
+    too_soon = client.post(ENTRY, {"step": "uscc", "uscc": firm.uscc}).content.decode()
+    assert re.search(r"请[0-9]+秒后再获取", too_soon) and 'name="code"' in too_soon
+    token = re.search(r'name="token" value="([^"]+)"', again).group(1)
+    assert client.post(ENTRY, {"step": "code", "token": token, "code": code}).status_code == 302
+    assert client.get("/e/mine/").status_code == 200

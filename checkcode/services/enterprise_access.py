@@ -61,8 +61,15 @@ def enterprise_verification_send(*, uscc: str, ip: str = "") -> EnterpriseVerifi
         now = timezone.now()
         recent = list(EnterpriseVerification.objects.filter(enterprise=firm, created_at__gte=now - timedelta(hours=1))
                       .values_list("created_at", flat=True))
-        if any(t > now - timedelta(seconds=RESEND_SECONDS) for t in recent) or len(recent) >= MAX_PER_HOUR:
-            raise VerificationTooSoon()
+        waits = [(t + timedelta(seconds=RESEND_SECONDS) - now).total_seconds() for t in recent]
+        if len(recent) >= MAX_PER_HOUR:
+            waits.append((min(recent) + timedelta(hours=1) - now).total_seconds())
+        wait = max([w for w in waits if w > 0], default=0)
+        if wait:
+            seconds = int(wait) + 1
+            text = (_("验证码已发送，请%(n)d秒后再获取。") % {"n": seconds} if seconds < 120
+                    else _("获取验证码过于频繁，请%(n)d分钟后再试。") % {"n": seconds // 60 + 1})
+            raise VerificationTooSoon(text, detail={"uscc": [text], "retry_after": seconds})
         code = f"{secrets.randbelow(1_000_000):06d}"
         row = EnterpriseVerification.objects.create(enterprise=firm, phone=phone, code_hash="-", created_at=now,
                                                     expires_at=now + timedelta(minutes=CODE_MINUTES),
@@ -101,6 +108,14 @@ def enterprise_verification_check(*, verification_id: int, code: str) -> Enterpr
         message = (_("验证码不正确，还可尝试%(n)d次。") % {"n": left}) if left else _("验证码不正确，请重新获取。")
         raise VerificationInvalid(message, detail={"code": [message]})
     return row
+
+
+def enterprise_verification_pending(verification_id: int):
+    """The verification `verification_id` if its code can still be typed (not used, not expired, tries
+    left), else None: a phone that reloads the page keeps the code it already received."""
+    return (EnterpriseVerification.objects.filter(pk=verification_id, verified_at__isnull=True,
+                                                  expires_at__gt=timezone.now(), attempts__lt=MAX_ATTEMPTS)
+            .select_related("enterprise").first())
 
 
 def recognition_days() -> int:

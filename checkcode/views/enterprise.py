@@ -22,6 +22,7 @@ from ..selectors import enterprise_own_inspections
 from ..services.enterprise_access import (
     CODE_MINUTES,
     enterprise_verification_check,
+    enterprise_verification_pending,
     enterprise_verification_send,
     misconduct_report_submit,
     recognition_days,
@@ -37,12 +38,34 @@ def _next(request):
     return reverse("checkcode:public_enterprise_mine")
 
 
+PENDING_COOKIE = "jj_enterprise_pending"
+
+
+def _pending(request):
+    """The code this phone was sent and can still type (kept across reloads: the owner switches to the SMS
+    app and back), as (verification, masked phone) or (None, "")."""
+    try:
+        pk = signing.loads(request.COOKIES.get(PENDING_COOKIE, ""), salt=TOKEN_SALT, max_age=CODE_MINUTES * 60)
+    except signing.BadSignature:
+        return None, ""
+    verification = enterprise_verification_pending(int(pk)) if str(pk).isdigit() else None
+    return (verification, mask_phone(verification.phone)) if verification else (None, "")
+
+
+def _code_form(verification):
+    return VerificationCodeForm(initial={"token": signing.dumps(verification.pk, salt=TOKEN_SALT)})
+
+
 @never_cache
 def enterprise_entry(request):
-    """Step 1: the USCC → an SMS code; step 2: the code → this phone is recognised."""
+    """Step 1: the USCC → an SMS code; step 2: the code → this phone is recognised. A code already sent
+    and still valid is asked for again after a reload; `?again=1` asks for a new one."""
     if recognised_enterprise(request) and request.method == "GET":
         return redirect(_next(request))
-    uscc_form, code_form, sent_to = EnterpriseUsccForm(), None, ""
+    uscc_form, code_form, sent_to, note = EnterpriseUsccForm(), None, "", ""
+    pending, pending_to = _pending(request)
+    if request.method == "GET" and pending and not request.GET.get("again"):
+        code_form, sent_to = _code_form(pending), pending_to
     if request.method == "POST" and request.POST.get("step") == "code":
         code_form = VerificationCodeForm(request.POST)
         if code_form.is_valid():
@@ -56,21 +79,33 @@ def enterprise_entry(request):
                 apply_errors(code_form, exc)
             else:
                 messages.success(request, f"验证成功。本手机将在 {recognition_days()} 天内识别为“{verification.enterprise.name}”。")
-                return recognise(redirect(_next(request)), verification)
-        sent_to = request.POST.get("sent_to", "")
+                response = recognise(redirect(_next(request)), verification)
+                response.delete_cookie(PENDING_COOKIE)
+                return response
+        sent_to = pending_to or request.POST.get("sent_to", "")
     elif request.method == "POST":
         uscc_form = EnterpriseUsccForm(request.POST)
         if uscc_form.is_valid():
             try:
                 verification = enterprise_verification_send(uscc=uscc_form.cleaned_data["uscc"], ip=client_ip(request))
             except ApplicationError as exc:
-                apply_errors(uscc_form, exc)
+                if exc.code == "verification_too_soon" and pending:
+                    code_form, sent_to, note = _code_form(pending), pending_to, exc.message
+                else:
+                    apply_errors(uscc_form, exc)
             else:
                 sent_to = mask_phone(verification.phone)
-                code_form = VerificationCodeForm(initial={"token": signing.dumps(verification.pk, salt=TOKEN_SALT)})
+                code_form = _code_form(verification)
+                response = render(request, "checkcode/enterprise_entry.html", {
+                    "uscc_form": uscc_form, "code_form": code_form, "sent_to": sent_to, "next": _next(request),
+                    "minutes": CODE_MINUTES, "days": recognition_days()})
+                response.set_cookie(PENDING_COOKIE, signing.dumps(verification.pk, salt=TOKEN_SALT),
+                                    max_age=CODE_MINUTES * 60, httponly=True, samesite="Lax",
+                                    secure=request.is_secure())
+                return response
     return render(request, "checkcode/enterprise_entry.html", {
         "uscc_form": uscc_form, "code_form": code_form, "sent_to": sent_to, "next": _next(request),
-        "minutes": CODE_MINUTES})
+        "minutes": CODE_MINUTES, "days": recognition_days(), "note": note})
 
 
 @never_cache

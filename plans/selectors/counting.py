@@ -35,6 +35,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, TruncMonth, TruncWeek
+from django.utils import timezone
 
 from ..models import CapPolicy, Enterprise, FrequencyPolicy, Inspection, Participation
 
@@ -65,11 +66,13 @@ def counted_participations(qs: QuerySet | None = None) -> QuerySet:
 HAPPENED_STATUSES = (S.CODE_ISSUED, S.RESULT_RECORDED, S.CLOSED)
 
 
-def happened(qs: QuerySet | None = None) -> QuerySet:
-    """Inspections that have happened (of `qs`, default all): `HAPPENED_STATUSES`. What the dashboard,
-    /stats/overview/ and their rollups count; caps and the frequency rules count `counted` (a visit
-    approved is a visit that will take the slot)."""
-    return (Inspection.objects.all() if qs is None else qs).filter(status__in=HAPPENED_STATUSES)
+def happened(qs: QuerySet | None = None, *, today: date | None = None) -> QuerySet:
+    """Inspections that have happened (of `qs`, default all): `HAPPENED_STATUSES`, dated today
+    (Asia/Shanghai) or earlier — a code issued ahead for tomorrow's visit is a visit still to come. What
+    the dashboard, /stats/overview/ and their rollups count; caps and the frequency rules count `counted`
+    (a visit approved is a visit that will take the slot)."""
+    return (Inspection.objects.all() if qs is None else qs).filter(
+        status__in=HAPPENED_STATUSES, date__lte=today or timezone.localdate())
 
 
 def is_counted(inspection: Inspection) -> bool:

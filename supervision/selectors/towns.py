@@ -51,7 +51,7 @@ def per_town(*, f: StatsFilter) -> list[dict]:
         g = figures.get(code, {})
         total, firms_here = g.get("total") or 0, firms.get(code) or 0
         rows.append({"town": code, "label": str(label), "total": total, "onsite": g.get("onsite") or 0,
-                     "joint": g.get("joint"), "problem_rate": _rate(g.get("problems") or 0, g.get("with_outcome") or 0),
+                     "joint": g.get("joint") or 0, "problem_rate": _rate(g.get("problems") or 0, g.get("with_outcome") or 0),
                      "enterprises": firms_here,
                      "per_hundred": round(total * 100.0 / firms_here, 1) if firms_here else None})
     return rows

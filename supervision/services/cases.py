@@ -97,7 +97,9 @@ def case_update(*, case: SupervisionCase, by, reason: str = "", **fields) -> Sup
 @transaction.atomic
 def case_measure_add(*, case: SupervisionCase, by, kind: str, date, deadline=None, document: str = "",
                      outcome: str = "") -> CaseMeasure:
-    """Add a measure. Measures escalate: one may repeat the current level or go up, never back down."""
+    """Add a measure (举措 17). Measures escalate: one may repeat the current level or go up, never back
+    down. The same measure again (kind, date, deadline, document and outcome all equal to the last one)
+    is a double submission and returns the existing one."""
     _may_write(by)
     case = SupervisionCase.objects.select_for_update().get(pk=case.pk)
     if case.status == SupervisionCase.Status.CLOSED:
@@ -107,6 +109,9 @@ def case_measure_add(*, case: SupervisionCase, by, kind: str, date, deadline=Non
     if deadline and deadline < date:
         raise ValidationFailed(detail={"deadline": [_("期限不能早于措施日期。")]})
     last = case.measures.order_by("-date", "-id").first()
+    if last and (last.kind, last.date, last.deadline, last.document, last.outcome) == (
+            kind, date, deadline, document, outcome):
+        return last  # the same measure sent twice (a double tap, a retried request): recorded once
     if last and MEASURE_ORDER.index(kind) < MEASURE_ORDER.index(last.kind):
         raise MeasureOutOfOrder(detail={"last": last.kind, "requested": kind})
     measure = CaseMeasure.objects.create(case=case, kind=kind, date=date, deadline=deadline, document=document,

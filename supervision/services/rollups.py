@@ -75,6 +75,15 @@ def rollups_stale() -> bool:
     return high_water is None or (newest is not None and newest > high_water)
 
 
+def _months_between(first: date, last: date) -> set[date]:
+    """The months (their 1st) from `first`'s to `last`'s, both included."""
+    months, m = set(), first.replace(day=1)
+    while m <= last:
+        months.add(m)
+        m = _next_month(m)
+    return months
+
+
 def _all_months() -> list[date]:
     r = counting.happened(Inspection.objects.using(DB)).aggregate(lo=Min("date"), hi=Max("date"))
     if r["lo"] is None:
@@ -222,9 +231,13 @@ def rollup_refresh(*, full: bool = False, max_age: float = 0) -> dict:
     task refreshes every minute). One refresh at a time: a second caller while one runs reads the
     rollups as they are."""
     high_water, newest, refreshed_at = _marks()
-    if not full and high_water is not None and (newest is None or newest <= high_water):
+    today = timezone.localdate()
+    # A new day makes the visits dated since the last refresh count as happened (counting.happened):
+    # their months are added up again even when no row changed.
+    day_turned = refreshed_at is None or timezone.localtime(refreshed_at).date() < today
+    if not full and not day_turned and high_water is not None and (newest is None or newest <= high_water):
         return {"months": 0, "full": False, "skipped": True}
-    if (not full and high_water is not None and max_age and refreshed_at
+    if (not full and not day_turned and high_water is not None and max_age and refreshed_at
             and refreshed_at > timezone.now() - timedelta(seconds=max_age)):
         return {"months": 0, "full": False, "skipped": True}
     with transaction.atomic(using=DB):
@@ -234,12 +247,15 @@ def rollup_refresh(*, full: bool = False, max_age: float = 0) -> dict:
             return {"months": 0, "full": False, "skipped": True}
         high_water, newest, _at = _marks()
         rebuild = full or state.high_water is None
-        if not rebuild and (newest is None or newest <= state.high_water):
+        if not rebuild and not day_turned and (newest is None or newest <= state.high_water):
             return {"months": 0, "full": False, "skipped": True}
         if rebuild:
             months = set(_all_months()) | set(RolledInspection.objects.using(DB).values_list("month", flat=True).distinct())
         else:
             months = _changed_months(state.high_water - LAG)
+            if day_turned:
+                months |= _months_between(timezone.localtime(state.refreshed_at).date() if state.refreshed_at
+                                          else today, today)
         _recompute(months, rebuild=rebuild)
         _recompute_filings(_filing_months(None if rebuild else state.high_water - LAG), rebuild=rebuild)
         if rebuild or Enterprise.objects.using(DB).filter(updated_at__gt=state.high_water - LAG).exists():

@@ -139,3 +139,13 @@ def test_the_inbox_page_lists_what_concerns_the_agency_and_takes_the_answer(clie
     assert client.get(case_url).status_code == 404
     assert client.get(file_url).status_code == 403
     assert "已整改完毕" not in client.get(reverse("supervision:inbox")).content.decode()
+
+
+def test_an_alert_about_the_agency_as_a_whole_links_to_where_it_is_handled(client, anna, agency_a):
+    from jiujiang_inspect.alerts import alert_raise
+
+    alert_raise(kind="matter.needs_adjustment", severity="warning", agency=agency_a,
+                title="1项检查事项需调整：SCJG-SP-03", dedupe_key="inbox-matters")
+    client.force_login(anna)
+    page = client.get(reverse("supervision:inbox")).content.decode()
+    assert f'href="{reverse("matters:matter_list")}?status=needs_adjustment">1项检查事项需调整' in page

@@ -87,3 +87,30 @@ def test_the_dashboard_loads_only_the_charts_it_draws(client, rita):
         with open(found, "rb") as fh:
             total += len(fh.read())
     assert total < 700_000, f"{total} bytes of JavaScript"
+
+
+def test_a_visit_coded_ahead_counts_from_its_day_on(client, rita, agency_a):
+    """A code issued today for tomorrow's visit: the visit has not happened, the dashboard does not count
+    it; tomorrow the rollups add it up although no row changed."""
+    from datetime import datetime, time, timedelta
+
+    import time_machine
+    from django.utils import timezone
+
+    from supervision.services.rollups import rollup_refresh
+
+    today = timezone.localdate()
+    start = timezone.make_aware(datetime.combine(today, time(9)))
+    with time_machine.travel(start, tick=False):
+        InspectionFactory(initiating_agency=agency_a, date=today)
+        InspectionFactory(initiating_agency=agency_a, date=today + timedelta(days=1))  # code issued ahead
+        rollup_refresh()
+        client.force_login(rita)
+        page = client.get(f"/supervision/dashboard/?year={today.year}").content.decode()
+        assert re.search(r'data-figure="inspections">1<', page)
+    with time_machine.travel(start + timedelta(days=1), tick=False):
+        tomorrow = (start + timedelta(days=1)).date()
+        client.force_login(rita)
+        page = client.get(f"/supervision/dashboard/?year={tomorrow.year}").content.decode()
+        expected = 2 if tomorrow.year == today.year else 1
+        assert re.search(rf'data-figure="inspections">{expected}<', page)

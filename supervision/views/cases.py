@@ -51,8 +51,7 @@ def case_create(request):
     form = CaseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            case = case_services.case_create(by=request.user, source=SupervisionCase.Source.AUDIT,
-                                             **form.cleaned_data)
+            case = case_services.case_create(by=request.user, **form.cleaned_data)
         except ApplicationError as exc:
             apply_errors(form, exc)
         else:

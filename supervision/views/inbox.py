@@ -3,7 +3,7 @@ and its answer to a 责令改正 (整改报告 with attachments, issue 14). Agen
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 
 from jiujiang_inspect import roles
 from jiujiang_inspect.audit_display import object_urls
@@ -20,9 +20,32 @@ from .common import apply_errors
 agency_admin_required = role_required(roles.is_agency_admin)
 
 
+# An alert about the agency as a whole (no object, no enterprise) leads to the list where it is handled.
+KIND_LISTS = {
+    "matter.needs_adjustment": ("matters:matter_list", "status=needs_adjustment"),
+    "sweep.certificate_expiring": ("subjects:inspector_list", ""),
+    "sweep.plan_not_filed": ("plans:plan_list", ""),
+    "gate_refusal": ("plans:gate_refusal_list", ""),
+    "rectification_due": ("checkcode:rectification_list", ""),
+    "rectification_overdue": ("checkcode:rectification_list", ""),
+    "checkcode_unshown": ("checkcode:code_list", ""),
+    "triggered_frequency_warning": ("plans:triggered_filing_list", ""),
+}
+
+
+def _kind_list(kind: str):
+    name, query = KIND_LISTS.get(kind, ("", ""))
+    if not name:
+        return None
+    try:
+        return reverse(name) + (f"?{query}" if query else "")
+    except NoReverseMatch:
+        return None
+
+
 def _alert_links(alerts):
     """What each alert is about, as a page this agency may open: a case → its inbox page; an object with
-    a page → that page; else the enterprise it names."""
+    a page → that page; else the enterprise it names; else the list where its kind is handled."""
     urls = object_urls(alerts)
     for alert in alerts:
         model = alert.target_type.model_class() if alert.target_type_id else None
@@ -30,7 +53,8 @@ def _alert_links(alerts):
             alert.url = reverse("supervision:inbox_case", args=[alert.target_id])
         else:
             alert.url = urls.get((alert.target_type_id, alert.target_id)) or (
-                reverse("plans:enterprise_detail", args=[alert.enterprise_uscc]) if alert.enterprise_uscc else None)
+                reverse("plans:enterprise_detail", args=[alert.enterprise_uscc]) if alert.enterprise_uscc
+                else _kind_list(alert.kind))
 
 
 @agency_admin_required

@@ -16,7 +16,10 @@ class Command(BaseCommand):
         self.stdout.write("  admin          超级管理员（/admin/）")
         base = settings.PUBLIC_BASE_URL.rstrip("/")
         self.stdout.write(f"打开 {base}/ 登录；企业和公众入口：{base}/public/")
-        firm = (Enterprise.objects.filter(is_active=True, inspections__check_codes__isnull=False)
+        from django.utils import timezone
+
+        firm = (Enterprise.objects.filter(is_active=True, inspections__check_codes__isnull=False,
+                                          inspections__date__year=timezone.localdate().year)
                 .exclude(contact_phone="").order_by("id").first())
         if firm is not None:
             self.stdout.write(f"企业“我的检查”：{base}/e/ 输入 {firm.uscc}（{firm.name}）；"
