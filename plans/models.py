@@ -1,6 +1,8 @@
 """检查对象 (enterprises), 对象库 (pools), 频次上限 (cap policies), 阻断 (blocks), 年度检查计划, 检查任务 with
 their participations, 触发式检查备案 and 按月汇总 (举措 5, 6, 7, 10, 11)."""
 import functools
+import itertools
+import re
 import unicodedata
 
 from django.conf import settings
@@ -8,7 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from pypinyin import Style, lazy_pinyin
+from pypinyin import Style, lazy_pinyin, pinyin
 
 
 class Town(models.TextChoices):
@@ -46,12 +48,40 @@ class Pool(models.TextChoices):
     NON_JOINT = "non_joint", _("非联合检查对象库")
 
 
+INITIALS_VARIANTS = 8
+
+
 def name_initials(name: str) -> str:
     """The pinyin initials of a name, lower case, for finding an enterprise by typing them (issue 15:
     "芜湖鸠江食品有限公司" → "whjjspyxgs"); letters and digits in the name are kept as typed (lower case).
-    pypinyin reads polyphones in common phrases (重庆 → cq). Set with the name (services, import, demo)."""
-    parts = lazy_pinyin(unicodedata.normalize("NFKC", str(name or "")), style=Style.FIRST_LETTER, errors="default")
-    return "".join(ch for ch in "".join(parts).lower() if ch.isascii() and ch.isalnum())[:200]
+    pypinyin reads polyphones in common phrases (重庆 → cq); a character with several readings also gives
+    the other initials people may type (达盛 → "dc", "ds"): the phrase reading first, then up to
+    `INITIALS_VARIANTS` variants, separated by spaces, at most 200 characters. Set with the name
+    (services, import, demo)."""
+    text = unicodedata.normalize("NFKC", str(name or ""))
+
+    def keep(s):
+        return "".join(ch for ch in s.lower() if ch.isascii() and ch.isalnum())
+
+    variants = [keep("".join(lazy_pinyin(text, style=Style.FIRST_LETTER, errors="default")))]
+    options = []  # per character: the initials of each of its readings; a run of letters or digits as is
+    for token in re.findall(r"[A-Za-z0-9]+|.", text, flags=re.S):
+        if token.isascii():
+            if keep(token):
+                options.append([keep(token)])
+            continue
+        readings = pinyin(token, style=Style.NORMAL, heteronym=True, errors="ignore")
+        initials = sorted({keep(r)[:1] for r in (readings[0] if readings else [])} - {""})
+        if initials:
+            options.append(initials)
+    for combo in itertools.islice(itertools.product(*options), INITIALS_VARIANTS):
+        variants.append("".join(combo))
+    out = ""
+    for v in dict.fromkeys(v for v in variants if v):
+        if len(out) + len(v) + 1 > 200:
+            break
+        out = f"{out} {v}" if out else v
+    return out
 
 
 class Enterprise(models.Model):
