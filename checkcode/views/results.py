@@ -73,6 +73,11 @@ def result(request, pk):
     form = ResultForm(request.POST or None)
     status = 200
     if request.method == "POST":
+        if form.is_valid() and insp.mode == Inspection.Mode.ONSITE and not (
+                form.cleaned_data.get("signature") or form.cleaned_data.get("signature_refused")):
+            # On site the representative is there: the page asks for the signature or a noted refusal
+            # (the API leaves it optional for clients that record the 笔录 on paper).
+            form.add_error(None, "请企业代表在签字区签名；拒绝签名的，勾选“企业拒签”并注明情况。")
         if form.is_valid():
             d = form.cleaned_data
             try:

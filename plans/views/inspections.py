@@ -45,6 +45,38 @@ def _refused(request, exc):
     messages.error(request, f"未能完成：{text}")
 
 
+#: Filters the list's bar does not show (a dashboard figure or chart links with them): shown as chips,
+#: kept as hidden fields when the bar is submitted, each removable (issue 15 trial: a drilled-down list
+#: hid what it was filtered by).
+CHIP_FILTERS = ("agency", "year", "happened", "trigger_source", "mode", "outcome", "enterprise")
+
+
+def _extra_filters(params, f) -> list[dict]:
+    from subjects.models import Agency
+
+    chips = []
+    for name in CHIP_FILTERS:
+        raw = params.get(name, "")
+        if not raw:
+            continue
+        shown = raw
+        if name == "agency":
+            agency = Agency.objects.filter(code__iexact=raw).only("name", "short_name").first()
+            shown = agency.short_name or agency.name if agency else raw
+        elif name == "happened":
+            shown = "是" if raw.lower() in ("true", "1", "yes") else "否"
+        elif name == "year":
+            shown = f"{raw}年"
+        elif hasattr(f.filters[name], "extra") and f.filters[name].extra.get("choices"):
+            shown = dict(f.filters[name].extra["choices"]).get(raw, raw)
+        rest = params.copy()
+        rest.pop(name, None)
+        rest.pop("page", None)
+        chips.append({"name": name, "value": raw, "label": str(f.filters[name].label), "shown": str(shown),
+                      "remove": "?" + rest.urlencode()})
+    return chips
+
+
 @replica_reads
 @staff_required
 def inspection_list(request):
@@ -73,6 +105,7 @@ def inspection_list(request):
                for k, label in (("date", "日期"), ("enterprise", "企业"), ("kind", "类型"), ("agencies", "参与单位"),
                                 ("status", "状态"))]
     return render(request, "plans/inspection_list.html", {"filter": f, "page": page, "status_css": STATUS_CSS,
+                                                          "extra_filters": _extra_filters(request.GET, f),
                                                           "columns": columns, "sort_query": query.urlencode(),
                                                           "can_draft": services.user_may_draft(request.user)})
 

@@ -114,3 +114,12 @@ def test_a_visit_coded_ahead_counts_from_its_day_on(client, rita, agency_a):
         page = client.get(f"/supervision/dashboard/?year={tomorrow.year}").content.decode()
         expected = 2 if tomorrow.year == today.year else 1
         assert re.search(rf'data-figure="inspections">{expected}<', page)
+
+
+def test_the_list_a_chart_opens_says_what_it_is_filtered_by(client, rita, agency_a, history):
+    client.force_login(rita)
+    page = client.get(f"/plans/inspections/?happened=true&agency={agency_a.code}&year=2025").content.decode()
+    chips = page.split('data-testid="filter-chips"')[1].split("</p>")[0]
+    assert "参与单位代码：" + (agency_a.short_name or agency_a.name) in chips and "年度：2025年" in chips
+    assert "已实施" in chips and "清除全部" in chips
+    assert f'<input type="hidden" name="agency" value="{agency_a.code}">' in page  # kept when the bar is used
