@@ -89,7 +89,22 @@ EXTRA_FIELDS = {
     "reminded": "已提醒", "expired": "已过期", "questions_count": "题数", "measure": "监督措施",
     "supervised_agency": "被监督单位", "handled_by": "处理人", "closed_at": "办结时间", "outcome_note": "办结意见", "material": "资料", "invited_agencies": "受邀单位",
     "checklist": "检查标准核对", "evidence": "检查证据", "signature": "企业签字",
+    "certificate_number": "执法证件号", "certificate_status": "证件状态", "certificate_issuer": "发证机关",
+    "certificate_field": "执法领域", "certificate_valid_from": "证件有效期起", "certificate_valid_until": "证件有效期至",
+    "triggered_blocks": "触发阻断", "id_number": "身份证号", "phone": "手机号", "position": "职务",
+    "is_helper": "辅助人员", "occurred_on": "发生日期", "code_shown": "出示了检查码",
 }
+
+# Keys whose values are codes of another model's choices, named by the action's noun: "case.measure_added"
+# records the measure's `kind`; the importer records a certificate's `certificate_status`.
+KEY_CHOICES = {
+    ("case", "kind"): ("supervision", "CaseMeasure", "kind"),
+    ("inspector", "certificate_status"): ("subjects", "Certificate", "status"),
+}
+# Keys holding the id of another model's row, shown as that row: (app, model).
+KEY_MODELS = {("case", "measure"): ("supervision", "CaseMeasure")}
+# Nested values: the texts people wrote, not the structure the service kept ({"item": …} → the item).
+TEXT_KEYS = ("item", "text", "name", "title")
 
 # Detail pages of the objects the trail names: "app_label.model" → (url name, attribute for the url).
 ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
@@ -137,7 +152,10 @@ def readable(value):
     if isinstance(value, list | tuple):
         return "、".join(readable(v) for v in value) or "（空）"
     if isinstance(value, dict):
-        return "；".join(f"{k}：{readable(v)}" for k, v in value.items())
+        for key in TEXT_KEYS:
+            if value.get(key):
+                return readable(value[key])
+        return "；".join(f"{EXTRA_FIELDS.get(k, k)}：{readable(v)}" for k, v in value.items())
     return str(value)
 
 
@@ -231,9 +249,40 @@ def _is_change(model_field, value) -> bool:
     return True
 
 
-def _text(model_field, value, names):
+def _participations(value, names) -> str | None:
+    """[{"agency": code, "inspectors": [ids], "matters": [codes]}] → 区市场监管局（执法人员 王丽、刘强；事项 餐饮检查）."""
+    if not (isinstance(value, list) and value and all(isinstance(p, dict) and "agency" in p for p in value)):
+        return None
+    agencies, people, matters = (names.get(_model("subjects", "Agency"), {}), names.get(_model("subjects", "Inspector"), {}),
+                                 names.get(_model("matters", "InspectionMatter"), {}))
+    parts = []
+    for p in value:
+        who = "、".join(people.get(i, f"#{i}") for i in p.get("inspectors") or [])
+        what = "、".join(matters.get(c, str(c)) for c in p.get("matters") or [])
+        parts.append(f"{agencies.get(p['agency'], p['agency'])}（执法人员 {who or '—'}；事项 {what or '—'}）")
+    return "；".join(parts)
+
+
+def _model(app_label, name):
+    from django.apps import apps
+
+    return apps.get_model(app_label, name)
+
+
+def _text(model_field, value, names, *, noun="", key=""):
     if value is None or value == "" or value == []:
         return "—"
+    if key == "participations":
+        shown = _participations(value, names)
+        if shown is not None:
+            return shown
+    if (noun, key) in KEY_CHOICES:
+        app_label, name, field_name = KEY_CHOICES[(noun, key)]
+        choices = dict(_model(app_label, name)._meta.get_field(field_name).flatchoices)
+        return "、".join(str(choices.get(v, v)) for v in value) if isinstance(value, list) else str(choices.get(value, value))
+    if (noun, key) in KEY_MODELS:
+        found = names.get(_model(*KEY_MODELS[(noun, key)]), {})
+        return "、".join(found.get(k, f"#{k}") for k in _ids(value)) or readable(value)
     if model_field is not None and model_field.is_relation and model_field.related_model is not None:
         found = names.get(model_field.related_model, {})
         keys = _ids(value) or _codes(value)
@@ -255,7 +304,15 @@ def audit_rows(entries) -> list[Row]:
     wanted, wanted_codes = defaultdict(set), defaultdict(set)
     for entry in entries:
         model = entry.target_type.model_class() if entry.target_type_id else None
+        noun = entry.action.partition(".")[0]
         for key, value in (entry.changes or {}).items() if isinstance(entry.changes, dict) else []:
+            if key == "participations" and isinstance(value, list):
+                for p in value if all(isinstance(p, dict) for p in value) else []:
+                    wanted_codes[_model("subjects", "Agency")].add(p.get("agency"))
+                    wanted[_model("subjects", "Inspector")].update(_ids(p.get("inspectors") or []))
+                    wanted_codes[_model("matters", "InspectionMatter")].update(_codes(p.get("matters") or []))
+            if (noun, key) in KEY_MODELS:
+                wanted[_model(*KEY_MODELS[(noun, key)])].update(_ids(value))
             mf = _model_field(model, key)
             if mf is not None and mf.is_relation and mf.related_model is not None:
                 wanted[mf.related_model].update(_ids(value))
@@ -271,14 +328,18 @@ def audit_rows(entries) -> list[Row]:
     rows = []
     for entry in entries:
         model = entry.target_type.model_class() if entry.target_type_id else None
+        noun, _dot, verb = entry.action.partition(".")
         changes = []
         for key, value in (entry.changes or {}).items() if isinstance(entry.changes, dict) else []:
             mf = _model_field(model, key)
             label = _field_label(mf, key)
-            if _is_change(mf, value):
-                changes.append(Change(label, _text(mf, value[0], names), _text(mf, value[1], names)))
+            if _is_change(mf, value) and (noun, key) not in KEY_MODELS:
+                changes.append(Change(label, _text(mf, value[0], names, noun=noun, key=key),
+                                      _text(mf, value[1], names, noun=noun, key=key)))
+            elif verb == "created" and value in (None, "", [], {}):
+                continue  # a new record: only what it was created with, not every empty field
             else:
-                changes.append(Change(label, None, _text(mf, value, names)))
+                changes.append(Change(label, None, _text(mf, value, names, noun=noun, key=key)))
         actor = entry.actor
         rows.append(Row(
             at=entry.at, actor=(getattr(actor, "display_name", "") or entry.actor_label) if actor else (entry.actor_label or "系统"),

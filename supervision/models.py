@@ -124,6 +124,9 @@ class CaseMeasure(models.Model):
     class Meta:
         ordering = ["case_id", "date", "id"]
 
+    def __str__(self):
+        return f"{self.get_kind_display()}（{self.date:%Y年%m月%d日}）"
+
 
 
 class CorrectionReport(models.Model):

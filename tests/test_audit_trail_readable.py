@@ -128,3 +128,37 @@ def test_objects_without_a_name_agencies_recorded_by_code_and_default_labels_rea
     case_row, run_row = audit_rows(AuditEntry.objects.select_related("actor", "target_type"))
     assert run_row.target == f"任务运行 #{run.pk}" and run_row.changes[0].label == "超上限企业"
     assert (case_row.changes[0].label, case_row.changes[0].new) in {("被监督单位", str(agency_a)), ("单位", str(agency_a))}
+
+
+def test_structured_values_read_as_people_wrote_them(rita, anna, agency_a):
+    """Trial finding: a measure's kind, its id, an inspection's participations and rectification items
+    showed as codes and dicts; a new record listed every empty field."""
+    from datetime import date
+
+    from jiujiang_inspect.audit import audit_record
+    from jiujiang_inspect.audit_display import audit_rows
+    from jiujiang_inspect.models import AuditEntry
+    from plans.tests.factories import MatterFactory
+    from subjects.tests.factories import InspectorFactory
+    from supervision.services.cases import case_measure_add
+    from supervision.tests.factories import CaseFactory, InspectionFactory
+
+    case = CaseFactory(agency=agency_a)
+    measure = case_measure_add(case=case, by=rita, kind="correction", date=date(2026, 3, 2))
+    wang = InspectorFactory(agency=agency_a, name="王丽")
+    matter = MatterFactory(agency=agency_a, name="餐饮服务食品安全检查")
+    insp = InspectionFactory(initiating_agency=agency_a)
+    audit_record(actor=anna, action="inspection.updated", target=insp, changes={
+        "participations": [{"agency": agency_a.code, "inspectors": [wang.pk], "matters": [matter.code]}],
+        "rectification_items": [{"item": "补办健康证"}], "address": ""})
+    audit_record(actor=anna, action="inspection.created", target=insp, changes={"findings": "", "date": "2026-03-02"})
+    audit_record(actor=rita, action="case.updated", target=case, changes={"measure": measure.pk})
+    rows = {r.action: r for r in audit_rows(AuditEntry.objects.order_by("id"))}
+    text = lambda row: {c.label: c.new for c in row.changes}  # noqa: E731
+    measured = text(rows["case.measure_added"])
+    assert measured["类型"] == "责令改正"
+    updated = text(rows["inspection.updated"])
+    assert updated["参与单位"] == f"{agency_a}（执法人员 王丽；事项 {matter}）" and "餐饮服务食品安全检查" in str(matter)
+    assert updated["整改事项"] == "补办健康证"
+    assert "检查发现" not in text(rows["inspection.created"])  # empty at creation: not listed
+    assert text(rows["case.updated"])["监督措施"] == "责令改正（2026年03月02日）"
