@@ -45,6 +45,26 @@ EVENTS = (
 OTHER_EVENTS = ("rectification.due", "rectification.overdue", "inspection.advance_notice", "invitation.sent",
                 "enterprise.verification_code", "user.initial_password",
                 "outbox.undelivered")
+# What people read for each event (the reviewer's 外发消息 and 事件订阅 pages); the code stays in the API.
+EVENT_LABELS = {
+    "plan.filed": "检查计划报备", "plan.published": "检查计划公布", "triggered_filing.created": "触发式检查备案",
+    "triggered_filing.withdrawn": "触发式检查备案撤回", "filing_summary.confirmed": "按月汇总确认",
+    "block.created": "阻断", "block.overridden": "解除阻断", "block.expired": "阻断结束",
+    "check_code.issued": "检查码赋码", "check_code.revoked": "检查码撤销", "check_code.late": "事后补码",
+    "inspection.result_recorded": "检查结果录入", "case.opened": "监督案件立案", "case.measure_added": "监督措施",
+    "case.correction_reported": "整改报告提交", "case.closed": "监督案件办结", "hotline_ticket.closed": "12345工单办结",
+    "rectification.due": "整改即将到期短信", "rectification.overdue": "整改逾期短信",
+    "inspection.advance_notice": "检查前告知短信", "invitation.sent": "邀约短信",
+    "enterprise.verification_code": "企业验证码短信", "user.initial_password": "初始密码短信",
+    "outbox.undelivered": "外发失败提醒",
+}
+
+
+def event_label(event: str) -> str:
+    """The Chinese name of an event (its code when it has none)."""
+    return EVENT_LABELS.get(event, event)
+
+
 # Messages that carry a secret (a one-time code, an initial password): once delivered, their text is no
 # longer kept, and a replay cannot send it again (ask for a new code, reset the password).
 SECRET_EVENTS = ("enterprise.verification_code", "user.initial_password")

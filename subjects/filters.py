@@ -4,7 +4,7 @@ from django.db.models import Q
 from jiujiang_inspect.api import UpdatedSinceFilter
 from jiujiang_inspect.filters import CodeFilter, FilterSet, IdentifierFilter
 from jiujiang_inspect.models import OutboundMessage
-from jiujiang_inspect.outbox import EVENTS, OTHER_EVENTS
+from jiujiang_inspect.outbox import EVENTS, OTHER_EVENTS, event_label
 
 from .models import Agency, Certificate, Inspector, User
 from .validators import uscc_shape_ok
@@ -65,7 +65,8 @@ class UserFilterSet(FilterSet):
 class OutboundMessageFilterSet(FilterSet):
     channel = django_filters.ChoiceFilter(choices=OutboundMessage.Channel.choices, label="渠道", empty_label="全部")
     status = django_filters.ChoiceFilter(choices=OutboundMessage.Status.choices, label="状态", empty_label="全部")
-    event = django_filters.ChoiceFilter(choices=[(e, e) for e in EVENTS + OTHER_EVENTS], label="事件", empty_label="全部")
+    event = django_filters.ChoiceFilter(choices=[(e, event_label(e)) for e in EVENTS + OTHER_EVENTS], label="事件",
+                                        empty_label="全部")
     updated_since = UpdatedSinceFilter()
 
     class Meta:

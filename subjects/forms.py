@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jiujiang_inspect import roles
 from jiujiang_inspect.models import ApiToken
-from jiujiang_inspect.outbox import EVENTS
+from jiujiang_inspect.outbox import EVENTS, event_label
 
 from .models import Agency, Certificate, Inspector, User
 from .validators import id_number_error, id_number_normalise
@@ -161,6 +161,7 @@ class PlatformTokenForm(BootstrapMixin, forms.Form):
 class WebhookSubscriptionForm(BootstrapMixin, forms.Form):
     name = forms.CharField(label="接收方名称", max_length=200, help_text="例如：智慧督")
     url = forms.URLField(label="接收地址", max_length=500, assume_scheme="https", help_text="以 https:// 开头的地址，接收 POST 的 JSON")
-    events = forms.MultipleChoiceField(label="订阅事件", choices=[("*", "全部事件（*）")] + [(e, e) for e in EVENTS],
+    events = forms.MultipleChoiceField(label="订阅事件", choices=[("*", "全部事件（*）")] + [
+                                           (e, f"{event_label(e)}（{e}）") for e in EVENTS],
                                        widget=forms.CheckboxSelectMultiple, initial=["*"])
     is_active = forms.BooleanField(label="启用", required=False, initial=True)

@@ -11,7 +11,7 @@ from jiujiang_inspect.audit import audit_history
 from jiujiang_inspect.excel import template_response, workbook_response
 from jiujiang_inspect.exceptions import ApplicationError
 from jiujiang_inspect.models import ApiToken, OutboundMessage, WebhookSubscription
-from jiujiang_inspect.outbox import outbox_counts, outbox_replay
+from jiujiang_inspect.outbox import event_label, outbox_counts, outbox_replay
 from jiujiang_inspect.tokens import api_token_revoke
 from jiujiang_inspect.web import (
     apply_errors,
@@ -244,7 +244,9 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 
 def _webhook_page(request, form, secret=None, secret_for=None):
-    subs = WebhookSubscription.objects.order_by("-id")
+    subs = list(WebhookSubscription.objects.order_by("-id"))
+    for s in subs:
+        s.event_labels = ["全部事件" if e == "*" else event_label(e) for e in s.events]
     return render(request, "subjects/webhook_list.html",
                   {"form": form, "subscriptions": subs, "secret": secret, "secret_for": secret_for})
 
@@ -290,6 +292,8 @@ def outbox_list(request):
         return redirect(request.get_full_path())
     f = OutboundMessageFilterSet(request.GET, queryset=OutboundMessage.objects.order_by("-id"))
     page = Paginator(f.qs if f.is_valid() else OutboundMessage.objects.none(), 50).get_page(request.GET.get("page"))
+    for m in page.object_list:
+        m.event_label = event_label(m.event)
     labels = dict(OutboundMessage.Status.choices)
     counts = [(label, [(labels[s], n, s) for s, n in outbox_counts().get(c, {}).items()])
               for c, label in OutboundMessage.Channel.choices]
