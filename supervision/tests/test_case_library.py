@@ -107,8 +107,8 @@ def test_case_page_links_typical_cases_and_typical_case_page_lists_the_case(clie
 def test_new_case_form_accepts_typical_cases(client, rita, agency_a):
     typical = TypicalCaseFactory()
     client.force_login(rita)
-    r = client.post("/supervision/cases/new/", {"agency": agency_a.pk, "title": "重复检查", "problem": "同一事项重复检查",
-                                                "typical_cases": [typical.pk]})
+    r = client.post("/supervision/cases/new/", {"source": "contact_point", "agency": agency_a.pk, "title": "重复检查",
+                                                "problem": "同一事项重复检查", "typical_cases": [typical.pk]})
     assert r.status_code == 302
     assert list(SupervisionCase.objects.get(title="重复检查").typical_cases.all()) == [typical]
 
