@@ -64,3 +64,22 @@ def test_refuses_a_database_with_inspections():
     _generate()
     with pytest.raises(Exception, match="已有检查任务"):
         call_command("generate_load", "--enterprises", "10", "--inspections", "10", stdout=StringIO())
+
+
+def test_no_change_is_stamped_in_the_future():
+    """Generated on the morning of TODAY, rows touched "today at 16:00" or on days ahead would carry a
+    change time in the future, which the dashboard rollups' high-water mark reads as the newest change
+    (and then misses every real one before it): they are stamped now at the latest."""
+    from datetime import datetime
+
+    import time_machine
+    from django.utils import timezone
+
+    from plans.models import TriggeredFiling
+
+    with time_machine.travel(timezone.make_aware(datetime.combine(TODAY, datetime.min.time().replace(hour=8))),
+                             tick=False):
+        _generate()
+        now = timezone.now()
+    for model in (Inspection, CheckCode, TriggeredFiling, Enterprise):
+        assert not model.objects.filter(updated_at__gt=now).exists(), model
