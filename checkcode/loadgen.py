@@ -91,14 +91,16 @@ class Writer:
             model.objects.bulk_create([model(**{**defaults, **r}) for r in rows], batch_size=2000)
             return
         names = [f.attname for f in fields]
-        stamped = "updated_at" in names
+        stamps = [n for n in ("created_at", "updated_at") if n in names]
         buf = io.StringIO()
         for r in rows:
             row = {**defaults, **r}
-            if stamped and row["updated_at"] is not None and row["updated_at"] > self.now:
-                # Never a change in the future (bulk_create's auto_now does the same): the dashboard
-                # rollups' high-water mark is the newest change, and one in the future hides later ones.
-                row["updated_at"] = self.now
+            for n in stamps:
+                if row[n] is not None and row[n] > self.now:
+                    # Nothing made or changed in the future (bulk_create's auto_now does the same): the
+                    # dashboard rollups' high-water mark is the newest such time, and a future one hides
+                    # every real change before it.
+                    row[n] = self.now
             buf.write("\t".join([copy_text(json.dumps(row[n], ensure_ascii=False) if n in json_names else row[n])
                                   for n in names]) + "\n")
         buf.seek(0)

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.db.models import Count
 
-from checkcode.models import CheckCode
+from checkcode.models import CheckCode, Evaluation
 from plans.models import Enterprise, Inspection, Participation
 from plans.selectors import counting
 from subjects.validators import uscc_checksum_ok
@@ -67,8 +67,8 @@ def test_refuses_a_database_with_inspections():
 
 
 def test_no_change_is_stamped_in_the_future():
-    """Generated on the morning of TODAY, rows touched "today at 16:00" or on days ahead would carry a
-    change time in the future, which the dashboard rollups' high-water mark reads as the newest change
+    """Generated on the morning of TODAY, rows touched "today at 16:00" or on days ahead (evaluations two
+    days after the visit) would carry a change time in the future, which the dashboard rollups' high-water mark reads as the newest change
     (and then misses every real one before it): they are stamped now at the latest."""
     from datetime import datetime
 
@@ -83,3 +83,5 @@ def test_no_change_is_stamped_in_the_future():
         now = timezone.now()
     for model in (Inspection, CheckCode, TriggeredFiling, Enterprise):
         assert not model.objects.filter(updated_at__gt=now).exists(), model
+    for model in (Inspection, Evaluation, Enterprise):
+        assert not model.objects.filter(created_at__gt=now).exists(), model
