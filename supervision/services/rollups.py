@@ -260,7 +260,9 @@ def rollup_refresh(*, full: bool = False, max_age: float = 0) -> dict:
         _recompute_filings(_filing_months(None if rebuild else state.high_water - LAG), rebuild=rebuild)
         if rebuild or Enterprise.objects.using(DB).filter(updated_at__gt=state.high_water - LAG).exists():
             _recompute_pools()
-        state.high_water = newest or timezone.now()
+        # Never past now: a row stamped in the future (clock skew, a bulk load) would otherwise hide every
+        # later change until its time came.
+        state.high_water = min(newest, timezone.now()) if newest else timezone.now()
         state.refreshed_at = timezone.now()
         state.months_refreshed = len(months)
         state.save(using=DB)

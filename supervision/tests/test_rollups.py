@@ -118,3 +118,17 @@ def test_a_read_within_the_max_age_serves_the_rollups_as_they_are(settings):
     assert overview(f=StatsFilter(year=2025))["inspections"]["total"] == 1  # refreshed a moment ago
     rollups.rollup_refresh()  # what beat does every minute
     assert overview(f=StatsFilter(year=2025))["inspections"]["total"] == 2
+
+
+def test_a_row_stamped_in_the_future_does_not_hide_later_changes():
+    """A row whose change time is ahead of the clock (skew, a bulk load) must not freeze the high-water
+    mark there: a change made now is still added up by the next refresh."""
+    agency = AgencyFactory()
+    year = timezone.localdate().year
+    ahead = InspectionFactory(initiating_agency=agency, date=date(year, 1, 10))
+    Inspection.objects.filter(pk=ahead.pk).update(updated_at=timezone.now() + timedelta(days=3))
+    rollups.rollup_refresh()
+    assert RollupState.objects.get(pk=1).high_water <= timezone.now()
+    InspectionFactory(initiating_agency=agency, date=date(year, 1, 11))
+    rollups.rollup_refresh()
+    assert sum(MonthlyRollup.objects.filter(month=date(year, 1, 1)).values_list("total", flat=True)) == 2
