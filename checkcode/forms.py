@@ -66,7 +66,7 @@ class ResultForm(BootstrapMixin, forms.Form):
                             widget=forms.Textarea(attrs={"rows": 3}))
     deadline = forms.DateField(label=_("整改期限"), required=False, widget=DateInput)
     signer_name = forms.CharField(label=_("企业签字人姓名"), required=False, max_length=50)
-    signature = forms.CharField(required=False, widget=forms.HiddenInput, max_length=20 * 1024 * 1024)
+    signature = forms.CharField(label=_("企业签字"), required=False, widget=forms.HiddenInput, max_length=20 * 1024 * 1024)
     signature_refused = forms.BooleanField(label=_("企业拒绝签字"), required=False)
     signature_refused_note = forms.CharField(label=_("拒签情况"), required=False, max_length=2000,
                                              help_text=_("写明拒签人、拒签理由和在场见证人。"),

@@ -83,8 +83,14 @@ def test_every_syncable_list_returns_exactly_the_changed_records(api, rita, anna
         assert client.get(f"/api/v1/triggered-filings/{filing.pk}/").json()["status"] == "withdrawn"
         assert client.get(f"/api/v1/matters/{flagged.code}/").json()["status"] == "needs_adjustment"
         assert {r["id"] for r in client.get("/api/v1/inspectors/").json()["results"]} >= {quiet.pk}
-    for unchanged in (untouched_matter, lasting, shown_code, quiet_case, quiet_ticket):
-        assert unchanged.pk  # created before the cursor and left alone: not in any pull above
+        # Created before the cursor and left alone: a full pull holds them, the `updated_since` pull not.
+        everything = _pull(client, "/api/v1/codes/", start - timedelta(days=1), "code")
+        assert shown_code.code in everything
+        before = start - timedelta(days=1)
+        assert untouched_matter.code in _pull(client, "/api/v1/matters/", before, "code")
+        assert quiet_case.pk in _pull(client, "/api/v1/supervision-cases/", before, "id")
+        assert quiet_ticket.pk in _pull(client, "/api/v1/hotline-tickets/", before, "id")
+        assert lasting.pk in _pull(client, "/api/v1/blocks/", before, "id")
 
 
 def test_platform_read_lists_agencies_and_inspectors_with_personal_data_masked(api, platform_secret, agency_a):
@@ -153,8 +159,11 @@ def test_inspections_plans_and_alerts_sync_their_derived_changes(api, rita, agen
         unshown_alert = Alert.objects.get(dedupe_key=f"code-unshown:{unshown.pk}")  # raised by the sweep
         assert _pull(client, "/api/v1/alerts/", cursor, "id") == sorted([block_alert.pk, unshown_alert.pk])
         assert client.get(f"/api/v1/alerts/{block_alert.pk}/").json()["status"] == "resolved"
-    for unchanged in (shown, of_quiet, quiet_plan, quiet_alert):
-        assert unchanged.pk
+        # Left alone, so not pulled, though a full pull holds them.
+        assert of_quiet.pk in _pull(client, "/api/v1/inspections/", start - timedelta(days=1), "id")
+        assert shown.inspection_id not in inspections and quiet_plan.pk in _pull(
+            client, "/api/v1/plans/", start - timedelta(days=1), "id")
+        assert quiet_alert.pk in _pull(client, "/api/v1/alerts/", start - timedelta(days=1), "id")
 
 
 @pytest.mark.services
@@ -208,5 +217,5 @@ def test_the_daily_sweep_run_by_a_real_worker_on_postgresql_reaches_the_next_pul
     codes = client.get(f"/api/v1/codes/?updated_since={cursor.isoformat()}").json()["results"]
     assert [c["status"] for c in codes] == ["expired"]
     assert client.get(f"/api/v1/alerts/{alert.pk}/").json()["status"] == "resolved"
-    for unchanged in (shown, lasting):
-        assert unchanged.pk
+    assert shown.code in _pull(client, "/api/v1/codes/", cursor - timedelta(days=1), "code")  # a full pull has it
+    assert lasting.pk in _pull(client, "/api/v1/blocks/", cursor - timedelta(days=1), "id")

@@ -112,7 +112,7 @@ def _signature_fields(signature, signer_name, refused, refused_note) -> dict:
 def result_record(*, inspection: Inspection, by, outcome: str, findings: str = "",
                   rectification: dict | None = None, checklist: list[dict] | None = None, photos=(), documents=(),
                   signature=None, signer_name: str = "", signature_refused: bool = False,
-                  signature_refused_note: str = "") -> InspectionResult:
+                  signature_refused_note: str = "", require_signature: bool = False) -> InspectionResult:
     """Record the result (docs/domain.md "检查码 workflow" 5; issue 15 "Recording a result"). On-site
     inspections need their live 检查码 (无码不检查, `code_not_issued`). no_issue / case_transferred close
     the inspection; rectification opens a 整改 with items and a deadline and leaves it open until the 复查.
@@ -125,6 +125,8 @@ def result_record(*, inspection: Inspection, by, outcome: str, findings: str = "
       (a PNG), or `signature_refused` with `signature_refused_note` (拒签). Files are checked by content
       and re-encoded (`upload_check`: 400 `upload_type` / `upload_size`) before any row is locked, and
       stored as `Evidence` of the result in this transaction.
+    - `require_signature`: on site, a signature or a noted 拒签 is required (the phone page, where the
+      representative is present, asks for it; an API client that records the 笔录 on paper does not).
     One audit entry `inspection.result_recorded` names the outcome, the checklist's counts, every file
     with its SHA-256, and the signature or refusal."""
     if outcome not in OUTCOMES:
@@ -141,6 +143,9 @@ def result_record(*, inspection: Inspection, by, outcome: str, findings: str = "
         raise InvalidState(_("该检查已录入结果。"))
     code = None
     if insp.mode == Inspection.Mode.ONSITE:
+        if require_signature and signature is None and not signature_refused:
+            message = _("请企业代表在签字区签名；拒绝签名的，勾选“企业拒签”并注明情况。")
+            raise ValidationFailed(message, detail={"signature": [message]})
         code = _live_code(insp)
         if code is None:
             if insp.check_codes.filter(status=CheckCode.Status.EXPIRED).exists():

@@ -284,3 +284,15 @@ def test_evidence_can_be_added_later_from_the_page_and_the_api(client, api, code
     assert (refused.status_code, refused.json()["code"]) == (400, "upload_type")
     assert api(bob).post(url, {"photos": [photo()]}, format="multipart").status_code == 404
     assert result.evidence.count() == 2
+
+
+def test_the_page_requires_a_signature_or_a_noted_refusal_on_site(client, coded, alice):
+    """The service's rule, asked for by the phone page (require_signature); an API client keeps it optional."""
+    with pytest.raises(ValidationFailed) as refused:
+        result_record(inspection=coded, by=alice, outcome="no_issue", require_signature=True)
+    assert "signature" in refused.value.detail and not InspectionResult.objects.exists()
+    client.force_login(alice)
+    page = client.post(reverse("checkcode:result", args=[coded.pk]), {"outcome": "no_issue"})
+    assert page.status_code == 400 and "请企业代表在签字区签名" in page.content.decode()
+    result_record(inspection=coded, by=alice, outcome="no_issue", signature_refused=True,
+                  signature_refused_note="负责人拒绝签字", require_signature=True)

@@ -73,11 +73,6 @@ def result(request, pk):
     form = ResultForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        if form.is_valid() and insp.mode == Inspection.Mode.ONSITE and not (
-                form.cleaned_data.get("signature") or form.cleaned_data.get("signature_refused")):
-            # On site the representative is there: the page asks for the signature or a noted refusal
-            # (the API leaves it optional for clients that record the 笔录 on paper).
-            form.add_error(None, "请企业代表在签字区签名；拒绝签名的，勾选“企业拒签”并注明情况。")
         if form.is_valid():
             d = form.cleaned_data
             try:
@@ -87,7 +82,7 @@ def result(request, pk):
                               photos=request.FILES.getlist("photos"), documents=request.FILES.getlist("documents"),
                               signature=signature, signer_name=d["signer_name"],
                               signature_refused=d["signature_refused"],
-                              signature_refused_note=d["signature_refused_note"])
+                              signature_refused_note=d["signature_refused_note"], require_signature=True)
             except ApplicationError as exc:
                 apply_errors(form, exc)
             else:

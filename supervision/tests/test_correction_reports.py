@@ -149,3 +149,23 @@ def test_an_alert_about_the_agency_as_a_whole_links_to_where_it_is_handled(clien
     client.force_login(anna)
     page = client.get(reverse("supervision:inbox")).content.decode()
     assert f'href="{reverse("matters:matter_list")}?status=needs_adjustment">1项检查事项需调整' in page
+
+
+def test_the_case_list_reads_reports_and_files_without_a_query_per_row(api, rita, anna, agency_a):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def add_case():
+        measure = case_measure_add(case=CaseFactory(agency=agency_a), by=rita, kind="correction", date=date.today())
+        case_correction_report(measure=measure, by=anna, report="已整改", files=[photo(), photo("二.png")])
+
+    client = api(rita)
+    add_case()
+    client.get("/api/v1/supervision-cases/")
+    with CaptureQueriesContext(connection) as one:
+        first = client.get("/api/v1/supervision-cases/").json()["results"]
+    add_case(), add_case()
+    with CaptureQueriesContext(connection) as three:
+        rows = client.get("/api/v1/supervision-cases/").json()["results"]
+    assert len(first) == 1 and len(rows) == 3 and all(r["measures"][0]["reports"][0]["files"] for r in rows)
+    assert len(three) == len(one)

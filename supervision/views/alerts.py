@@ -7,7 +7,6 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from jiujiang_inspect.audit_display import object_urls
 from jiujiang_inspect.excel import workbook_response
 from jiujiang_inspect.exceptions import ApplicationError
 from jiujiang_inspect.models import Alert
@@ -18,6 +17,7 @@ from ..filters import AlertFilterSet, BlockFilterSet
 from ..forms import NoteForm, ReasonForm
 from ..selectors import lists
 from ..services.alerts import alert_open_case, alert_set_status, alerts_set_status
+from .common import alert_links
 
 
 @reviewer_required
@@ -33,11 +33,7 @@ def alert_list(request):
         return workbook_response(f"预警_{timezone.localdate():%Y%m%d}.xlsx", [(
             "预警", ["产生时间", "级别", "类型", "标题", "单位", "企业", "状态", "处理说明"], rows)])
     page = Paginator(f.qs.select_related("agency", "target_type", "handled_by"), 50).get_page(request.GET.get("page"))
-    urls = object_urls(page.object_list)
-    for alert in page.object_list:  # what the alert is about: its object's page, else its enterprise's
-        alert.url = urls.get((alert.target_type_id, alert.target_id)) or (
-            reverse("plans:enterprise_detail", args=[alert.enterprise_uscc]) if alert.enterprise_uscc else
-            reverse("subjects:agency_detail", args=[alert.agency.code]) if alert.agency_id else None)
+    alert_links(page.object_list)
     return render(request, "supervision/alert_list.html", {"filter": f, "page": page, "note_form": NoteForm()})
 
 

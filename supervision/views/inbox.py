@@ -3,10 +3,8 @@ and its answer to a 责令改正 (整改报告 with attachments, issue 14). Agen
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
 
 from jiujiang_inspect import roles
-from jiujiang_inspect.audit_display import object_urls
 from jiujiang_inspect.exceptions import ApplicationError
 from jiujiang_inspect.uploads import stored_file_response
 from jiujiang_inspect.web import role_required
@@ -15,52 +13,15 @@ from ..forms import CorrectionReportForm
 from ..models import CaseMeasure, CorrectionReportFile, SupervisionCase
 from ..selectors.inbox import agency_cases, agency_inbox, measures_awaiting_report
 from ..services.cases import case_correction_report
-from .common import apply_errors
+from .common import alert_links, apply_errors
 
 agency_admin_required = role_required(roles.is_agency_admin)
-
-
-# An alert about the agency as a whole (no object, no enterprise) leads to the list where it is handled.
-KIND_LISTS = {
-    "matter.needs_adjustment": ("matters:matter_list", "status=needs_adjustment"),
-    "sweep.certificate_expiring": ("subjects:inspector_list", ""),
-    "sweep.plan_not_filed": ("plans:plan_list", ""),
-    "gate_refusal": ("plans:gate_refusal_list", ""),
-    "rectification_due": ("checkcode:rectification_list", ""),
-    "rectification_overdue": ("checkcode:rectification_list", ""),
-    "checkcode_unshown": ("checkcode:code_list", ""),
-    "triggered_frequency_warning": ("plans:triggered_filing_list", ""),
-}
-
-
-def _kind_list(kind: str):
-    name, query = KIND_LISTS.get(kind, ("", ""))
-    if not name:
-        return None
-    try:
-        return reverse(name) + (f"?{query}" if query else "")
-    except NoReverseMatch:
-        return None
-
-
-def _alert_links(alerts):
-    """What each alert is about, as a page this agency may open: a case → its inbox page; an object with
-    a page → that page; else the enterprise it names; else the list where its kind is handled."""
-    urls = object_urls(alerts)
-    for alert in alerts:
-        model = alert.target_type.model_class() if alert.target_type_id else None
-        if model is SupervisionCase:
-            alert.url = reverse("supervision:inbox_case", args=[alert.target_id])
-        else:
-            alert.url = urls.get((alert.target_type_id, alert.target_id)) or (
-                reverse("plans:enterprise_detail", args=[alert.enterprise_uscc]) if alert.enterprise_uscc
-                else _kind_list(alert.kind))
 
 
 @agency_admin_required
 def inbox(request):
     box = agency_inbox(agency_id=request.user.agency_id)
-    _alert_links(box.alerts)
+    alert_links(box.alerts, for_agency=True)
     for case in box.cases:
         case.awaiting = measures_awaiting_report(case)
     return render(request, "supervision/inbox.html", {"box": box})
