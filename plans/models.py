@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from pypinyin import Style, lazy_pinyin, pinyin
+from pypinyin.seg.simpleseg import seg as pinyin_words
 
 
 class Town(models.TextChoices):
@@ -51,6 +52,20 @@ class Pool(models.TextChoices):
 INITIALS_VARIANTS = 8
 
 
+@functools.lru_cache(maxsize=50_000)
+def _phrase_initials(word: str) -> str:
+    """The first letters of one phrase as pypinyin reads it (重庆 → "cq")."""
+    return "".join(lazy_pinyin(word, style=Style.FIRST_LETTER, errors="default"))
+
+
+@functools.lru_cache(maxsize=20_000)
+def _char_initials(char: str) -> tuple[str, ...]:
+    """The initials of every reading of one character, sorted (达 → ("d",); 盛 → ("c", "s"))."""
+    readings = pinyin(char, style=Style.NORMAL, heteronym=True, errors="ignore")
+    return tuple(sorted({r[:1].lower() for r in (readings[0] if readings else []) if r[:1].isascii()
+                         and r[:1].isalnum()}))
+
+
 def name_initials(name: str) -> str:
     """The pinyin initials of a name, lower case, for finding an enterprise by typing them (issue 15:
     "芜湖鸠江食品有限公司" → "whjjspyxgs"); letters and digits in the name are kept as typed (lower case).
@@ -63,17 +78,17 @@ def name_initials(name: str) -> str:
     def keep(s):
         return "".join(ch for ch in s.lower() if ch.isascii() and ch.isalnum())
 
-    variants = [keep("".join(lazy_pinyin(text, style=Style.FIRST_LETTER, errors="default")))]
+    # pypinyin's own phrase segmentation, then each phrase's reading (cached: firm names repeat words).
+    variants = [keep("".join(_phrase_initials(word) for word in pinyin_words(text)))]
     options = []  # per character: the initials of each of its readings; a run of letters or digits as is
     for token in re.findall(r"[A-Za-z0-9]+|.", text, flags=re.S):
         if token.isascii():
             if keep(token):
                 options.append([keep(token)])
             continue
-        readings = pinyin(token, style=Style.NORMAL, heteronym=True, errors="ignore")
-        initials = sorted({keep(r)[:1] for r in (readings[0] if readings else [])} - {""})
+        initials = _char_initials(token)
         if initials:
-            options.append(initials)
+            options.append(list(initials))
     for combo in itertools.islice(itertools.product(*options), INITIALS_VARIANTS):
         variants.append("".join(combo))
     out = ""
