@@ -6,6 +6,8 @@ from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from matters.models import Industry, JointMatterList
 from plans.models import Enterprise, Inspection, name_initials
@@ -31,6 +33,21 @@ def industries():
 def test_pinyin_initials_are_kept_with_the_name():
     assert name_initials("芜湖鸠江味道餐饮有限公司").split()[0] == "whjjwdcyyxgs"  # the phrase reading first
     assert name_initials("重庆ＡＢ火锅店").split()[0] == "cqabhgd"  # polyphone in a phrase; full-width letters
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="重庆长江银行行长达盛曾氏芜湖鸠江区食品有限公司乐器Ａ1b（）-· ", max_size=16))
+def test_cached_initials_equal_pypinyin_reading_the_whole_name(name):
+    """The phrase and character caches (issue 13: the 100k-row import) change no initials: the phrase
+    reading is pypinyin's reading of the whole name."""
+    import unicodedata
+
+    from pypinyin import Style, lazy_pinyin
+
+    text = unicodedata.normalize("NFKC", name)
+    whole = "".join(ch for ch in "".join(lazy_pinyin(text, style=Style.FIRST_LETTER)).lower()
+                    if ch.isascii() and ch.isalnum())
+    assert (name_initials(name).split() or [""])[0] == whole
 
 
 def test_a_character_with_two_readings_is_found_by_either():
