@@ -59,26 +59,30 @@ def _related_rows(ids):
     t = {"code": codes._meta.db_table, "part": part_field.db_table, "agency": agency,
          "pi": Participation.inspectors.through._meta.db_table, "inspector": inspector_model._meta.db_table,
          "pm": Participation.matters.through._meta.db_table, "matter": matter_model._meta.db_table}
-    marks = ", ".join(["%s"] * len(ids))
+    connection = connections[Participation.objects.db]  # the read router's choice (replica lists)
+    if connection.vendor == "postgresql":  # one array parameter: less SQL to send and parse than 50 marks
+        ids_in, id_params = "= ANY(%s)", [list(ids)]
+    else:
+        ids_in, id_params = f"IN ({', '.join(['%s'] * len(ids))})", list(ids)
     sql = f"""
         SELECT 4, c.inspection_id, c.id, c.code, '', '', 0, c.issued_at FROM {t["code"]} c
-         WHERE c.inspection_id IN ({marks}) AND c.status IN ({", ".join(["%s"] * len(LIVE_CODE_STATUSES))})
+         WHERE c.inspection_id {ids_in} AND c.status IN ({", ".join(["%s"] * len(LIVE_CODE_STATUSES))})
         UNION ALL
         SELECT 1, p.inspection_id, p.id, a.code, '', '', CASE WHEN p.is_lead THEN 1 ELSE 0 END, NULL
-          FROM {t["part"]} p JOIN {t["agency"]} a ON a.id = p.agency_id WHERE p.inspection_id IN ({marks})
+          FROM {t["part"]} p JOIN {t["agency"]} a ON a.id = p.agency_id WHERE p.inspection_id {ids_in}
         UNION ALL
         SELECT 2, pi.participation_id, pi.inspector_id, '', ia.code, i.name, 0, NULL
           FROM {t["pi"]} pi JOIN {t["part"]} p ON p.id = pi.participation_id
           JOIN {t["inspector"]} i ON i.id = pi.inspector_id JOIN {t["agency"]} ia ON ia.id = i.agency_id
-         WHERE p.inspection_id IN ({marks})
+         WHERE p.inspection_id {ids_in}
         UNION ALL
         SELECT 3, pm.participation_id, 0, m.code, ma.code, '', 0, NULL
           FROM {t["pm"]} pm JOIN {t["part"]} p ON p.id = pm.participation_id
           JOIN {t["matter"]} m ON m.id = pm.inspectionmatter_id JOIN {t["agency"]} ma ON ma.id = m.agency_id
-         WHERE p.inspection_id IN ({marks})
+         WHERE p.inspection_id {ids_in}
         ORDER BY 5, 6, 4, 3"""
-    with connections[Participation.objects.db].cursor() as cur:  # the read router's choice (replica lists)
-        cur.execute(sql, [*ids, *LIVE_CODE_STATUSES, *ids, *ids, *ids])
+    with connection.cursor() as cur:
+        cur.execute(sql, [*id_params, *LIVE_CODE_STATUSES, *id_params, *id_params, *id_params])
         return cur.fetchall()
 
 
