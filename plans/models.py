@@ -52,6 +52,9 @@ class Pool(models.TextChoices):
 INITIALS_VARIANTS = 8
 
 
+_INITIALS_TOKENS = re.compile(r"[A-Za-z0-9]+|.", flags=re.S)
+
+
 @functools.lru_cache(maxsize=50_000)
 def _phrase_initials(word: str) -> str:
     """The first letters of one phrase as pypinyin reads it (重庆 → "cq")."""
@@ -74,21 +77,19 @@ def name_initials(name: str) -> str:
     `INITIALS_VARIANTS` variants, separated by spaces, at most 200 characters. Set with the name
     (services, import, demo)."""
     text = unicodedata.normalize("NFKC", str(name or ""))
-
-    def keep(s):
-        return "".join(ch for ch in s.lower() if ch.isascii() and ch.isalnum())
-
-    # pypinyin's own phrase segmentation, then each phrase's reading (cached: firm names repeat words).
-    variants = [keep("".join(_phrase_initials(word) for word in pinyin_words(text)))]
+    # pypinyin's own phrase segmentation, then each phrase's reading (cached: firm names repeat words;
+    # a run of letters or digits is its own initials).
+    phrase = "".join(word if word.isascii() else _phrase_initials(word) for word in pinyin_words(text))
+    variants = ["".join(ch for ch in phrase.lower() if ch.isascii() and ch.isalnum())]
     options = []  # per character: the initials of each of its readings; a run of letters or digits as is
-    for token in re.findall(r"[A-Za-z0-9]+|.", text, flags=re.S):
+    for token in _INITIALS_TOKENS.findall(text):
         if token.isascii():
-            if keep(token):
-                options.append([keep(token)])
+            if token.isalnum():
+                options.append((token.lower(),))
             continue
         initials = _char_initials(token)
         if initials:
-            options.append(list(initials))
+            options.append(initials)
     for combo in itertools.islice(itertools.product(*options), INITIALS_VARIANTS):
         variants.append("".join(combo))
     out = ""
@@ -118,17 +119,17 @@ class Enterprise(models.Model):
 
     uscc = models.CharField(_("统一社会信用代码"), max_length=18, unique=True)
     name = models.CharField(_("名称"), max_length=200)
-    # Pinyin initials of `name` (name_initials), kept with it: search by 拼音首字母.
-    name_initials = models.CharField(_("名称拼音首字母"), max_length=200, blank=True, db_index=True)
-    town = models.CharField(_("镇（街道）"), max_length=16, choices=Town.choices, db_index=True)
+    # Pinyin initials of `name` (name_initials), kept with it: search by 拼音首字母. Searched with
+    # LIKE '%…%', which no btree serves: not indexed (each index slows the 100k-row import, issue 13).
+    name_initials = models.CharField(_("名称拼音首字母"), max_length=200, blank=True)
+    town = models.CharField(_("镇（街道）"), max_length=16, choices=Town.choices)
     address = models.CharField(_("地址"), max_length=200, blank=True)
     industry = models.ForeignKey("matters.Industry", verbose_name=_("行业"), null=True, blank=True,
                                  on_delete=models.PROTECT, related_name="enterprises")
     size = models.CharField(_("规模"), max_length=16, choices=Size.choices, default=Size.SMALL)
-    credit_class = models.CharField(_("信用风险分类"), max_length=1, choices=CreditClass.choices, default="B",
-                                    db_index=True)
+    credit_class = models.CharField(_("信用风险分类"), max_length=1, choices=CreditClass.choices, default="B")
     joins_joint = models.BooleanField(_("愿意参加联合检查"), default=True)
-    pool = models.CharField(_("对象库"), max_length=16, choices=Pool.choices, default=Pool.JOINT, db_index=True)
+    pool = models.CharField(_("对象库"), max_length=16, choices=Pool.choices, default=Pool.JOINT)
     contact_name = models.CharField(_("联系人"), max_length=50, blank=True)
     contact_phone = models.CharField(_("联系电话"), max_length=20, blank=True)
     checksum_warning_accepted = models.BooleanField(_("已确认校验位异常"), default=False)
@@ -140,6 +141,11 @@ class Enterprise(models.Model):
         verbose_name = _("检查对象")
         verbose_name_plural = _("检查对象")
         ordering = ["uscc"]
+        # Plain btrees for the equality filters. db_index=True on a CharField also builds a LIKE
+        # (varchar_pattern_ops) twin that no query here uses and every insert pays for (issue 13).
+        indexes = [models.Index(fields=["town"], name="enterprise_town"),
+                   models.Index(fields=["credit_class"], name="enterprise_credit_class"),
+                   models.Index(fields=["pool"], name="enterprise_pool")]
 
     def __str__(self):
         return self.name
