@@ -346,9 +346,11 @@ OUTBOX_PUMP_SECONDS = env.float("OUTBOX_PUMP_SECONDS", default=30)
 # Who gets the daily e-mail when messages failed or are stuck (comma-separated addresses).
 OUTBOX_ALERT_EMAILS = env.list("OUTBOX_ALERT_EMAILS", default=[])
 
-# A dashboard read refreshes the rollups itself when they changed and are older than this (seconds);
-# beat refreshes them every minute anyway (supervision.services.rollups).
-ROLLUP_READ_MAX_AGE = env.int("ROLLUP_READ_MAX_AGE", default=60)
+# A dashboard read refreshes the rollups itself when they changed and are older than this (seconds).
+# With a broker, beat refreshes them every minute in a worker: a read steps in only when beat has
+# stopped, since at city scale recomputing a month takes seconds (issue 13: a read that refreshed timed
+# out). Without one (`make run`), nothing else refreshes them.
+ROLLUP_READ_MAX_AGE = env.int("ROLLUP_READ_MAX_AGE", default=600 if REDIS_URL else 60)
 CELERY_BEAT_SCHEDULE = {
     "frequency-audit-monthly": {  # 02:00 on the 1st: last month's frequency audit
         "task": "supervision.tasks.frequency_audit_run_task",

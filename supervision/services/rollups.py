@@ -260,6 +260,7 @@ def rollup_refresh(*, full: bool = False, max_age: float = 0) -> dict:
             return {"months": 0, "full": False, "skipped": True}
         high_water, newest, _at = _marks()
         rebuild = full or state.high_water is None
+        started = timezone.now()
         if not rebuild and not day_turned and (newest is None or newest <= state.high_water):
             return {"months": 0, "full": False, "skipped": True}
         if rebuild:
@@ -276,6 +277,8 @@ def rollup_refresh(*, full: bool = False, max_age: float = 0) -> dict:
         # Never past now: a row stamped in the future (clock skew, a bulk load) would otherwise hide every
         # later change until its time came.
         state.high_water = min(newest, timezone.now()) if newest else timezone.now()
+        if rebuild:  # it counted everything committed before it started: later refreshes look from there on
+            state.high_water = max(state.high_water, started)
         state.refreshed_at = timezone.now()
         state.months_refreshed = len(months)
         state.save(using=DB)

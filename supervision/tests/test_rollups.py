@@ -132,3 +132,20 @@ def test_a_row_stamped_in_the_future_does_not_hide_later_changes():
     InspectionFactory(initiating_agency=agency, date=date(year, 1, 11))
     rollups.rollup_refresh()
     assert sum(MonthlyRollup.objects.filter(month=date(year, 1, 1)).values_list("total", flat=True)) == 2
+
+
+def test_after_a_full_rebuild_old_changes_do_not_recompute_every_month():
+    """A bulk load leaves rows changed long before the rebuild that counted them (issue 13: at city scale
+    the next refresh recomputed all 60 months, ~9 minutes, because the mark stayed at the load's start):
+    after a rebuild only what changes later is recomputed."""
+    agency = AgencyFactory()
+    firms = [EnterpriseFactory() for _ in range(3)]
+    for k, firm in enumerate(firms):
+        InspectionFactory(initiating_agency=agency, enterprise=firm, date=date(2024, k + 1, 5))
+    long_ago = timezone.now() - timedelta(minutes=30)
+    Inspection.objects.update(updated_at=long_ago)
+    type(firms[0]).objects.update(updated_at=long_ago)
+    rollups.rollup_refresh(full=True)
+    InspectionFactory(initiating_agency=agency, enterprise=firms[0], date=date(2024, 6, 6))
+    assert rollups.rollup_refresh()["months"] == 1
+    assert sum(MonthlyRollup.objects.filter(month=date(2024, 6, 1)).values_list("total", flat=True)) == 1
