@@ -239,7 +239,9 @@ def _recompute_pools():
 
 
 def rollup_refresh(*, full: bool = False, max_age: float = 0) -> dict:
-    """Bring the rollups up to date; returns {"months": n refreshed, "full": bool, "skipped": bool}.
+    """Bring the rollups up to date; returns {"months": n refreshed, "full": bool, "skipped": bool,
+    "version": (high-water mark, refreshed at) of the rollups as a reader now finds them: it changes
+    whenever a refresh changes them (supervision.selectors.stats caches their reads under it)}.
     `max_age` (seconds): leave them as they are if refreshed that recently (a read's budget: the beat
     task refreshes every minute). One refresh at a time: a second caller while one runs reads the
     rollups as they are."""
@@ -248,21 +250,22 @@ def rollup_refresh(*, full: bool = False, max_age: float = 0) -> dict:
     # A new day makes the visits dated since the last refresh count as happened (counting.happened):
     # their months are added up again even when no row changed.
     day_turned = refreshed_at is None or timezone.localtime(refreshed_at).date() < today
+    skipped = {"months": 0, "full": False, "skipped": True, "version": (high_water, refreshed_at)}
     if not full and not day_turned and high_water is not None and (newest is None or newest <= high_water):
-        return {"months": 0, "full": False, "skipped": True}
+        return skipped
     if (not full and not day_turned and high_water is not None and max_age and refreshed_at
             and refreshed_at > timezone.now() - timedelta(seconds=max_age)):
-        return {"months": 0, "full": False, "skipped": True}
+        return skipped
     with transaction.atomic(using=DB):
         state = RollupState.objects.using(DB).select_for_update(
             skip_locked=connections[DB].features.has_select_for_update_skip_locked).filter(pk=1).first()
         if state is None:  # another refresh holds the lock
-            return {"months": 0, "full": False, "skipped": True}
+            return skipped
         high_water, newest, _at = _marks()
         rebuild = full or state.high_water is None
         started = timezone.now()
         if not rebuild and not day_turned and (newest is None or newest <= state.high_water):
-            return {"months": 0, "full": False, "skipped": True}
+            return {**skipped, "version": (state.high_water, state.refreshed_at)}
         if rebuild:
             months = set(_all_months()) | set(RolledInspection.objects.using(DB).values_list("month", flat=True).distinct())
         else:
@@ -282,5 +285,6 @@ def rollup_refresh(*, full: bool = False, max_age: float = 0) -> dict:
         state.refreshed_at = timezone.now()
         state.months_refreshed = len(months)
         state.save(using=DB)
-    return {"months": len(months), "full": rebuild, "skipped": False}
+    return {"months": len(months), "full": rebuild, "skipped": False,
+            "version": (state.high_water, state.refreshed_at)}
 
