@@ -7,6 +7,7 @@ from django.utils import timezone
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from jiujiang_inspect.api import parse_updated_since
 from plans.models import Inspection, Participation
 
 
@@ -35,7 +36,7 @@ class FloorInspectionListApi(APIView):
         if p.get("agency"):
             qs = qs.filter(Exists(Participation.objects.filter(inspection=OuterRef("pk"), agency__code=p["agency"])))
         if p.get("updated_since"):
-            qs = qs.filter(updated_at__gte=p["updated_since"])
+            qs = qs.filter(updated_at__gte=parse_updated_since(p["updated_since"]))  # as the API reads it
         if p.get("before"):
             qs = qs.filter(id__lt=int(p["before"]))
         rows = list(qs.values("id", "date", "kind", "mode", "status", "outcome", "updated_at",

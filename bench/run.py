@@ -137,6 +137,19 @@ def main():
     port = int(os.environ.get("BENCH_PORT", "8500"))
     base = f"http://127.0.0.1:{port}"
     results = {"scale": args.scale, "reps": args.reps, "started": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
+    out = Path(__file__).parent
+    # results-<scale>.json keeps the latest figure of every scenario: a run of some (ONLY=…) replaces
+    # only theirs, each stamped with when it was measured. Written after every scenario, so a later
+    # scenario that fails loses nothing measured before it.
+    kept = out / f"results-{args.scale}.json"
+    merged = json.loads(kept.read_text()) if kept.exists() and set(only) != set(SCENARIOS) else {}
+
+    def save(name):
+        results[name]["measured"] = results["started"]
+        merged.update({k: results[k] for k in ("scale", "reps", "started")}, **{name: results[name]})
+        (out / "results.json").write_text(json.dumps(results, ensure_ascii=False, indent=1))
+        kept.write_text(json.dumps(merged, ensure_ascii=False, indent=1))
+
     server = start_server(env, port) if {"S1", "S4", "S5"} & set(only) else None
     try:
         for name in only:
@@ -152,25 +165,17 @@ def main():
             r["target"] = TARGETS[name]
             r["elapsed_s"] = round(time.perf_counter() - t0, 1)
             results[name] = r
+            save(name)
             print(f"   {json.dumps({k: v for k, v in r.items() if k != 'runs'}, ensure_ascii=False)}", flush=True)
     finally:
         if server is not None:
             server.terminate()
             server.wait(timeout=30)
     if "S7" in only:
-        results["S7"] = scenarios.s7(current=results, here=Path(__file__).parent)
+        # This scale's latest figures (this run's, else the kept ones) against the other scale's file.
+        results["S7"] = scenarios.s7(current=merged, here=out)
         results["S7"]["target"] = TARGETS["S7"]
-    out = Path(__file__).parent
-    (out / "results.json").write_text(json.dumps(results, ensure_ascii=False, indent=1))
-    # results-<scale>.json keeps the latest figure of every scenario: a run of some (ONLY=…) replaces
-    # only theirs, each stamped with when it was measured.
-    kept = out / f"results-{args.scale}.json"
-    merged = json.loads(kept.read_text()) if kept.exists() and set(only) != set(SCENARIOS) else {}
-    for name in SCENARIOS:
-        if name in results:
-            results[name]["measured"] = results["started"]
-    merged.update(results)
-    kept.write_text(json.dumps(merged, ensure_ascii=False, indent=1))
+        save("S7")
     print_table(results)
     return 0
 
