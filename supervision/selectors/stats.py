@@ -21,6 +21,7 @@ Definitions (which inspections count and what a joint one is: plans.selectors.co
 - caps hit = yearly-cap blocks starting in the year; blocks open = active blocks covering today;
 - satisfaction = average 企业评议 rating (1–5) and average 满意度测评 score (1–5).
 """
+import logging
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
@@ -32,6 +33,7 @@ from django.utils import timezone
 
 from checkcode.models import CheckCode, Evaluation
 from guidance.models import ResultRecognition
+from jiujiang_inspect.availability import REDIS_ERRORS
 from jiujiang_inspect.db_routing import reads_from_replica
 from jiujiang_inspect.models import Alert
 from plans.models import AnnualPlan, Block, Enterprise, Inspection, Participation, TriggeredFiling
@@ -60,6 +62,7 @@ class StatsFilter:
     industry_id: int | None = None
 
 
+log = logging.getLogger(__name__)
 ROLLUP_CACHE_SECONDS = 3600  # a new refresh makes a new key; this only bounds what an old one occupies
 
 
@@ -238,15 +241,23 @@ def _rollup_reads(f: StatsFilter, version) -> dict:
     """`_rollup_reads_uncached`, kept in the cache under the rollups' `version` (their high-water mark
     and refresh time, from `rollup_refresh`): the rollups change only when a refresh moves them, so a
     cached answer is exactly what reading them again would give (issue 13: half of a dashboard's
-    queries, ~20 ms of a page). Without a version (a replica-served read) they are read every time."""
+    queries, ~20 ms of a page). Without a version (a replica-served read) they are read every time;
+    with the cache down (Redis) they are read, and the page still answers."""
     if version is None:
         return _rollup_reads_uncached(f)
     key = "stats:rollups:" + ":".join(v.isoformat() if hasattr(v, "isoformat") else str(v)
                                       for v in (f.year, f.month, f.agency_id, f.town, *version))
-    found = cache.get(key)
+    try:
+        found = cache.get(key)
+    except REDIS_ERRORS as exc:  # a cache outage costs speed, not the page
+        log.warning("stats: rollup cache unavailable, reading the rollups: %s", exc)
+        return _rollup_reads_uncached(f)
     if found is None:
         found = _rollup_reads_uncached(f)
-        cache.set(key, found, ROLLUP_CACHE_SECONDS)
+        try:
+            cache.set(key, found, ROLLUP_CACHE_SECONDS)
+        except REDIS_ERRORS as exc:
+            log.warning("stats: rollup cache unavailable, not kept: %s", exc)
     return found
 
 
