@@ -39,8 +39,8 @@ def test_pinyin_initials_are_kept_with_the_name():
 @given(st.text(alphabet="重庆长江银行行长达盛曾氏芜湖鸠江区食品有限公司乐器音乐广发华夏中国安徽合肥建设工程科技贸易服务"
                         "的了得地和调度会计单于朝阳藏传奇石传媒便宜大厦覃仇查解Ａ1b（）-·、é ", max_size=16))
 def test_cached_initials_equal_pypinyin_reading_the_whole_name(name):
-    """The caches and the shortcut for names without a character of several initials (issue 13: the
-    100k-row import) change no initials: the first is pypinyin's reading of the whole name."""
+    """The phrase and character caches (issue 13: the 100k-row import) change no initials: the first
+    is still pypinyin's reading of the whole name."""
     import unicodedata
 
     from pypinyin import Style, lazy_pinyin

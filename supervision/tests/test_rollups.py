@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
-from plans.models import Inspection, TriggeredFiling
+from plans.models import Enterprise, Inspection, TriggeredFiling
 from subjects.tests.factories import AgencyFactory
 from supervision.models import MonthlyRollup, RollupState
 from supervision.selectors.stats import StatsFilter, overview
@@ -144,7 +144,7 @@ def test_after_a_full_rebuild_old_changes_do_not_recompute_every_month():
         InspectionFactory(initiating_agency=agency, enterprise=firm, date=date(2024, k + 1, 5))
     long_ago = timezone.now() - timedelta(minutes=30)
     Inspection.objects.update(updated_at=long_ago)
-    type(firms[0]).objects.update(updated_at=long_ago)
+    Enterprise.objects.update(updated_at=long_ago)
     rollups.rollup_refresh(full=True)
     InspectionFactory(initiating_agency=agency, enterprise=firms[0], date=date(2024, 6, 6))
     assert rollups.rollup_refresh()["months"] == 1
